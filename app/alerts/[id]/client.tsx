@@ -1,0 +1,23 @@
+"use client";
+
+import Link from "next/link";
+import { PageHeader } from "@/components/layout/page-header";
+import { PanelAlertDetail } from "@/components/panels/panel-alert-detail";
+
+export function AlertDetailClient({ id }: { id: string }) {
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={
+          <>
+            <Link href="/alerts" className="text-sky-700 hover:underline dark:text-sky-300">
+              Alerts
+            </Link>{" "}
+            · <span className="font-mono text-base">{id}</span>
+          </>
+        }
+      />
+      <PanelAlertDetail id={id} />
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import type { ReactNode } from "react";
+import { NavBar } from "@/components/layout/nav-bar";
+import { Providers } from "./providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "pgpulse", template: "%s · pgpulse" },
+  description: "PostgreSQL monitoring and alerting",
+};
+
+// Applies the stored theme before first paint so the page does not flash.
+const themeScript = `try{var t=localStorage.getItem("pgpulse-theme");if(t==="dark"||(!t&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The CSP is nonce-based (proxy.ts): inline scripts carry the per-request nonce.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+        <Providers>
+          <NavBar />
+          <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+
+import { Area, AreaChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { REFERENCE_COLOR, REFERENCE_SOFT_COLOR, SERIES_COLORS } from "@/components/ui/palette";
+import { AXIS_TICK, ChartTooltip, timeTick, type CartesianProps } from "./chart-parts";
+
+/** Stacked areas over time (e.g. connections by state against max_connections). */
+export function ChartArea({
+  data,
+  index = "t",
+  categories,
+  labels,
+  valueFormatter,
+  references = [],
+  xDomain,
+  yDomain = [0, "auto"],
+  rangeMs,
+  height = 200,
+  colors = SERIES_COLORS,
+}: CartesianProps) {
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <AreaChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
+        <XAxis dataKey={index} type="number" scale="time" domain={xDomain ?? ["dataMin", "dataMax"]} tickFormatter={timeTick(rangeMs)} tick={AXIS_TICK} minTickGap={40} />
+        <YAxis domain={yDomain} tickFormatter={(v: number) => valueFormatter(v)} tick={AXIS_TICK} width={64} />
+        <Tooltip content={<ChartTooltip valueFormatter={valueFormatter} labels={labels} />} />
+        <Legend formatter={(v: string) => labels?.[v] ?? v} wrapperStyle={{ fontSize: 12 }} />
+        {references.map((r) => (
+          <ReferenceLine
+            key={`${r.label}-${r.y}`}
+            y={r.y}
+            stroke={r.kind === "context" ? REFERENCE_SOFT_COLOR : REFERENCE_COLOR}
+            strokeDasharray="6 4"
+            ifOverflow="extendDomain"
+            label={{ value: r.label, position: "insideTopRight", fontSize: 11, fill: "currentColor" }}
+          />
+        ))}
+        {categories.map((c, i) => (
+          <Area
+            key={c}
+            dataKey={c}
+            name={c}
+            stackId="stack"
+            stroke={colors[i % colors.length]}
+            fill={colors[i % colors.length]}
+            fillOpacity={0.35}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        ))}
+      </AreaChart>
+    </ResponsiveContainer>
+  );
+}

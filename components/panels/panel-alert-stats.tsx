@@ -1,0 +1,53 @@
+"use client";
+
+import { useNow } from "@/components/ui/use-now";
+import { Value } from "@/components/ui/value";
+import type { TimeRange } from "@/lib/api/search-params";
+import { CADENCE_MS } from "@/lib/limits";
+import { Panel } from "./panel";
+import { panelState } from "./panel-state";
+import { useAlertStats } from "./queries";
+
+/** Mean time to acknowledge and to resolve, per rule, over the range. */
+export function PanelAlertStats({ range }: { range: TimeRange }) {
+  const q = useAlertStats(range);
+  const now = useNow(10_000);
+  const rules = q.data?.rules ?? [];
+  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
+  return (
+    <Panel testId="panel-alert-stats" title="MTTA and MTTR per rule" state={state} error={q.error}>
+      {rules.length === 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300">No alert fired in this range.</p>
+      ) : (
+        <table className="w-full text-sm">
+          <thead className="text-left text-xs text-slate-500">
+            <tr>
+              <th className="py-1">rule</th>
+              <th className="py-1 text-right">fired</th>
+              <th className="py-1 text-right">acked</th>
+              <th className="py-1 text-right">resolved</th>
+              <th className="py-1 text-right">MTTA</th>
+              <th className="py-1 text-right">MTTR</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((r) => (
+              <tr key={r.rule} className="border-t border-slate-100 dark:border-slate-800" data-testid={`alert-stats-${r.rule}`}>
+                <td className="py-1">{r.rule}</td>
+                <td className="py-1 text-right tabular">{r.fired}</td>
+                <td className="py-1 text-right tabular">{r.acknowledged}</td>
+                <td className="py-1 text-right tabular">{r.resolved}</td>
+                <td className="py-1 text-right">
+                  <Value value={r.mttaSeconds === null ? null : r.mttaSeconds * 1000} kind="ms" />
+                </td>
+                <td className="py-1 text-right">
+                  <Value value={r.mttrSeconds === null ? null : r.mttrSeconds * 1000} kind="ms" />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,130 @@
+"use client";
+
+import Link from "next/link";
+import { Sparkline } from "@/components/charts/sparkline";
+import { Badge, BadgeSeverity, BadgeState } from "@/components/ui/badge";
+import { CsvButton } from "@/components/ui/csv-button";
+import { useNow } from "@/components/ui/use-now";
+import { formatAlertValue, sortAlerts, sparklineMetricFor, type Alert } from "@/lib/api/alerts";
+import { can } from "@/lib/api/me";
+import type { CsvColumn } from "@/lib/format/csv";
+import { formatDuration } from "@/lib/format/duration";
+import { formatAgo } from "@/lib/format/time";
+import { CADENCE_MS, RANGE_MS } from "@/lib/limits";
+import { AckButton, SilenceButton } from "./alert-dialogs";
+import { Panel } from "./panel";
+import { panelState } from "./panel-state";
+import { useAlerts, useMe, useSeries } from "./queries";
+
+// What is wrong now: firing, then pending, the most severe first, each with what it measures
+// against what, for how long, and the two actions a responder takes.
+
+export const ALERT_CSV: CsvColumn<Alert>[] = [
+  { header: "id", value: (a) => a.id },
+  { header: "state", value: (a) => a.state },
+  { header: "severity", value: (a) => a.severity },
+  { header: "rule", value: (a) => a.rule },
+  { header: "target", value: (a) => a.target },
+  { header: "object", value: (a) => a.object },
+  { header: "value", value: (a) => a.value },
+  { header: "threshold", value: (a) => a.threshold },
+  { header: "unit", value: (a) => a.unit },
+  { header: "since", value: (a) => a.since },
+  { header: "resolved_at", value: (a) => a.resolvedAt },
+  { header: "acknowledged_by", value: (a) => a.acknowledgedBy },
+  { header: "silenced_by", value: (a) => a.silencedBy?.id ?? null },
+];
+
+export function PanelAlertsActive() {
+  const q = useAlerts({ state: ["firing", "pending"] });
+  const me = useMe();
+  const now = useNow(1000);
+  const alerts = sortAlerts(q.data?.alerts ?? []);
+  const responder = can(me.data?.role, "ack");
+  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
+  return (
+    <Panel
+      testId="panel-alerts-active"
+      title="Firing and pending"
+      state={state}
+      error={q.error}
+      actions={
+        <>
+          {responder ? <SilenceButton label="New silence" /> : null}
+          <CsvButton rows={alerts} columns={ALERT_CSV} name="alerts-active" />
+        </>
+      }
+    >
+      {alerts.length === 0 ? (
+        <p data-testid="alerts-none" className="text-sm text-emerald-700 dark:text-emerald-300">
+          Nothing is firing or pending.
+        </p>
+      ) : (
+        <ul className="divide-y divide-slate-100 dark:divide-slate-800">
+          {alerts.map((a) => (
+            <AlertRow key={a.id} alert={a} now={now} responder={responder} />
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function AlertRow({ alert: a, now, responder }: { alert: Alert; now: number; responder: boolean }) {
+  const age = now - Date.parse(a.since);
+  return (
+    <li data-testid={`alert-row-${a.id}`} data-state={a.state} data-severity={a.severity} className="flex flex-wrap items-center gap-x-4 gap-y-1 py-2">
+      <div className="flex w-44 items-center gap-1">
+        <BadgeSeverity severity={a.severity} />
+        <BadgeState state={a.state} />
+      </div>
+      <div className="min-w-56 flex-1">
+        <Link href={`/alerts/${encodeURIComponent(a.id)}`} className="font-medium text-sky-700 hover:underline dark:text-sky-300">
+          {a.rule}
+        </Link>{" "}
+        <span className="text-sm text-slate-500">on</span>{" "}
+        <Link href={`/targets/${encodeURIComponent(a.target)}/live`} className="text-sm hover:underline">
+          {a.target}
+        </Link>
+        {a.object ? <div className="truncate font-mono text-xs" title={a.object}>{a.object}</div> : null}
+        {a.summary ? <div className="text-xs text-slate-600 dark:text-slate-300">{a.summary}</div> : null}
+      </div>
+      <div className="w-48 text-sm tabular" title={`value ${a.value ?? "unknown"}, threshold ${a.threshold ?? "unknown"}`}>
+        <span className="font-semibold">{formatAlertValue(a.value, a.unit)}</span>
+        <span className="text-slate-500"> vs {formatAlertValue(a.threshold, a.unit)}</span>
+      </div>
+      <div className="w-32 text-sm" title={a.since}>
+        {a.state === "pending" ? "pending " : "for "}
+        {formatDuration(Math.max(0, age))}
+      </div>
+      <AlertSparkline alert={a} now={now} />
+      <div className="flex w-56 flex-wrap items-center gap-1">
+        {a.acknowledgedBy ? (
+          <Badge tone="info" data-testid="ack-by" title={a.ackComment ?? undefined}>
+            acked by {a.acknowledgedBy} {a.acknowledgedAt ? formatAgo(a.acknowledgedAt, now) : ""}
+          </Badge>
+        ) : responder && a.state === "firing" ? (
+          <AckButton alert={a} />
+        ) : null}
+        {a.silencedBy ? (
+          <Badge tone="muted" title={`${a.silencedBy.reason} (by ${a.silencedBy.createdBy})`}>
+            silenced until {new Date(a.silencedBy.endsAt).toLocaleTimeString()}
+          </Badge>
+        ) : responder ? (
+          <SilenceButton alert={a} />
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+/** The rule's metric around the event: the smallest window that shows its start. */
+function AlertSparkline({ alert, now }: { alert: Alert; now: number }) {
+  const metric = sparklineMetricFor(alert.rule);
+  const age = now - Date.parse(alert.since);
+  const window = age < RANGE_MS["1h"] * 0.75 ? RANGE_MS["1h"] : age < RANGE_MS["6h"] * 0.75 ? RANGE_MS["6h"] : RANGE_MS["24h"];
+  const [s] = useSeries(alert.target, metric ? [metric] : [], window);
+  if (!metric) return <span className="w-24" />;
+  const ref = alert.unit === "ratio" || alert.unit === "percent" ? (alert.threshold ?? undefined) : undefined;
+  return <Sparkline points={s?.data?.points ?? []} label={`${metric} around the alert`} reference={ref} />;
+}

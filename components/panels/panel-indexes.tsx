@@ -1,0 +1,166 @@
+"use client";
+
+import { Badge } from "@/components/ui/badge";
+import { CopyBox } from "@/components/ui/copy-box";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { Select, TextInput } from "@/components/ui/select";
+import { useNow } from "@/components/ui/use-now";
+import { Value } from "@/components/ui/value";
+import { bloatReliabilityText, indexAdvice } from "@/lib/api/index-advice";
+import type { IndexRow } from "@/lib/api/indexes";
+import { INDEX_FLAGS, type TablesParams } from "@/lib/api/search-params";
+import { formatAgo } from "@/lib/format/time";
+import { CADENCE_MS } from "@/lib/limits";
+import { Panel } from "./panel";
+import { panelState } from "./panel-state";
+import { useIndexes } from "./queries";
+
+// Indexes with their size, use, bloat (with where the figure comes from and whether to trust
+// it), and for the ones worth acting on the statement a DBA would run.
+
+export function PanelIndexes({
+  targetId,
+  q,
+  flag,
+  onChange,
+}: {
+  targetId: string;
+  q: string | null;
+  flag: TablesParams["flag"];
+  onChange: (p: Partial<TablesParams>) => void;
+}) {
+  const res = useIndexes(targetId);
+  const now = useNow(5000);
+  const d = res.data;
+  const threshold = d?.bloatThresholdPercent ?? 30;
+  const minBytes = d?.minIndexBytes ?? 0;
+  const needle = q?.toLowerCase() ?? null;
+  const rows = (d?.rows ?? []).filter((r) => {
+    if (needle !== null && !`${r.schema}.${r.index} ${r.table}`.toLowerCase().includes(needle)) return false;
+    if (flag === "unused") return r.unused;
+    if (flag === "duplicate") return r.duplicateOf !== null;
+    if (flag === "bloated") return r.bloatPercent !== null && r.bloatPercent > threshold;
+    return true;
+  });
+  const state = panelState({
+    isPending: res.isPending,
+    error: res.error,
+    hasData: d !== undefined && d.takenAt !== null,
+    takenAt: d?.takenAt ?? null,
+    cadenceMs: CADENCE_MS.indexes,
+    now,
+  });
+
+  const columns: Column<IndexRow>[] = [
+    {
+      id: "index",
+      header: "index",
+      width: "minmax(14rem, 1.2fr)",
+      cell: (r) => (
+        <span className="font-mono text-xs" title={r.definition ?? undefined}>
+          {r.schema}.{r.index}
+          {r.isPrimary ? <Badge className="ml-1">primary</Badge> : r.isUnique ? <Badge className="ml-1">unique</Badge> : null}
+          {!r.valid ? <Badge tone="bad" className="ml-1">invalid</Badge> : null}
+        </span>
+      ),
+      sort: (r) => `${r.schema}.${r.index}`,
+    },
+    { id: "table", header: "table", width: "10rem", cell: (r) => <span className="font-mono text-xs">{r.table}</span>, sort: (r) => r.table },
+    { id: "size", header: "size", width: "6rem", align: "right", cell: (r) => <Value value={r.sizeBytes} kind="bytes" />, sort: (r) => r.sizeBytes },
+    { id: "scans", header: "scans", width: "6rem", align: "right", cell: (r) => <Value value={r.idxScan} kind="count" />, sort: (r) => r.idxScan },
+    {
+      id: "bloat",
+      header: "bloat",
+      width: "5rem",
+      align: "right",
+      cell: (r) => (
+        <Value
+          value={r.bloatPercent}
+          kind="percent"
+          className={r.bloatPercent !== null && r.bloatPercent > threshold ? (r.bloatSource === "exact" || r.reliable ? "font-semibold text-red-700 dark:text-red-300" : "text-amber-700 dark:text-amber-300") : undefined}
+        />
+      ),
+      sort: (r) => r.bloatPercent,
+    },
+    {
+      id: "source",
+      header: "bloat source",
+      width: "minmax(11rem, 0.8fr)",
+      cell: (r) => (
+        <span className="text-xs" data-bloat-source={r.bloatSource ?? "none"} data-reliable={r.reliable === null ? "unknown" : String(r.reliable)}>
+          {bloatReliabilityText(r)}
+          {r.bloatMeasuredAt ? <span className="text-slate-500"> · {formatAgo(r.bloatMeasuredAt, now)}</span> : null}
+        </span>
+      ),
+      csv: (r) => bloatReliabilityText(r),
+    },
+    {
+      id: "flags",
+      header: "flags",
+      width: "9rem",
+      cell: (r) => (
+        <span className="flex flex-wrap gap-1">
+          {r.unused ? <Badge tone="warn">unused</Badge> : null}
+          {r.duplicateOf ? <Badge tone="warn" title={`duplicate of ${r.duplicateOf}`}>duplicate</Badge> : null}
+        </span>
+      ),
+      csv: (r) => [r.unused ? "unused" : "", r.duplicateOf ? `duplicate of ${r.duplicateOf}` : ""].filter(Boolean).join("; "),
+    },
+    {
+      id: "fix",
+      header: "what to run (not run by pgpulse)",
+      width: "minmax(22rem, 1.5fr)",
+      cell: (r) => {
+        const advice = indexAdvice(r, threshold, minBytes);
+        if (advice.length === 0) return null;
+        return (
+          <div className="space-y-1 py-1 whitespace-normal">
+            {advice.map((a) => (
+              <div key={a.kind}>
+                <div className="text-xs text-slate-500">{a.reason}</div>
+                <CopyBox text={a.sql} label={`${a.kind} SQL for ${r.index}`} testId={`fix-${a.kind}-${r.schema}.${r.index}`} />
+              </div>
+            ))}
+          </div>
+        );
+      },
+      csv: (r) => indexAdvice(r, threshold, minBytes).map((a) => a.sql).join(" "),
+    },
+  ];
+
+  return (
+    <Panel
+      testId="panel-indexes"
+      title="Indexes"
+      subtitle={d ? `bloat threshold ${threshold} % on indexes of at least ${Math.round(minBytes / 1024 / 1024)} MB${d.statsResetAt ? ` · scans counted since ${d.statsResetAt.slice(0, 10)}` : ""}` : undefined}
+      state={state}
+      error={res.error}
+      takenAt={d?.takenAt}
+      unavailable={d?.unavailable}
+    >
+      {d?.bloatUnavailable ? <p className="mb-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">Bloat figures unavailable: {d.bloatUnavailable}</p> : null}
+      <DataTable
+        label="Indexes"
+        rows={rows}
+        columns={columns}
+        rowKey={(r) => `${r.schema}.${r.index}`}
+        rowTestId={(r) => `index-row-${r.schema}.${r.index}`}
+        defaultSort={{ id: "size", dir: "desc" }}
+        csvName={`indexes-${targetId}`}
+        maxHeight="40rem"
+        toolbar={
+          <>
+            <Select value={flag} onChange={(e) => onChange({ flag: e.target.value as TablesParams["flag"] })} aria-label="Show indexes" data-testid="filter-index-flag">
+              {INDEX_FLAGS.map((f) => (
+                <option key={f} value={f}>
+                  {f === "all" ? "all indexes" : f}
+                </option>
+              ))}
+            </Select>
+            <TextInput placeholder="filter indexes" aria-label="Filter indexes" defaultValue={q ?? ""} onChange={(e) => onChange({ q: e.target.value.trim() || null })} className="w-56" />
+          </>
+        }
+      />
+    </Panel>
+  );
+}

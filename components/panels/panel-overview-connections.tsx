@@ -1,0 +1,71 @@
+"use client";
+
+import { useMemo } from "react";
+import { ChartLine } from "@/components/charts/chart-line";
+import { hasValues, joinSeries } from "@/components/charts/join-series";
+import { formatterForUnit } from "@/components/charts/unit-format";
+import { useNow } from "@/components/ui/use-now";
+import type { TargetSummary } from "@/lib/api/targets";
+import { CADENCE_MS, REFRESH_MS, stepSecondsFor } from "@/lib/limits";
+import { Panel } from "./panel";
+import { lastValueAt, panelState } from "./panel-state";
+import { useSeriesForTargets } from "./queries";
+
+/** Connections of every target on one chart, refreshed in place without a reload. */
+export function PanelOverviewConnections({
+  targets,
+  targetsPending,
+  targetsError,
+  rangeMs,
+}: {
+  targets: readonly TargetSummary[];
+  targetsPending: boolean;
+  targetsError: Error | null;
+  rangeMs: number;
+}) {
+  const now = useNow(5000);
+  const ids = targets.map((t) => t.id);
+  const results = useSeriesForTargets(ids, "connections_total", rangeMs, REFRESH_MS.overview);
+  const stamp = results.map((r) => r.dataUpdatedAt).join(",");
+  const data = useMemo(
+    () => joinSeries(Object.fromEntries(ids.map((id, i) => [id, results[i]?.data?.points]))),
+    // results changes identity every render; the fetch stamps say when the data changed.
+    [stamp, ids.join(",")],
+  );
+  const error = targetsError ?? results.find((r) => r.error)?.error ?? null;
+  const newest =
+    results
+      .map((r) => (r.data ? lastValueAt(r.data.points) : null))
+      .filter((x): x is string => x !== null)
+      .sort()
+      .at(-1) ?? null;
+  const state = panelState({
+    isPending: targetsPending || results.some((r) => r.isPending),
+    error: targetsError ?? (results.length > 0 && results.every((r) => r.error) ? error : null),
+    hasData: hasValues(data, ids),
+    takenAt: newest,
+    cadenceMs: stepSecondsFor(rangeMs) * 1000 + CADENCE_MS.activity,
+    now,
+  });
+  return (
+    <Panel
+      testId="chart-connections"
+      title="Connections"
+      subtitle="client sessions per target, refreshed live"
+      state={state}
+      error={error}
+      takenAt={newest}
+      empty={targets.length === 0 ? "No targets configured: add one to pgpulse.config.json or set DATABASE_URL." : undefined}
+    >
+      <ChartLine
+        data={data}
+        categories={ids}
+        labels={Object.fromEntries(targets.map((t) => [t.id, t.name]))}
+        valueFormatter={formatterForUnit("count")}
+        xDomain={[now - rangeMs, now]}
+        rangeMs={rangeMs}
+        height={220}
+      />
+    </Panel>
+  );
+}

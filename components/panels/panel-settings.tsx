@@ -1,0 +1,139 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { Badge, BadgeSeverity } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { useNow } from "@/components/ui/use-now";
+import { formatAlertValue } from "@/lib/api/alerts";
+import { fetchJson } from "@/lib/api/fetch-json";
+import { can } from "@/lib/api/me";
+import { testNotificationResponseSchema, testNotificationUrl, type ChannelView } from "@/lib/api/settings";
+import { formatBytes } from "@/lib/format/bytes";
+import { formatSeconds } from "@/lib/format/duration";
+import { CADENCE_MS } from "@/lib/limits";
+import { Panel } from "./panel";
+import { panelState } from "./panel-state";
+import { useMe, useSettings } from "./queries";
+
+// Read-only: rules and channels come from the config file. Channel URLs never reach the page.
+
+export function PanelRules() {
+  const q = useSettings();
+  const now = useNow(60_000);
+  const d = q.data;
+  const state = panelState({ isPending: q.isPending, error: q.error, hasData: d !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
+  return (
+    <Panel testId="panel-rules" title="Alert rules" subtitle="from the config file (read-only)" state={state} error={q.error}>
+      {d ? (
+        <>
+          <p className="mb-2 text-sm">
+            Thresholds: slow query over {d.thresholds.queryTimeMs} ms · table size over {formatBytes(d.thresholds.tableSizeBytes)}
+            {d.tableSizeIsDemo ? <Badge tone="info" className="ml-1">lowered for the demo</Badge> : null} · index bloat over {d.thresholds.indexBloatPercent} % · cache hit ratio under{" "}
+            {d.thresholds.cacheHitRatioPercent} %
+          </p>
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm">
+              <thead className="text-left text-xs text-slate-500">
+                <tr>
+                  <th className="px-2 py-1">rule</th>
+                  <th className="px-2 py-1">threshold</th>
+                  <th className="px-2 py-1">for</th>
+                  <th className="px-2 py-1">keep firing for</th>
+                  <th className="px-2 py-1">severity</th>
+                  <th className="px-2 py-1">channels</th>
+                  <th className="px-2 py-1">per-target overrides</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.rules.map((r) => (
+                  <tr key={r.id} data-testid={`rule-${r.id}`} className="border-t border-slate-100 align-top dark:border-slate-800">
+                    <td className="px-2 py-1">
+                      <span className="font-mono">{r.id}</span> {!r.enabled ? <Badge tone="muted">disabled</Badge> : null}
+                      {r.description ? <div className="text-xs text-slate-500">{r.description}</div> : null}
+                    </td>
+                    <td className="px-2 py-1 tabular">{formatAlertValue(r.threshold, r.unit)}</td>
+                    <td className="px-2 py-1 tabular">{formatSeconds(r.forSeconds)}</td>
+                    <td className="px-2 py-1 tabular">{formatSeconds(r.keepFiringForSeconds)}</td>
+                    <td className="px-2 py-1">
+                      <BadgeSeverity severity={r.severity} />
+                    </td>
+                    <td className="px-2 py-1 text-xs">{r.channels ? r.channels.join(", ") : "by severity"}</td>
+                    <td className="px-2 py-1 text-xs">
+                      {r.overrides.length === 0
+                        ? "—"
+                        : r.overrides.map((o) => (
+                            <div key={o.target}>
+                              <span className="font-mono">{o.target}</span>:{" "}
+                              {[
+                                o.enabled === false ? "disabled" : null,
+                                o.threshold !== undefined ? `threshold ${formatAlertValue(o.threshold, r.unit)}` : null,
+                                o.forSeconds !== undefined ? `for ${formatSeconds(o.forSeconds)}` : null,
+                                o.keepFiringForSeconds !== undefined ? `keep ${formatSeconds(o.keepFiringForSeconds)}` : null,
+                                o.severity ? o.severity : null,
+                              ]
+                                .filter(Boolean)
+                                .join(", ")}
+                            </div>
+                          ))}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+    </Panel>
+  );
+}
+
+export function PanelChannels() {
+  const q = useSettings();
+  const me = useMe();
+  const now = useNow(60_000);
+  const channels = q.data?.channels ?? [];
+  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
+  return (
+    <Panel testId="panel-channels" title="Notification channels" state={state} error={q.error}>
+      {channels.length === 0 ? (
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          No channel configured: alerts show here but notify nobody. Add a webhook or Slack channel under <code>channels</code> in pgpulse.config.json.
+        </p>
+      ) : (
+        <ul className="space-y-2 text-sm">
+          {channels.map((c) => (
+            <Channel key={c.id} channel={c} admin={can(me.data?.role, "test_notification")} />
+          ))}
+        </ul>
+      )}
+    </Panel>
+  );
+}
+
+function Channel({ channel: c, admin }: { channel: ChannelView; admin: boolean }) {
+  const m = useMutation({ mutationFn: () => fetchJson(testNotificationUrl(c.id), testNotificationResponseSchema, { method: "POST" }) });
+  return (
+    <li data-testid={`channel-${c.id}`} className="flex flex-wrap items-center gap-2">
+      <span className="font-mono">{c.id}</span>
+      <Badge>{c.type}</Badge>
+      <span className="text-xs text-slate-500">
+        {c.minSeverity} and above · {c.targets ? `targets ${c.targets.join(", ")}` : "all targets"}
+      </span>
+      {admin ? (
+        <Button size="sm" onClick={() => m.mutate()} disabled={m.isPending} data-testid={`test-notification-${c.id}`}>
+          {m.isPending ? "Sending…" : "Send test notification"}
+        </Button>
+      ) : null}
+      {m.data ? (
+        <span role="status" className={m.data.ok ? "text-xs text-emerald-700 dark:text-emerald-300" : "text-xs text-red-700 dark:text-red-300"}>
+          {m.data.ok ? `delivered (HTTP ${m.data.statusCode ?? "?"})` : `failed: ${m.data.error ?? `HTTP ${m.data.statusCode ?? "?"}`}`}
+        </span>
+      ) : null}
+      {m.error ? (
+        <span role="alert" className="text-xs text-red-700 dark:text-red-300">
+          {m.error.message}
+        </span>
+      ) : null}
+    </li>
+  );
+}

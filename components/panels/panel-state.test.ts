@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { lastValueAt, panelState, type PanelStateInput } from "./panel-state";
+
+const now = Date.parse("2025-01-01T12:00:00Z");
+const base: PanelStateInput = { isPending: false, error: null, hasData: true, takenAt: "2025-01-01T11:59:58Z", cadenceMs: 3000, now };
+
+describe("panelState", () => {
+  it.each<[string, Partial<PanelStateInput>, string]>([
+    ["first load", { isPending: true, hasData: false }, "loading"],
+    ["fresh data", {}, "ready"],
+    ["a fresh sample whose value is 0 is still data", { hasData: true }, "ready"],
+    ["nothing collected yet", { hasData: false, takenAt: null }, "empty"],
+    ["older than 2× cadence", { takenAt: "2025-01-01T11:59:53Z" }, "stale"],
+    ["exactly 2× cadence is not stale yet", { takenAt: "2025-01-01T11:59:54Z" }, "ready"],
+    ["failed with nothing in hand", { error: new Error("x"), hasData: false }, "error"],
+    ["failed refresh over older data", { error: new Error("x") }, "stale"],
+    ["failed while pending", { isPending: true, error: new Error("x"), hasData: false }, "error"],
+  ])("%s", (_, patch, expected) => {
+    expect(panelState({ ...base, ...patch })).toBe(expected);
+  });
+  it("lastValueAt skips trailing gaps", () => {
+    expect(lastValueAt([["a", 1], ["b", null]])).toBe("a");
+    expect(lastValueAt([["a", null]])).toBeNull();
+    expect(lastValueAt([["a", 0]])).toBe("a");
+  });
+});

@@ -1,0 +1,45 @@
+"use client";
+
+import { ChartLine } from "@/components/charts/chart-line";
+import { hasValues, joinSeries } from "@/components/charts/join-series";
+import { formatterForUnit } from "@/components/charts/unit-format";
+import { useNow } from "@/components/ui/use-now";
+import { resolveRange, type TimeRange } from "@/lib/api/search-params";
+import { CADENCE_MS } from "@/lib/limits";
+import { Panel } from "./panel";
+import { lastValueAt, panelState } from "./panel-state";
+import { useTableHistory } from "./queries";
+
+/** One table's total size over the selected range, against the size threshold. */
+export function PanelTableHistory({ targetId, table, range, thresholdBytes }: { targetId: string; table: string; range: TimeRange; thresholdBytes: number | null }) {
+  const dot = table.indexOf(".");
+  const schema = dot > 0 ? table.slice(0, dot) : "public";
+  const name = dot > 0 ? table.slice(dot + 1) : table;
+  const q = useTableHistory(targetId, schema, name, range);
+  const now = useNow(10_000);
+  const w = resolveRange(range, now);
+  const data = joinSeries({ bytes: q.data?.points });
+  const newest = q.data ? lastValueAt(q.data.points) : null;
+  const state = panelState({
+    isPending: q.isPending,
+    error: q.error,
+    hasData: hasValues(data, ["bytes"]),
+    takenAt: newest,
+    cadenceMs: CADENCE_MS.tables * 3,
+    now,
+  });
+  return (
+    <Panel testId="panel-table-history" title={`Size history · ${schema}.${name}`} state={state} error={q.error} takenAt={newest} empty="No size snapshots in this range yet; they are taken every few minutes.">
+      <ChartLine
+        data={data}
+        categories={["bytes"]}
+        labels={{ bytes: "total size" }}
+        valueFormatter={formatterForUnit("bytes")}
+        references={thresholdBytes ? [{ y: thresholdBytes, label: "size threshold", kind: "limit" }] : []}
+        xDomain={[w.from.getTime(), w.to.getTime()]}
+        rangeMs={w.rangeMs}
+        yDomain={[0, "auto"]}
+      />
+    </Panel>
+  );
+}

@@ -1,0 +1,254 @@
+"use client";
+
+import { Badge } from "@/components/ui/badge";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { TextInput } from "@/components/ui/select";
+import { useNow } from "@/components/ui/use-now";
+import { Time, Value } from "@/components/ui/value";
+import type { TimeRange } from "@/lib/api/search-params";
+import { likelyNeedsIndex, type TableRow } from "@/lib/api/tables";
+import { formatBytes } from "@/lib/format/bytes";
+import { formatAgo, formatDate } from "@/lib/format/time";
+import { CADENCE_MS } from "@/lib/limits";
+import { Panel } from "./panel";
+import { panelState } from "./panel-state";
+import { useTables } from "./queries";
+import { SizeBar } from "./size-bar";
+
+// Per table: how it is read (seq vs index scans), written (rates over the range), vacuumed,
+// and how big it is against the threshold, with growth and the projected crossing date.
+// Partitions are grouped under their parent, whose row carries the summed size.
+
+const key = (r: Pick<TableRow, "schema" | "table">) => `${r.schema}.${r.table}`;
+
+export function PanelTables({
+  targetId,
+  range,
+  q,
+  selected,
+  onFilter,
+  onSelect,
+}: {
+  targetId: string;
+  range: TimeRange;
+  q: string | null;
+  selected: string | null;
+  onFilter: (q: string | null) => void;
+  onSelect: (table: string) => void;
+}) {
+  const res = useTables(targetId, range);
+  const now = useNow(5000);
+  const d = res.data;
+  const all = d?.rows ?? [];
+  const partitionsOf = new Map<string, TableRow[]>();
+  for (const r of all) {
+    if (r.parent === null) continue;
+    const parentKey = r.parent.includes(".") ? r.parent : `${r.schema}.${r.parent}`;
+    partitionsOf.set(parentKey, [...(partitionsOf.get(parentKey) ?? []), r]);
+  }
+  const needle = q?.toLowerCase() ?? null;
+  const top = all.filter((r) => r.parent === null && (needle === null || key(r).toLowerCase().includes(needle)));
+  const threshold = d?.thresholdBytes ?? 0;
+  const state = panelState({
+    isPending: res.isPending,
+    error: res.error,
+    hasData: d !== undefined && d.takenAt !== null,
+    takenAt: d?.takenAt ?? null,
+    cadenceMs: CADENCE_MS.tables,
+    now,
+  });
+
+  const columns: Column<TableRow>[] = [
+    {
+      id: "table",
+      header: "table",
+      width: "minmax(14rem, 1.5fr)",
+      cell: (r) => (
+        <span className="inline-flex items-center gap-1">
+          <button type="button" onClick={() => onSelect(key(r))} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300" title="Show size history">
+            {key(r)}
+          </button>
+          {r.isPartitioned ? <Badge tone="info">partitioned · {partitionsOf.get(key(r))?.length ?? 0}</Badge> : null}
+          {likelyNeedsIndex(r) ? (
+            <Badge tone="warn" title="Large table read mostly by sequential scans">
+              likely needs an index
+            </Badge>
+          ) : null}
+        </span>
+      ),
+      sort: key,
+    },
+    {
+      id: "scans",
+      header: "seq / idx scans",
+      width: "9rem",
+      align: "right",
+      cell: (r) => (
+        <span>
+          <Value value={r.seqScan} kind="count" /> / {r.idxScan === null ? <span title="no index on this table" className="text-slate-400">no index</span> : <Value value={r.idxScan} kind="count" />}
+        </span>
+      ),
+      sort: (r) => r.seqScan,
+      csv: (r) => `${r.seqScan ?? ""}/${r.idxScan ?? ""}`,
+    },
+    { id: "ins", header: "ins/s", width: "5rem", align: "right", cell: (r) => <Value value={r.insPerSecond} kind="rate" />, sort: (r) => r.insPerSecond },
+    { id: "upd", header: "upd/s", width: "5rem", align: "right", cell: (r) => <Value value={r.updPerSecond} kind="rate" />, sort: (r) => r.updPerSecond },
+    { id: "del", header: "del/s", width: "5rem", align: "right", cell: (r) => <Value value={r.delPerSecond} kind="rate" />, sort: (r) => r.delPerSecond },
+    { id: "live", header: "live tuples", width: "6rem", align: "right", cell: (r) => <Value value={r.nLiveTup} kind="count" />, sort: (r) => r.nLiveTup },
+    {
+      id: "dead",
+      header: "dead tuples",
+      width: "6rem",
+      align: "right",
+      cell: (r) => {
+        const share = r.nDeadTup !== null && r.nLiveTup ? r.nDeadTup / (r.nLiveTup + r.nDeadTup) : null;
+        return <Value value={r.nDeadTup} kind="count" className={share !== null && share > 0.2 ? "font-semibold text-amber-700 dark:text-amber-300" : undefined} />;
+      },
+      sort: (r) => r.nDeadTup,
+    },
+    {
+      id: "vacuum",
+      header: "last vacuum / auto",
+      width: "9rem",
+      cell: (r) => (
+        <span className="text-xs">
+          <Time iso={r.lastVacuum}>{formatAgo(r.lastVacuum, now)}</Time> / <Time iso={r.lastAutovacuum}>{formatAgo(r.lastAutovacuum, now)}</Time>
+        </span>
+      ),
+      sort: (r) => maxIso(r.lastVacuum, r.lastAutovacuum),
+      csv: (r) => `${r.lastVacuum ?? ""} / ${r.lastAutovacuum ?? ""}`,
+    },
+    {
+      id: "analyze",
+      header: "last analyze / auto",
+      width: "9rem",
+      cell: (r) => (
+        <span className="text-xs">
+          <Time iso={r.lastAnalyze}>{formatAgo(r.lastAnalyze, now)}</Time> / <Time iso={r.lastAutoanalyze}>{formatAgo(r.lastAutoanalyze, now)}</Time>
+        </span>
+      ),
+      sort: (r) => maxIso(r.lastAnalyze, r.lastAutoanalyze),
+      csv: (r) => `${r.lastAnalyze ?? ""} / ${r.lastAutoanalyze ?? ""}`,
+    },
+    {
+      id: "size",
+      header: "size: heap · indexes · toast",
+      width: "11rem",
+      cell: (r) =>
+        r.sizeUnavailable ? (
+          <span className="text-xs text-amber-700 dark:text-amber-300" title="The size could not be read at sample time">
+            size unavailable: {r.sizeUnavailable}
+          </span>
+        ) : (
+          <SizeBar heap={r.tableBytes} indexes={r.indexBytes} toast={r.toastBytes} total={r.totalBytes} threshold={threshold} />
+        ),
+      sort: (r) => r.totalBytes,
+    },
+    { id: "growth", header: "growth", width: "7rem", align: "right", cell: (r) => <Value value={r.growthBytesPerDay} kind="bytesPerDay" />, sort: (r) => r.growthBytesPerDay },
+    {
+      id: "crosses",
+      header: "crosses threshold",
+      width: "8rem",
+      cell: (r) =>
+        r.daysToThreshold === 0 ? (
+          <Badge tone="bad">over</Badge>
+        ) : r.crossesAt ? (
+          <Time iso={r.crossesAt}>
+            {formatDate(r.crossesAt)} <span className="text-xs text-slate-500">({Math.round(r.daysToThreshold ?? 0)} d)</span>
+          </Time>
+        ) : (
+          <span className="text-slate-400" title="Not growing, or not enough history to project">
+            —
+          </span>
+        ),
+      sort: (r) => r.daysToThreshold,
+      csv: (r) => r.crossesAt,
+    },
+    {
+      id: "nextPartition",
+      header: "next month",
+      width: "6rem",
+      cell: (r) =>
+        r.nextMonthPartitionExists === null ? null : r.nextMonthPartitionExists ? (
+          <span className="text-emerald-700 dark:text-emerald-300" title="Next month's partition exists">
+            ✓ exists
+          </span>
+        ) : (
+          <span className="font-semibold text-red-700 dark:text-red-300" title="Next month's partition is missing: inserts for next month will fail">
+            ✗ missing
+          </span>
+        ),
+      csv: (r) => r.nextMonthPartitionExists,
+    },
+  ];
+
+  return (
+    <Panel
+      testId="panel-tables"
+      title="Tables"
+      subtitle={
+        d
+          ? `${d.source === "performance_metrics" ? "from the performance_metrics view" : "from pg_stat_user_tables"} · rates over the selected range · size threshold ${formatBytes(d.thresholdBytes)}${d.thresholdIsDemo ? " (lowered for the demo)" : ""}`
+          : undefined
+      }
+      state={state}
+      error={res.error}
+      takenAt={d?.takenAt}
+      unavailable={d?.unavailable}
+    >
+      {d?.thresholdIsDemo ? (
+        <p data-testid="threshold-demo-note" className="mb-2 rounded bg-sky-50 px-2 py-1 text-xs text-sky-900 dark:bg-sky-950 dark:text-sky-200">
+          Demo: the table size threshold is {formatBytes(d.thresholdBytes)} instead of the production default (10 GB), so the demo tables can cross it.
+        </p>
+      ) : null}
+      <DataTable
+        label="Tables"
+        rows={top}
+        columns={columns}
+        rowKey={key}
+        rowTestId={(r) => `table-row-${key(r)}`}
+        rowClassName={(r) => (key(r) === selected ? "bg-sky-50 dark:bg-sky-950" : undefined)}
+        hasDetail={(r) => r.isPartitioned}
+        detail={(r) => <Partitions rows={partitionsOf.get(key(r)) ?? []} threshold={threshold} />}
+        defaultSort={{ id: "size", dir: "desc" }}
+        csvName={`tables-${targetId}`}
+        maxHeight="36rem"
+        toolbar={<TextInput placeholder="filter tables" aria-label="Filter tables" defaultValue={q ?? ""} onChange={(e) => onFilter(e.target.value.trim() || null)} className="w-56" />}
+      />
+    </Panel>
+  );
+}
+
+function Partitions({ rows, threshold }: { rows: TableRow[]; threshold: number }) {
+  if (rows.length === 0) return <p className="text-xs text-slate-500">No partitions listed.</p>;
+  return (
+    <table className="text-xs" data-testid="partitions">
+      <tbody>
+        {[...rows]
+          .sort((a, b) => a.table.localeCompare(b.table))
+          .map((p) => (
+            <tr key={p.table}>
+              <td className="pr-3 font-mono">
+                {p.schema}.{p.table}
+              </td>
+              <td className="pr-3">
+                <SizeBar heap={p.tableBytes} indexes={p.indexBytes} toast={p.toastBytes} total={p.totalBytes} threshold={threshold} />
+              </td>
+              <td className="pr-3">
+                seq <Value value={p.seqScan} kind="count" /> / idx <Value value={p.idxScan} kind="count" />
+              </td>
+              <td>
+                live <Value value={p.nLiveTup} kind="count" /> · dead <Value value={p.nDeadTup} kind="count" />
+              </td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
+function maxIso(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) > Date.parse(b) ? a : b;
+}

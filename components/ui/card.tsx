@@ -1,0 +1,23 @@
+import type { HTMLAttributes, ReactNode } from "react";
+import { cx } from "./cx";
+
+export function Card({ className, ...rest }: HTMLAttributes<HTMLElement>) {
+  return (
+    <section
+      className={cx("rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900", className)}
+      {...rest}
+    />
+  );
+}
+
+export function CardHeader({ title, actions, subtitle }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="mb-3 flex flex-wrap items-start justify-between gap-2">
+      <div>
+        <h2 className="text-sm font-semibold tracking-tight">{title}</h2>
+        {subtitle ? <p className="text-xs text-slate-500 dark:text-slate-400">{subtitle}</p> : null}
+      </div>
+      {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
+    </header>
+  );
+}

@@ -1,0 +1,192 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { Fragment, useMemo, useRef, useState, type ReactNode } from "react";
+import type { CsvColumn } from "@/lib/format/csv";
+import { CsvButton } from "./csv-button";
+import { cx } from "./cx";
+import { sortRows, type SortDir, type SortValue } from "./sort";
+
+// A dense, sortable, virtualized grid: comfortable with thousands of rows because only the
+// visible ones are in the DOM. Rows may expand (query text, fix SQL); heights are measured.
+
+export interface Column<T> {
+  id: string;
+  header: string;
+  /** A CSS grid track: "5rem", "minmax(14rem, 1fr)". */
+  width: string;
+  cell: (row: T) => ReactNode;
+  sort?: (row: T) => SortValue;
+  /** CSV value; defaults to the sort value. Omit both to leave the column out of the CSV. */
+  csv?: (row: T) => string | number | boolean | null | undefined;
+  align?: "right";
+  title?: string;
+}
+
+export interface SortState {
+  id: string;
+  dir: SortDir;
+}
+
+export function DataTable<T>({
+  rows,
+  columns,
+  rowKey,
+  rowTestId,
+  rowClassName,
+  detail,
+  hasDetail,
+  sort: controlledSort,
+  onSortChange,
+  defaultSort,
+  csvName,
+  toolbar,
+  maxHeight = "70vh",
+  label,
+  testId,
+}: {
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  rowTestId?: (row: T) => string;
+  rowClassName?: (row: T) => string | undefined;
+  /** Expanded content under a row, shown when the row is toggled open. */
+  detail?: (row: T) => ReactNode;
+  /** Which rows can expand (all, when omitted). */
+  hasDetail?: (row: T) => boolean;
+  sort?: SortState;
+  onSortChange?: (s: SortState) => void;
+  defaultSort?: SortState;
+  csvName?: string;
+  toolbar?: ReactNode;
+  maxHeight?: string;
+  label: string;
+  testId?: string;
+}) {
+  const [ownSort, setOwnSort] = useState<SortState | undefined>(defaultSort);
+  const sort = controlledSort ?? ownSort;
+  const setSort = (s: SortState) => (onSortChange ? onSortChange(s) : setOwnSort(s));
+  const [open, setOpen] = useState<Set<string>>(() => new Set());
+
+  const sorted = useMemo(() => {
+    const col = columns.find((c) => c.id === sort?.id);
+    return sortRows(rows, col?.sort, sort?.dir ?? "desc");
+  }, [rows, columns, sort]);
+
+  const csvColumns = useMemo<CsvColumn<T>[]>(
+    () =>
+      columns
+        .filter((c) => c.csv || c.sort)
+        .map((c) => ({ header: c.header || c.id, value: (r: T) => (c.csv ? c.csv(r) : c.sort!(r)) })),
+    [columns],
+  );
+
+  const template = columns.map((c) => c.width).join(" ");
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: sorted.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 32,
+    overscan: 12,
+    initialRect: { width: 1200, height: 800 },
+    getItemKey: (i) => rowKey(sorted[i]),
+  });
+
+  const toggle = (k: string) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (next.has(k)) next.delete(k);
+      else next.add(k);
+      return next;
+    });
+
+  return (
+    <div data-testid={testId}>
+      {toolbar || csvName ? (
+        <div className="mb-2 flex flex-wrap items-center gap-2">
+          {toolbar}
+          <span className="ml-auto text-xs text-slate-500 tabular">{sorted.length.toLocaleString("en-US")} rows</span>
+          {csvName ? <CsvButton rows={sorted} columns={csvColumns} name={csvName} /> : null}
+        </div>
+      ) : null}
+      <div ref={scrollRef} role="table" aria-label={label} aria-rowcount={sorted.length + 1} className="overflow-auto rounded border border-slate-200 dark:border-slate-800" style={{ maxHeight }}>
+        <div className="min-w-max">
+          <div
+            role="row"
+            className="sticky top-0 z-10 grid border-b border-slate-200 bg-slate-100 text-xs font-semibold text-slate-600 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-300"
+            style={{ gridTemplateColumns: template }}
+          >
+            {columns.map((c) => {
+              const active = sort?.id === c.id;
+              const ariaSort = active ? (sort!.dir === "asc" ? "ascending" : "descending") : c.sort ? "none" : undefined;
+              return (
+                <div key={c.id} role="columnheader" aria-sort={ariaSort} className={cx("px-2 py-1.5", c.align === "right" && "text-right")} title={c.title}>
+                  {c.sort ? (
+                    <button
+                      type="button"
+                      className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-600 dark:hover:text-white"
+                      onClick={() => setSort({ id: c.id, dir: active && sort!.dir === "desc" ? "asc" : "desc" })}
+                    >
+                      {c.header}
+                      <span aria-hidden className="w-2">{active ? (sort!.dir === "asc" ? "▲" : "▼") : ""}</span>
+                    </button>
+                  ) : (
+                    c.header
+                  )}
+                </div>
+              );
+            })}
+          </div>
+          <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+            {virtualizer.getVirtualItems().map((vi) => {
+              const row = sorted[vi.index];
+              const k = rowKey(row);
+              const isOpen = open.has(k);
+              return (
+                <div
+                  key={vi.key}
+                  ref={virtualizer.measureElement}
+                  data-index={vi.index}
+                  role="row"
+                  aria-rowindex={vi.index + 2}
+                  data-testid={rowTestId?.(row)}
+                  className={cx("absolute left-0 w-full border-b border-slate-100 text-sm dark:border-slate-800", rowClassName?.(row))}
+                  style={{ transform: `translateY(${vi.start}px)` }}
+                >
+                  <div className="grid items-center" style={{ gridTemplateColumns: template }}>
+                    {columns.map((c, ci) => (
+                      <div key={c.id} role="cell" className={cx("min-w-0 truncate px-2 py-1", c.align === "right" && "text-right tabular")}>
+                        {ci === 0 && detail && (hasDetail?.(row) ?? true) ? (
+                          <Fragment>
+                            <button
+                              type="button"
+                              aria-expanded={isOpen}
+                              aria-label={isOpen ? "Collapse row" : "Expand row"}
+                              onClick={() => toggle(k)}
+                              className="mr-1 w-4 text-slate-500 focus-visible:outline-2 focus-visible:outline-sky-600"
+                            >
+                              {isOpen ? "▾" : "▸"}
+                            </button>
+                            {c.cell(row)}
+                          </Fragment>
+                        ) : ci === 0 && detail ? (
+                          <>
+                            <span className="mr-1 inline-block w-4" />
+                            {c.cell(row)}
+                          </>
+                        ) : (
+                          c.cell(row)
+                        )}
+                      </div>
+                    ))}
+                  </div>
+                  {isOpen && detail ? <div className="px-8 pb-2">{detail(row)}</div> : null}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import type { ReactNode } from "react";
+
+/** Nothing to show, and what to do about it. */
+export function EmptyState({ title, action, testId }: { title: ReactNode; action?: ReactNode; testId?: string }) {
+  return (
+    <div data-testid={testId} className="rounded border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-300">
+      <p className="font-medium">{title}</p>
+      {action ? <p className="mt-1 text-slate-500 dark:text-slate-400">{action}</p> : null}
+    </div>
+  );
+}
+
+/** Maps the server's "unavailable" reasons to the step that fixes them. */
+export function fixFor(reason: string): ReactNode {
+  if (/pg_stat_statements/i.test(reason))
+    return (
+      <>
+        Add <code>pg_stat_statements</code> to <code>shared_preload_libraries</code>, then run <code>npm run setup</code>.
+      </>
+    );
+  if (/privilege|permission|pg_monitor|pg_read_all_stats/i.test(reason))
+    return (
+      <>
+        Grant the monitoring role <code>pg_monitor</code>: <code>npm run setup</code> prints the statements.
+      </>
+    );
+  if (/pgstattuple/i.test(reason))
+    return (
+      <>
+        Install <code>pgstattuple</code> for exact bloat figures: <code>npm run setup</code>.
+      </>
+    );
+  if (/slow_query_log|performance_metrics/i.test(reason))
+    return <>The guideline objects are missing on this database; the figures come from the statistics views instead.</>;
+  return null;
+}

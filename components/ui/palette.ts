@@ -1,0 +1,52 @@
+import type { Severity } from "@/lib/api/common";
+
+// Every colour variant as complete class strings in one typed map (Tailwind only keeps classes
+// it can see whole in the source).
+
+export type Tone = "neutral" | "good" | "warn" | "bad" | "info" | "muted";
+
+export const TONE_BADGE: Record<Tone, string> = {
+  neutral: "bg-slate-100 text-slate-800 ring-slate-300 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-600",
+  good: "bg-emerald-50 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-800",
+  warn: "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700",
+  bad: "bg-red-50 text-red-800 ring-red-300 dark:bg-red-950 dark:text-red-200 dark:ring-red-800",
+  info: "bg-sky-50 text-sky-800 ring-sky-300 dark:bg-sky-950 dark:text-sky-200 dark:ring-sky-800",
+  muted: "bg-transparent text-slate-500 ring-slate-200 dark:text-slate-400 dark:ring-slate-700",
+};
+
+export const TONE_TEXT: Record<Tone, string> = {
+  neutral: "text-slate-900 dark:text-slate-100",
+  good: "text-emerald-700 dark:text-emerald-300",
+  warn: "text-amber-700 dark:text-amber-300",
+  bad: "text-red-700 dark:text-red-300",
+  info: "text-sky-700 dark:text-sky-300",
+  muted: "text-slate-500 dark:text-slate-400",
+};
+
+export const SEVERITY_TONE: Record<Severity, Tone> = { critical: "bad", warning: "warn", info: "info" };
+
+/** pg_stat_activity states and alert states. */
+export function stateTone(state: string | null): Tone {
+  switch (state) {
+    case "active":
+    case "resolved":
+      return "good";
+    case "idle in transaction":
+    case "pending":
+      return "warn";
+    case "idle in transaction (aborted)":
+    case "firing":
+      return "bad";
+    case "idle":
+      return "muted";
+    case null:
+      return "muted";
+    default:
+      return "neutral";
+  }
+}
+
+/** Chart series colours: distinguishable in light and dark, and not red/green only. */
+export const SERIES_COLORS = ["#2563eb", "#d97706", "#059669", "#9333ea", "#dc2626", "#0891b2", "#65a30d", "#db2777"];
+export const REFERENCE_COLOR = "#dc2626";
+export const REFERENCE_SOFT_COLOR = "#64748b";

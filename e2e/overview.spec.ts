@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+
+// The pipe end to end: a real target polled by the collector, stored, and drawn live.
+
+test("the overview lists the seeded target and draws real connection data", async ({ page, request }) => {
+  const health = await (await request.get("/api/health")).json();
+  expect(health.targets).toHaveLength(1);
+  const id: string = health.targets[0].id;
+
+  await page.goto("/");
+  const row = page.getByTestId(`overview-target-${id}`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("kundli_db");
+  await expect(row.getByTestId("target-status")).toHaveText(/up/i);
+  await expect(row.getByTestId("target-version")).toContainText("17.");
+
+  const chart = page.getByTestId("chart-connections");
+  await expect(chart).toHaveAttribute("data-state", "ready");
+  // recharts draws one path per series once it has points.
+  await expect(chart.locator("path.recharts-curve").first()).toBeVisible();
+});
+
+test("targets API never exposes credentials", async ({ request }) => {
+  const body = await (await request.get("/api/targets")).text();
+  expect(body).toContain("kundli_db");
+  expect(body).not.toContain("e2e-monitor-pw");
+  expect(body).not.toMatch(/postgres(ql)?:\/\//);
+});

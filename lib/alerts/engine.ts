@@ -1,0 +1,196 @@
+import "server-only";
+import type { Pool } from "pg";
+import type { SampleSink } from "@/lib/collector/types";
+import type { PgpulseConfig } from "@/lib/config/schema";
+import type { MetricResult } from "@/lib/metrics/types";
+import { evaluate } from "./evaluate";
+import { createCacheWindows } from "./inputs/db-stats";
+import { EXTRACTORS, RULES_BY_METRIC } from "./inputs";
+import type { Row } from "./inputs/values";
+import { defaultLog, safeError, type AlertLog } from "./log";
+import { resolveRule } from "./rules";
+import { loadOpenAlerts, writeTransitions, type TouchWrite, type TransitionWrite } from "./store";
+import { INACTIVE, type InstanceState, type RuleId } from "./types";
+
+// The alert engine: a SampleSink the collector feeds. accept() never throws and never waits;
+// results queue up (coalesced per metric and target) and are evaluated one at a time, so the
+// store sees transitions in order. Memory holds the open episodes; the store holds the truth,
+// loaded back at start, so a restart neither loses a firing alert nor announces it again.
+
+export interface AlertEngineOptions {
+  pool: Pool;
+  config: Pick<PgpulseConfig, "targets" | "thresholds" | "rules" | "channels">;
+  log?: AlertLog;
+  now?: () => number;
+  /** Base URL of the dashboard for links in notifications; relative links when empty. */
+  publicUrl?: string;
+}
+
+export interface AlertEngine extends SampleSink {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves once every result accepted so far has been evaluated (and persisted or failed). */
+  idle(): Promise<void>;
+  setConfig(config: AlertEngineOptions["config"]): void;
+  /** Open episodes in memory: rule, target, object and state. */
+  openInstances(): Array<{ alertId: number | null; rule: RuleId; targetId: string; objectKey: string; state: InstanceState }>;
+}
+
+interface Instance {
+  alertId: number | null;
+  rule: RuleId;
+  targetId: string;
+  objectKey: string;
+  state: InstanceState;
+  lastTouchAt: number;
+}
+
+// Refreshing value / last_bad_at of an open episode is not a transition; once per 30 s per
+// episode keeps the store close enough for a restart without a write per 3 s sample.
+const TOUCH_EVERY_MS = 30_000;
+
+const keyOf = (rule: string, targetId: string, objectKey: string) => `${rule}\u0000${targetId}\u0000${objectKey}`;
+
+export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
+  const log = opts.log ?? defaultLog("alerts");
+  const now = opts.now ?? Date.now;
+  let config = opts.config;
+  const instances = new Map<string, Instance>();
+  const cache = createCacheWindows();
+  const queue = new Map<string, MetricResult & { status: "ok" }>();
+  let started = false;
+  let stopped = false;
+  let draining: Promise<void> | null = null;
+
+  function kick() {
+    if (!started || stopped || draining) return;
+    draining = drain().finally(() => {
+      draining = null;
+      if (queue.size && !stopped) kick();
+    });
+  }
+
+  async function drain() {
+    while (queue.size && !stopped) {
+      const [k, result] = queue.entries().next().value!;
+      queue.delete(k);
+      try {
+        await evaluateResult(result);
+      } catch (e) {
+        log.error({ metric: result.metric, targetId: result.targetId, err: safeError(e) }, "alert evaluation failed");
+      }
+    }
+  }
+
+  async function evaluateResult(result: MetricResult & { status: "ok" }) {
+    const at = now();
+    const target = config.targets.find((t) => t.id === result.targetId);
+    const targetName = target?.name ?? result.targetId;
+    const writes: Array<TransitionWrite & { key: string }> = [];
+    const touches: TouchWrite[] = [];
+    const quiet: Array<[string, InstanceState]> = [];
+
+    for (const ruleId of RULES_BY_METRIC[result.metric] ?? []) {
+      const rule = resolveRule(ruleId, config, result.targetId);
+      if (!rule.enabled) continue;
+      const observations =
+        ruleId === "cache_hit_ratio" ? cache.observations(result.targetId, at, result.rows, rule) : (EXTRACTORS[ruleId]?.(result.rows as Row[], rule) ?? []);
+      const seen = new Set<string>();
+      const step = (objectKey: string, obs: (typeof observations)[number] | null) => {
+        const key = keyOf(ruleId, result.targetId, objectKey);
+        const inst = instances.get(key);
+        const out = evaluate(rule, obs, inst?.state ?? INACTIVE, at);
+        if (out.events.length) {
+          writes.push({ key, rule, targetId: result.targetId, targetName, objectKey, alertId: inst?.alertId ?? null, observation: obs, next: out.state, events: out.events });
+        } else if (inst) {
+          quiet.push([key, out.state]);
+          if (inst.alertId !== null && at - inst.lastTouchAt >= TOUCH_EVERY_MS) {
+            touches.push({ alertId: inst.alertId, value: out.state.value, lastBadAt: out.state.lastBadAt });
+            inst.lastTouchAt = at;
+          }
+        }
+      };
+      for (const obs of observations) {
+        seen.add(obs.objectKey);
+        step(obs.objectKey, obs);
+      }
+      // Objects that were open but are absent from this result: the pid ended, the table went.
+      for (const inst of [...instances.values()]) {
+        if (inst.rule === ruleId && inst.targetId === result.targetId && !seen.has(inst.objectKey)) step(inst.objectKey, null);
+      }
+    }
+
+    // A state without an event (value, lastBadAt) is memory only and safe to keep either way.
+    for (const [key, state] of quiet) {
+      const inst = instances.get(key);
+      if (inst) inst.state = state;
+    }
+    if (!writes.length && !touches.length) return;
+    const ids = await writeTransitions(opts.pool, writes, touches, { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: at });
+    // Only now, with the transitions committed, does memory move on; a failed write leaves the
+    // old state so the next result evaluates (and writes) the same transition again.
+    writes.forEach((w, i) => {
+      if (w.next.state === "pending" || w.next.state === "firing") {
+        instances.set(w.key, { alertId: ids[i], rule: w.rule.id, targetId: w.targetId, objectKey: w.objectKey, state: w.next, lastTouchAt: at });
+      } else {
+        instances.delete(w.key);
+      }
+      for (const ev of w.events) log.info({ rule: w.rule.id, targetId: w.targetId, object: w.objectKey, from: ev.from, to: ev.to, value: ev.value }, "alert transition");
+    });
+  }
+
+  return {
+    accept(result: MetricResult): void {
+      try {
+        if (stopped || result.status !== "ok" || !RULES_BY_METRIC[result.metric]) return;
+        if (result.metric === "db_stats") {
+          const windowMs = resolveRule("cache_hit_ratio", config, result.targetId).windowSeconds * 1000;
+          cache.add(result.targetId, result.ts.getTime(), result.rows as Row[], windowMs);
+        }
+        const k = `${result.metric}\u0000${result.targetId}`;
+        const queued = queue.get(k);
+        // slow_queries rows are occurrences since the last poll: merging keeps every one of them.
+        const merged = queued && result.metric === "slow_queries" ? { ...result, rows: [...queued.rows, ...result.rows] } : result;
+        queue.set(k, merged);
+        kick();
+      } catch (e) {
+        log.error({ metric: result?.metric, err: safeError(e) }, "alert engine rejected a result");
+      }
+    },
+    async start() {
+      if (started) return;
+      for (const r of await loadOpenAlerts(opts.pool)) {
+        instances.set(keyOf(r.rule, r.target_id, r.object_key), {
+          alertId: r.id,
+          rule: r.rule as RuleId,
+          targetId: r.target_id,
+          objectKey: r.object_key,
+          state: {
+            state: r.state,
+            since: r.since.getTime(),
+            firedAt: r.fired_at?.getTime() ?? null,
+            resolvedAt: null,
+            lastBadAt: r.last_bad_at?.getTime() ?? r.since.getTime(),
+            value: r.value,
+          },
+          lastTouchAt: now(),
+        });
+      }
+      started = true;
+      kick();
+    },
+    async stop() {
+      stopped = true;
+      await draining;
+    },
+    async idle() {
+      while (draining || (queue.size && started && !stopped)) await (draining ?? Promise.resolve());
+    },
+    setConfig(next) {
+      config = next;
+    },
+    openInstances() {
+      return [...instances.values()].map((i) => ({ alertId: i.alertId, rule: i.rule, targetId: i.targetId, objectKey: i.objectKey, state: i.state }));
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import "server-only";
+import type { Pool, PoolClient } from "pg";
+import { z } from "zod";
+import { many } from "@/lib/db/query";
+import { alertLinks, buildSummary, type NotificationPayload } from "./payload";
+import { routeChannels, type ChannelConfig } from "./routing";
+import { silencedBy, type SilenceWindow } from "./silence-match";
+import type { InstanceState, Observation, Rule, Transition } from "./types";
+
+// Persistence of alert state. A transition, its event row and its outbox rows are written in
+// one transaction: either the store knows the alert fired and the notification is queued, or
+// neither happened and the next evaluation tries again. Nothing is sent from here.
+
+const openRow = z.object({
+  id: z.coerce.number(),
+  rule: z.string(),
+  target_id: z.string(),
+  object_key: z.string(),
+  state: z.enum(["pending", "firing"]),
+  since: z.date(),
+  fired_at: z.date().nullable(),
+  last_bad_at: z.date().nullable(),
+  value: z.number().nullable(),
+});
+
+export type OpenAlertRow = z.infer<typeof openRow>;
+
+/** The open (pending or firing) episodes: what a starting engine resumes from. */
+export async function loadOpenAlerts(pool: Pool): Promise<OpenAlertRow[]> {
+  return many(
+    pool,
+    openRow,
+    `SELECT id, rule, target_id, object_key, state, since, fired_at, last_bad_at, value
+       FROM pgpulse.alerts WHERE state IN ('pending', 'firing') ORDER BY id`,
+    [],
+    "alerts: open",
+  );
+}
+
+export interface TransitionWrite {
+  rule: Rule;
+  targetId: string;
+  targetName: string;
+  objectKey: string;
+  /** The open episode's id; null when the first event starts a new one. */
+  alertId: number | null;
+  observation: Observation | null;
+  next: InstanceState;
+  events: Transition[];
+}
+
+export interface TouchWrite {
+  alertId: number;
+  value: number | null;
+  lastBadAt: number | null;
+}
+
+export interface WriteContext {
+  channels: ChannelConfig[];
+  publicUrl: string;
+  now: number;
+}
+
+const silenceRow = z.object({
+  id: z.coerce.number(),
+  matchers: z.object({ rule: z.string().optional(), target: z.string().optional(), objectPattern: z.string().optional() }),
+  starts_at: z.date(),
+  ends_at: z.date(),
+  expired_at: z.date().nullable(),
+});
+
+async function openSilences(client: PoolClient, now: number): Promise<SilenceWindow[]> {
+  const rows = await many(
+    client,
+    silenceRow,
+    `SELECT id, matchers, starts_at, ends_at, expired_at FROM pgpulse.silences
+      WHERE expired_at IS NULL AND starts_at <= $1 AND ends_at > $1`,
+    [new Date(now)],
+    "silences: open",
+  );
+  return rows.map((r) => ({ id: r.id, matchers: r.matchers, startsAt: r.starts_at, endsAt: r.ends_at, expiredAt: r.expired_at }));
+}
+
+const d = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/**
+ * Writes the transitions (and refreshes the value of open episodes) in one transaction.
+ * Returns the alert id of every written transition, in order.
+ */
+export async function writeTransitions(pool: Pool, writes: TransitionWrite[], touches: TouchWrite[], ctx: WriteContext): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const silences = writes.length ? await openSilences(client, ctx.now) : [];
+    const ids: number[] = [];
+    for (const w of writes) ids.push(await writeOne(client, w, silences, ctx));
+    if (touches.length) {
+      await client.query(
+        `UPDATE pgpulse.alerts a SET value = t.value, last_bad_at = COALESCE(t.last_bad_at, a.last_bad_at), last_eval_at = $4
+           FROM unnest($1::bigint[], $2::float8[], $3::timestamptz[]) AS t(id, value, last_bad_at)
+          WHERE a.id = t.id AND a.state IN ('pending', 'firing')`,
+        [touches.map((t) => t.alertId), touches.map((t) => t.value), touches.map((t) => d(t.lastBadAt)), new Date(ctx.now)],
+      );
+    }
+    await client.query("COMMIT");
+    return ids;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+async function writeOne(client: PoolClient, w: TransitionWrite, silences: SilenceWindow[], ctx: WriteContext): Promise<number> {
+  let alertId = w.alertId;
+  const labels = { ...w.rule.labels, ...(w.observation?.labels ?? {}) };
+  for (const ev of w.events) {
+    if (ev.from === "inactive") {
+      const { rows } = await client.query<{ id: number }>(
+        `INSERT INTO pgpulse.alerts (rule, target_id, object_key, labels, state, severity, value, threshold, since,
+                                     fired_at, last_eval_at, last_bad_at, details)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+        [w.rule.id, w.targetId, w.objectKey, labels, ev.to, w.rule.severity, ev.value, w.rule.threshold, new Date(ev.at),
+          ev.to === "firing" ? new Date(ev.at) : null, new Date(ev.at), new Date(ev.at), w.observation?.details ?? {}],
+      );
+      alertId = Number(rows[0].id);
+    } else {
+      if (alertId === null) throw new Error(`alert transition ${ev.from} → ${ev.to} without an open episode`);
+      const res = await client.query(
+        `UPDATE pgpulse.alerts
+            SET state = $2, value = COALESCE($3, value), last_eval_at = $4,
+                fired_at = CASE WHEN $2 = 'firing' THEN $4 ELSE fired_at END,
+                resolved_at = CASE WHEN $2 IN ('resolved', 'inactive') THEN $4 ELSE resolved_at END,
+                last_bad_at = COALESCE($5, last_bad_at),
+                details = CASE WHEN $6::jsonb IS NULL THEN details ELSE $6::jsonb END
+          WHERE id = $1 AND state = $7`,
+        [alertId, ev.to, ev.value, new Date(ev.at), d(w.next.lastBadAt), w.observation ? w.observation.details : null, ev.from],
+      );
+      // The guard on the old state catches a second process writing the same instance.
+      if (res.rowCount !== 1) throw new Error(`alert ${alertId} is no longer ${ev.from}`);
+    }
+    const notify = ev.to === "firing" || (ev.from === "firing" && ev.to === "resolved");
+    const silence = notify ? silencedBy(silences, { rule: w.rule.id, targetId: w.targetId, objectKey: w.objectKey }, ev.at) : null;
+    const { rows: evRows } = await client.query<{ id: number }>(
+      `INSERT INTO pgpulse.alert_events (alert_id, at, from_state, to_state, value, details) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [alertId, new Date(ev.at), ev.from, ev.to, ev.value, silence === null ? {} : { silencedBy: silence }],
+    );
+    if (!notify || silence !== null) continue;
+    const state = ev.to === "firing" ? "firing" : "resolved";
+    // A resolution goes to the channels that were told about the firing, and only those.
+    const channelIds =
+      state === "firing"
+        ? routeChannels(ctx.channels, { severity: w.rule.severity, targetId: w.targetId }, w.rule.channels)
+        : (
+            await client.query<{ channel_id: string }>(
+              `SELECT DISTINCT channel_id FROM pgpulse.notification_outbox WHERE alert_id = $1 AND payload->>'state' = 'firing'`,
+              [alertId],
+            )
+          ).rows.map((r) => r.channel_id);
+    for (const channelId of channelIds) {
+      const key = `pgpulse-${alertId}-${state}-${channelId}`;
+      const payload: NotificationPayload = {
+        idempotencyKey: key,
+        rule: w.rule.id,
+        target: { id: w.targetId, name: w.targetName },
+        object: w.objectKey,
+        state,
+        value: ev.value ?? w.next.value,
+        threshold: w.rule.threshold,
+        since: new Date(w.next.since ?? ev.at).toISOString(),
+        severity: w.rule.severity,
+        labels,
+        summary: buildSummary(w.rule, state, w.targetName, w.objectKey, ev.value ?? w.next.value, w.rule.threshold),
+        links: alertLinks(ctx.publicUrl, alertId!, w.targetId),
+      };
+      await client.query(
+        `INSERT INTO pgpulse.notification_outbox (alert_id, event_id, channel_id, idempotency_key, payload, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [alertId, evRows[0].id, channelId, key, payload, new Date(ctx.now)],
+      );
+    }
+  }
+  return alertId!;
+}

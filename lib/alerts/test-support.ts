@@ -1,0 +1,80 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type pg from "pg";
+import { createStorePool } from "@/lib/db/pool";
+import type { MetricResult } from "@/lib/metrics/types";
+import { migrate } from "@/lib/store/migrate";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+
+// Shared by the alert integration tests: a migrated store on a fresh database, a controllable
+// clock, real-shaped collector results and a local HTTP receiver on 127.0.0.1.
+
+export async function createAlertStore(): Promise<{ db: TestDatabase; pool: pg.Pool; close(): Promise<void> }> {
+  const db = await createTestDatabase(17, "alerts");
+  const pool = createStorePool(db.url, 6);
+  await migrate(pool);
+  return {
+    db,
+    pool,
+    async close() {
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
+export function clock(start = Date.UTC(2026, 0, 5, 9)) {
+  let t = start;
+  return { now: () => t, set: (ms: number) => (t = ms), advance: (s: number) => (t += s * 1000), at: (s: number) => start + s * 1000 };
+}
+
+export function ok(metric: string, targetId: string, ts: number, rows: Record<string, unknown>[]): MetricResult {
+  return { status: "ok", metric, targetId, ts: new Date(ts), durationMs: 3, rows };
+}
+
+export interface ReceivedRequest {
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface Receiver {
+  url: string;
+  port: number;
+  requests: ReceivedRequest[];
+  /** Decides each answer: status code and an optional delay before answering. */
+  respond: (req: ReceivedRequest, n: number) => { status: number; delayMs?: number };
+  close(): Promise<void>;
+}
+
+export async function startReceiver(port = 0): Promise<Receiver> {
+  const r: Receiver = { url: "", port: 0, requests: [], respond: () => ({ status: 200 }), close: async () => {} };
+  const server: Server = createServer((req, res) => {
+    let data = "";
+    req.on("data", (c) => (data += c));
+    req.on("end", () => {
+      const rec: ReceivedRequest = { headers: req.headers, body: data ? JSON.parse(data) : {}, at: Date.now() };
+      r.requests.push(rec);
+      const { status, delayMs } = r.respond(rec, r.requests.length);
+      const timer = setTimeout(() => res.writeHead(status, { "content-type": "text/plain" }).end("ok"), delayMs ?? 0);
+      res.on("close", () => clearTimeout(timer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  r.port = (server.address() as AddressInfo).port;
+  r.url = `http://127.0.0.1:${r.port}/hook`;
+  r.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return r;
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, stepMs = 25): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

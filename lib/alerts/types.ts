@@ -1,0 +1,80 @@
+// Shared shapes of the alert engine. Pure: no Postgres, no env; client code may import types.
+
+export type Severity = "info" | "warning" | "critical";
+
+export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export const RULE_IDS = [
+  "slow_query",
+  "table_size",
+  "index_bloat",
+  "cache_hit_ratio",
+  "target_down",
+  "connection_saturation",
+  "idle_in_transaction",
+  "long_transaction",
+  "blocked_sessions",
+  "xid_wraparound",
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** The states of one (rule, target, object) instance. */
+export type AlertState = "inactive" | "pending" | "firing" | "resolved";
+
+/** A rule with defaults and overrides applied, for one target. Durations in seconds. */
+export interface Rule {
+  id: RuleId;
+  enabled: boolean;
+  /** "gt": the condition holds when value > threshold; "lt": when value < threshold. */
+  comparator: "gt" | "lt";
+  threshold: number;
+  /**
+   * Hysteresis: once firing, the alert only counts as clear past this value (below it for "gt",
+   * above it for "lt"). Null: the threshold itself.
+   */
+  clearThreshold: number | null;
+  forSeconds: number;
+  keepFiringForSeconds: number;
+  severity: Severity;
+  labels: Record<string, string>;
+  unit: "ms" | "bytes" | "percent" | "seconds" | "xid" | "up";
+  /** Restricts notifications to these channel ids when set. */
+  channels: string[] | null;
+  minIndexBytes: number;
+  windowSeconds: number;
+  minBlockAccesses: number;
+  summary: string;
+}
+
+/**
+ * One object's reading for one rule. `value: null` means "not measurable now" (e.g. too few
+ * block accesses, an unreliable estimate): the state is held, never treated as 0 or as clear.
+ */
+export interface Observation {
+  objectKey: string;
+  value: number | null;
+  labels: Record<string, string>;
+  details: Record<string, unknown>;
+}
+
+/** What evaluate() remembers per instance. Times are epoch milliseconds. */
+export interface InstanceState {
+  state: AlertState;
+  /** Start of the current pending/firing episode (condition first true). */
+  since: number | null;
+  firedAt: number | null;
+  resolvedAt: number | null;
+  /** Last evaluation at which the condition held; keepFiringFor counts from here. */
+  lastBadAt: number | null;
+  value: number | null;
+}
+
+export interface Transition {
+  from: AlertState;
+  to: AlertState;
+  at: number;
+  value: number | null;
+}
+
+export const INACTIVE: InstanceState = { state: "inactive", since: null, firedAt: null, resolvedAt: null, lastBadAt: null, value: null };

@@ -1,0 +1,147 @@
+import { createHash } from "node:crypto";
+import { fingerprintSync, loadModule, normalizeSync, parseSync } from "libpg-query";
+import { maskSql } from "./sql-mask";
+
+// Query text as the product shows and groups it. Statements can carry personal data in their
+// literals (birth dates, places), so what reaches a viewer is always normalized by the real
+// PostgreSQL parser, or, for text it rejects, masked by a conservative scanner: never raw.
+// The parser is WASM: loadSqlParser() once (the collector awaits it at start), then sync calls.
+
+let loaded: Promise<void> | null = null;
+let ready = false;
+
+export function loadSqlParser(): Promise<void> {
+  loaded ??= loadModule().then(() => {
+    ready = true;
+  });
+  return loaded;
+}
+
+function assertReady(): void {
+  if (!ready) throw new Error("SQL parser not loaded: await loadSqlParser() first");
+}
+
+type ParseTree = ReturnType<typeof parseSync>;
+
+function tryParse(text: string): ParseTree | null {
+  assertReady();
+  try {
+    return parseSync(text);
+  } catch {
+    return null;
+  }
+}
+
+// libpg-query's normalize and fingerprint report some errors (an unterminated literal, empty
+// input) by *returning* the message, which quotes the offending literal. Only text that
+// parseSync accepts (it throws properly) is handed to them.
+
+/** Literals replaced by $n by the parser; null when the text does not parse. */
+export function normalizeSql(text: string): string | null {
+  if (!tryParse(text)) return null;
+  try {
+    return normalizeSync(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A stable id grouping statements that differ only in constants (libpg_query's fingerprint:
+ * 16 hex digits). Text the parser rejects gets a hash of its masked, case- and space-folded
+ * form, so a truncated statement still groups with its identical truncated siblings.
+ */
+export function fingerprintSql(text: string): string {
+  if (tryParse(text)) {
+    try {
+      const fp = fingerprintSync(text);
+      if (/^[0-9a-f]{16}$/.test(fp)) return fp;
+    } catch {
+      // fall through to the masked hash
+    }
+  }
+  {
+    const folded = maskSql(text).text.toLowerCase().replace(/\s+/g, " ").trim();
+    return createHash("sha256").update(folded).digest("hex").slice(0, 16);
+  }
+}
+
+export const TRUNCATED_MARK = " …";
+
+/**
+ * The text a viewer may see. Parsed: normalized, then comments removed and any literal the
+ * normalizer keeps (a COPY file name, a COMMENT string) masked. Unparsed: masked by the
+ * scanner (strings and numbers), cut at any unterminated literal, and marked as truncated.
+ */
+export function redactSql(text: string): string {
+  const normalized = normalizeSql(text);
+  if (normalized !== null) return tidy(maskSql(normalized, { numbers: false }).text);
+  return tidy(maskSql(text, { numbers: true }).text) + TRUNCATED_MARK;
+}
+
+// Removed comments leave runs of blanks behind.
+const tidy = (s: string) => s.replace(/[ \t]+/g, " ").replace(/ *\n */g, "\n").trim();
+
+/** True when the text holds $n parameters (a normalized statement cannot run as is). */
+export function hasPlaceholders(text: string): boolean {
+  const tree = tryParse(text);
+  if (tree) return someNode(tree, (key) => key === "ParamRef");
+  return maskSql(text).hadPlaceholders;
+}
+
+// Built-ins with effects beyond reading, or that can stall a session: EXPLAIN ANALYZE would run
+// them. User-defined functions cannot be vetted here; the EXPLAIN path must also run in a
+// read-only transaction that is rolled back.
+const UNSAFE_FUNCTIONS = new Set([
+  "nextval", "setval", "set_config", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
+  "pg_rotate_logfile", "pg_switch_wal", "pg_create_restore_point", "pg_promote", "pg_notify",
+  "txid_current", "pg_current_xact_id", "pg_import_system_collations", "pg_wal_replay_pause",
+  "pg_wal_replay_resume", "pg_log_backend_memory_contexts", "pg_backup_start", "pg_backup_stop",
+  "pg_start_backup", "pg_stop_backup", "pg_stat_statements_reset", "pg_prewarm",
+]);
+const UNSAFE_PREFIXES = [
+  "pg_advisory", "pg_try_advisory", "lo_", "dblink", "pg_stat_reset", "pg_create_", "pg_drop_",
+  "pg_replication_", "pg_logical_", "pg_sleep", "pg_read_", "pg_ls_", "pg_file_", "query_to_xml",
+  "cursor_to_xml", "pg_copy_", "pg_truncate_",
+];
+const WRITE_NODES = new Set(["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"]);
+
+function isUnsafeFunction(name: string): boolean {
+  const n = name.toLowerCase();
+  return UNSAFE_FUNCTIONS.has(n) || UNSAFE_PREFIXES.some((p) => n.startsWith(p));
+}
+
+/**
+ * Gate for EXPLAIN: exactly one SELECT (or VALUES / set operation of SELECTs) with no
+ * data-modifying CTE, no SELECT INTO, no FOR UPDATE/SHARE, and no call to a built-in with
+ * side effects. Anything that does not parse is refused.
+ */
+export function isSingleSelect(text: string): boolean {
+  const tree = tryParse(text);
+  if (!tree || tree.stmts?.length !== 1) return false;
+  const stmt = tree.stmts[0]?.stmt as Record<string, unknown> | undefined;
+  if (!stmt || Object.keys(stmt).length !== 1 || !("SelectStmt" in stmt)) return false;
+  return !someNode(stmt, (key, value) => {
+    if (WRITE_NODES.has(key)) return true;
+    if (key === "intoClause" && value) return true;
+    if (key === "lockingClause" && Array.isArray(value) && value.length > 0) return true;
+    if (key === "FuncCall") {
+      const names = (value as { funcname?: { String?: { sval?: string } }[] }).funcname ?? [];
+      const last = names[names.length - 1]?.String?.sval;
+      return last === undefined || isUnsafeFunction(last);
+    }
+    return false;
+  });
+}
+
+/** Depth-first search over a JSON parse tree for a key matching the predicate. */
+function someNode(node: unknown, pred: (key: string, value: unknown) => boolean): boolean {
+  if (Array.isArray(node)) return node.some((n) => someNode(n, pred));
+  if (node && typeof node === "object") {
+    for (const [k, v] of Object.entries(node)) {
+      if (pred(k, v)) return true;
+      if (someNode(v, pred)) return true;
+    }
+  }
+  return false;
+}

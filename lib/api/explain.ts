@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { EXPLAIN_PARAMS_MAX, EXPLAIN_QUERY_MAX_CHARS } from "@/lib/limits";
+
+// POST /api/targets/{id}/explain — plan only for responders, ANALYZE for admins. The server
+// checks the role, parses the text (a single SELECT only), rate-limits and audits.
+
+export const explainRequestSchema = z
+  .object({
+    fingerprint: z.string().min(1).max(64).optional(),
+    query: z.string().min(1).max(EXPLAIN_QUERY_MAX_CHARS).optional(),
+    analyze: z.boolean().default(false),
+    /** Values for $1…$n; without them the server uses GENERIC_PLAN (PostgreSQL 16+) or asks. */
+    params: z.array(z.string().max(10_000)).max(EXPLAIN_PARAMS_MAX).optional(),
+  })
+  .refine((b) => (b.fingerprint === undefined) !== (b.query === undefined), {
+    message: "give exactly one of fingerprint or query",
+    path: ["query"],
+  });
+export type ExplainRequest = z.input<typeof explainRequestSchema>;
+
+export const explainResponseSchema = z.object({
+  /** EXPLAIN (FORMAT JSON) output as PostgreSQL returns it. */
+  plan: z.unknown(),
+  analyze: z.boolean(),
+  /** True when placeholders were planned generically (GENERIC_PLAN). */
+  generic: z.boolean().optional(),
+  query: z.string().optional(),
+});
+export type ExplainResponse = z.infer<typeof explainResponseSchema>;
+
+/** Error codes the route maps to messages the UI shows as they are. */
+export const EXPLAIN_ERROR_CODES = ["not_single_select", "needs_params", "forbidden", "rate_limited", "timeout", "unknown_fingerprint"] as const;
+
+export function explainUrl(targetId: string): string {
+  return `/api/targets/${encodeURIComponent(targetId)}/explain`;
+}
+
+/** Placeholders in a normalized text ($1 … $n), to offer one input per value. */
+export function placeholderCount(text: string): number {
+  let max = 0;
+  for (const m of text.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
+  return max;
+}

@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+export const targetHealthSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  up: z.boolean().nullable(), // null: not polled yet
+  serverVersion: z.string().nullable(),
+  lastSampleAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  downSince: z.string().nullable(),
+});
+
+export const healthSchema = z.object({
+  status: z.enum(["ok", "degraded", "down"]),
+  version: z.string(),
+  store: z.object({ reachable: z.boolean(), since: z.string().nullable(), detail: z.string().nullable() }),
+  targets: z.array(targetHealthSchema),
+});
+
+export type Health = z.infer<typeof healthSchema>;
+export type TargetHealth = z.infer<typeof targetHealthSchema>;

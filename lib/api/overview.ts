@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { isoTime, nullableInt, nullableIso, nullableNumber, pointsSchema } from "./common";
+
+// GET /api/overview — one row per target for the fleet page. The page also renders from
+// /api/health + /api/targets + /series alone, so every field here is an enrichment.
+
+export const overviewTargetSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  up: z.boolean().nullable(),
+  downSince: nullableIso,
+  lastError: z.string().nullable(),
+  lastSampleAt: nullableIso,
+  serverVersion: z.string().nullable(),
+  alerts: z.object({
+    critical: z.number().int(),
+    warning: z.number().int(),
+    info: z.number().int(),
+    pending: z.number().int(),
+  }),
+  sessions: z.object({ total: z.number().int(), active: z.number().int(), max: nullableInt }).nullable(),
+  tps: nullableNumber,
+  /** Percent (0–100) over the last window, from deltas; null below the block-access floor. */
+  cacheHitRatio: nullableNumber,
+  largestTable: z.object({ schema: z.string(), table: z.string(), totalBytes: z.number() }).nullable(),
+  sparklines: z.object({ tps: pointsSchema, connections: pointsSchema, cacheHitRatio: pointsSchema }),
+});
+export type OverviewTarget = z.infer<typeof overviewTargetSchema>;
+
+export const overviewResponseSchema = z.object({ takenAt: isoTime, targets: z.array(overviewTargetSchema) });
+export type OverviewResponse = z.infer<typeof overviewResponseSchema>;
+
+export const OVERVIEW_URL = "/api/overview";

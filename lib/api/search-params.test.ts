@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { MAX_RANGE_MS, clampStepSeconds, stepSecondsFor, MAX_SERIES_POINTS, MIN_STEP_SECONDS } from "@/lib/limits";
+import {
+  parseAlertsParams,
+  parseLiveParams,
+  parseTablesParams,
+  parseTimeRange,
+  resolveRange,
+  serializeAlertsParams,
+  serializeLiveParams,
+  serializeTablesParams,
+} from "./search-params";
+import { seriesQuerySchema } from "./series";
+
+describe("live params", () => {
+  it("defaults for an empty URL and round-trips to an empty query string", () => {
+    const p = parseLiveParams({});
+    expect(p).toEqual({ window: "1h", pid: null, state: null, user: null, app: null, q: null, sort: "duration", dir: "desc" });
+    expect(serializeLiveParams(p).toString()).toBe("");
+  });
+  it("keeps valid values and drops invalid ones", () => {
+    const p = parseLiveParams(new URLSearchParams("window=15m&pid=4242&state=active&q=%20select%20&sort=xact&dir=asc"));
+    expect(p).toMatchObject({ window: "15m", pid: 4242, state: "active", q: "select", sort: "xact", dir: "asc" });
+    expect(parseLiveParams({ window: "7d", pid: "-3", sort: "drop table" })).toMatchObject({ window: "1h", pid: null, sort: "duration" });
+    expect(parseLiveParams({ pid: "1.5" }).pid).toBeNull();
+    expect(serializeLiveParams(p).toString()).toBe("window=15m&pid=4242&state=active&q=select&sort=xact&dir=asc");
+  });
+  it("clamps long filter text", () => {
+    expect(parseLiveParams({ q: "x".repeat(5000) }).q).toHaveLength(200);
+  });
+  it("takes the first of repeated keys", () => {
+    expect(parseLiveParams({ window: ["6h", "24h"] }).window).toBe("6h");
+  });
+});
+
+describe("time ranges", () => {
+  const now = Date.parse("2025-06-01T00:00:00Z");
+  it("relative keys resolve at call time", () => {
+    const r = parseTimeRange({ range: "6h" }, ["1h", "6h"], "1h");
+    expect(r).toEqual({ kind: "relative", key: "6h" });
+    const w = resolveRange(r, now);
+    expect(w.to.getTime()).toBe(now);
+    expect(w.rangeMs).toBe(6 * 3_600_000);
+  });
+  it("unknown key → default", () => {
+    expect(parseTimeRange({ range: "5y" }, ["1h", "6h"], "1h")).toEqual({ kind: "relative", key: "1h" });
+  });
+  it("absolute from/to, clamped to the longest range; reversed is ignored", () => {
+    const r = parseTimeRange({ from: "2000-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z" }, ["1h"], "1h");
+    expect(r.kind).toBe("absolute");
+    const w = resolveRange(r, now);
+    expect(w.rangeMs).toBe(MAX_RANGE_MS);
+    expect(parseTimeRange({ from: "2025-01-02T00:00:00Z", to: "2025-01-01T00:00:00Z" }, ["1h"], "1h").kind).toBe("relative");
+  });
+});
+
+describe("tables and alerts params", () => {
+  it("tables round trip", () => {
+    const p = parseTablesParams({ range: "7d", tab: "indexes", flag: "bloated", table: "public.users" });
+    expect(serializeTablesParams(p).toString()).toBe("range=7d&tab=indexes&table=public.users&flag=bloated");
+    expect(parseTablesParams({ tab: "x", flag: "y" })).toMatchObject({ tab: "tables", flag: "all" });
+  });
+  it("alert states accept repeats and commas, drop unknowns and duplicates", () => {
+    const p = parseAlertsParams(new URLSearchParams("state=firing,resolved&state=bogus&state=firing&rule=slow_query"));
+    expect(p.state).toEqual(["firing", "resolved"]);
+    expect(serializeAlertsParams(p).toString()).toBe("state=firing%2Cresolved&rule=slow_query");
+  });
+});
+
+describe("series query clamping", () => {
+  it("a step that would exceed the point budget is raised", () => {
+    const q = seriesQuerySchema.parse({ metric: "tps", from: "2025-01-01T00:00:00Z", to: "2025-01-31T00:00:00Z", step: "1" });
+    expect(q.step).toBe(Math.ceil((30 * 86400) / MAX_SERIES_POINTS));
+  });
+  it("a range beyond the maximum is shortened, not refused", () => {
+    const q = seriesQuerySchema.parse({ metric: "tps", from: "2000-01-01T00:00:00Z", to: "2025-01-01T00:00:00Z" });
+    expect(Date.parse(q.to) - Date.parse(q.from)).toBe(MAX_RANGE_MS);
+  });
+  it("rejects unknown metrics and reversed ranges, naming the parameter", () => {
+    const bad = seriesQuerySchema.safeParse({ metric: "nope", from: "2025-01-01T00:00:00Z", to: "2025-01-02T00:00:00Z" });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0].path).toEqual(["metric"]);
+    const rev = seriesQuerySchema.safeParse({ metric: "tps", from: "2025-01-02T00:00:00Z", to: "2025-01-01T00:00:00Z" });
+    expect(rev.error?.issues[0].path).toEqual(["from"]);
+  });
+  it("steps: readable, never below the minimum", () => {
+    expect(stepSecondsFor(15 * 60_000)).toBe(MIN_STEP_SECONDS);
+    expect(stepSecondsFor(3_600_000)).toBe(15);
+    expect(stepSecondsFor(86_400_000)).toBe(600);
+    expect(clampStepSeconds(0, 60_000)).toBe(MIN_STEP_SECONDS);
+  });
+});

@@ -1,0 +1,193 @@
+import { FILTER_TEXT_MAX, HISTORY_RANGES, LIVE_WINDOWS, MAX_RANGE_MS, RANGE_MS, type RangeKey } from "@/lib/limits";
+import { alertStateSchema, type AlertState } from "./alerts";
+
+// URL state of every page, parsed the same way by the server page and the client island.
+// Anything invalid falls back to the default instead of failing: a shared link always opens.
+// Serializers leave defaults out so URLs stay short.
+
+export type SearchParamsInput = URLSearchParams | Record<string, string | string[] | undefined>;
+
+function all(sp: SearchParamsInput, key: string): string[] {
+  if (sp instanceof URLSearchParams) return sp.getAll(key);
+  const v = sp[key];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+function first(sp: SearchParamsInput, key: string): string | null {
+  return all(sp, key)[0] ?? null;
+}
+function text(sp: SearchParamsInput, key: string): string | null {
+  const v = first(sp, key)?.trim();
+  return v ? v.slice(0, FILTER_TEXT_MAX) : null;
+}
+function oneOf<T extends string>(v: string | null, allowed: readonly T[], fallback: T): T {
+  return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+export type TimeRange = { kind: "relative"; key: RangeKey } | { kind: "absolute"; from: string; to: string };
+
+/** A `range=24h` key, or `from`/`to` ISO times (clamped to MAX_RANGE_MS, to ≤ now is not required). */
+export function parseTimeRange(sp: SearchParamsInput, allowed: readonly RangeKey[], fallback: RangeKey): TimeRange {
+  const from = Date.parse(first(sp, "from") ?? "");
+  const to = Date.parse(first(sp, "to") ?? "");
+  if (!Number.isNaN(from) && !Number.isNaN(to) && from < to) {
+    const clampedFrom = Math.max(from, to - MAX_RANGE_MS);
+    return { kind: "absolute", from: new Date(clampedFrom).toISOString(), to: new Date(to).toISOString() };
+  }
+  return { kind: "relative", key: oneOf(first(sp, "range"), allowed, fallback) };
+}
+
+/** The concrete window, computed at call time. */
+export function resolveRange(r: TimeRange, now: number): { from: Date; to: Date; rangeMs: number } {
+  if (r.kind === "absolute") {
+    const from = Date.parse(r.from);
+    const to = Date.parse(r.to);
+    return { from: new Date(from), to: new Date(to), rangeMs: to - from };
+  }
+  const ms = RANGE_MS[r.key];
+  return { from: new Date(now - ms), to: new Date(now), rangeMs: ms };
+}
+
+function writeRange(p: URLSearchParams, r: TimeRange, fallback: RangeKey) {
+  if (r.kind === "absolute") {
+    p.set("from", r.from);
+    p.set("to", r.to);
+  } else if (r.key !== fallback) p.set("range", r.key);
+}
+function writeText(p: URLSearchParams, key: string, v: string | null | undefined) {
+  if (v) p.set(key, v);
+}
+
+// Live page -------------------------------------------------------------------------------
+
+export const SESSION_SORT_KEYS = ["duration", "xact", "pid", "user", "application", "state"] as const;
+export type SessionSortKey = (typeof SESSION_SORT_KEYS)[number];
+
+export interface LiveParams {
+  window: (typeof LIVE_WINDOWS)[number];
+  pid: number | null;
+  state: string | null;
+  user: string | null;
+  app: string | null;
+  q: string | null;
+  sort: SessionSortKey;
+  dir: "asc" | "desc";
+}
+export const LIVE_DEFAULT_WINDOW = "1h" as const;
+
+export function parseLiveParams(sp: SearchParamsInput): LiveParams {
+  const pid = Number(first(sp, "pid"));
+  return {
+    window: oneOf(first(sp, "window"), LIVE_WINDOWS, LIVE_DEFAULT_WINDOW),
+    pid: Number.isInteger(pid) && pid > 0 && pid < 2 ** 31 ? pid : null,
+    state: text(sp, "state"),
+    user: text(sp, "user"),
+    app: text(sp, "app"),
+    q: text(sp, "q"),
+    sort: oneOf(first(sp, "sort"), SESSION_SORT_KEYS, "duration"),
+    dir: first(sp, "dir") === "asc" ? "asc" : "desc",
+  };
+}
+export function serializeLiveParams(p: LiveParams): URLSearchParams {
+  const out = new URLSearchParams();
+  if (p.window !== LIVE_DEFAULT_WINDOW) out.set("window", p.window);
+  if (p.pid !== null) out.set("pid", String(p.pid));
+  writeText(out, "state", p.state);
+  writeText(out, "user", p.user);
+  writeText(out, "app", p.app);
+  writeText(out, "q", p.q);
+  if (p.sort !== "duration") out.set("sort", p.sort);
+  if (p.dir !== "desc") out.set("dir", p.dir);
+  return out;
+}
+
+// Tables page -----------------------------------------------------------------------------
+
+export const TABLE_TABS = ["tables", "indexes"] as const;
+export const INDEX_FLAGS = ["all", "unused", "duplicate", "bloated"] as const;
+export interface TablesParams {
+  range: TimeRange;
+  tab: (typeof TABLE_TABS)[number];
+  q: string | null;
+  /** "schema.table" whose size history is drawn. */
+  table: string | null;
+  flag: (typeof INDEX_FLAGS)[number];
+}
+export const TABLES_DEFAULT_RANGE = "24h" as const;
+export function parseTablesParams(sp: SearchParamsInput): TablesParams {
+  return {
+    range: parseTimeRange(sp, HISTORY_RANGES, TABLES_DEFAULT_RANGE),
+    tab: oneOf(first(sp, "tab"), TABLE_TABS, "tables"),
+    q: text(sp, "q"),
+    table: text(sp, "table"),
+    flag: oneOf(first(sp, "flag"), INDEX_FLAGS, "all"),
+  };
+}
+export function serializeTablesParams(p: TablesParams): URLSearchParams {
+  const out = new URLSearchParams();
+  writeRange(out, p.range, TABLES_DEFAULT_RANGE);
+  if (p.tab !== "tables") out.set("tab", p.tab);
+  writeText(out, "q", p.q);
+  writeText(out, "table", p.table);
+  if (p.flag !== "all") out.set("flag", p.flag);
+  return out;
+}
+
+// Queries pages ---------------------------------------------------------------------------
+
+export interface QueriesParams {
+  range: TimeRange;
+  q: string | null;
+}
+export const QUERIES_DEFAULT_RANGE = "24h" as const;
+export function parseQueriesParams(sp: SearchParamsInput): QueriesParams {
+  return { range: parseTimeRange(sp, HISTORY_RANGES, QUERIES_DEFAULT_RANGE), q: text(sp, "q") };
+}
+export function serializeQueriesParams(p: QueriesParams): URLSearchParams {
+  const out = new URLSearchParams();
+  writeRange(out, p.range, QUERIES_DEFAULT_RANGE);
+  writeText(out, "q", p.q);
+  return out;
+}
+
+// Alerts page -----------------------------------------------------------------------------
+
+export interface AlertsParams {
+  range: TimeRange;
+  /** History filter; the active list (firing, pending) is always shown above it. */
+  state: AlertState[];
+  target: string | null;
+  rule: string | null;
+}
+export const ALERTS_DEFAULT_RANGE = "24h" as const;
+export function parseAlertsParams(sp: SearchParamsInput): AlertsParams {
+  const states = all(sp, "state").flatMap((s) => s.split(","));
+  const valid = [...new Set(states.filter((s): s is AlertState => alertStateSchema.safeParse(s).success))];
+  return {
+    range: parseTimeRange(sp, HISTORY_RANGES, ALERTS_DEFAULT_RANGE),
+    state: valid,
+    target: text(sp, "target"),
+    rule: text(sp, "rule"),
+  };
+}
+export function serializeAlertsParams(p: AlertsParams): URLSearchParams {
+  const out = new URLSearchParams();
+  writeRange(out, p.range, ALERTS_DEFAULT_RANGE);
+  if (p.state.length > 0) out.set("state", p.state.join(","));
+  writeText(out, "target", p.target);
+  writeText(out, "rule", p.rule);
+  return out;
+}
+
+// Overview --------------------------------------------------------------------------------
+
+export interface OverviewParams {
+  window: (typeof LIVE_WINDOWS)[number];
+}
+export function parseOverviewParams(sp: SearchParamsInput): OverviewParams {
+  return { window: oneOf(first(sp, "window"), LIVE_WINDOWS, LIVE_DEFAULT_WINDOW) };
+}
+export function serializeOverviewParams(p: OverviewParams): URLSearchParams {
+  const out = new URLSearchParams();
+  if (p.window !== LIVE_DEFAULT_WINDOW) out.set("window", p.window);
+  return out;
+}

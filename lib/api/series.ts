@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { clampStepSeconds, MAX_RANGE_MS } from "@/lib/limits";
+import { isoTime, pointsSchema } from "./common";
+
+// GET /api/targets/{id}/series?metric&from&to&step → one series, aligned to step buckets.
+
+export const SERIES_METRICS = [
+  "tps",
+  "commits_per_second",
+  "rollbacks_per_second",
+  "cache_hit_ratio",
+  "connections_total",
+  "connections_active",
+  "connections_idle_in_transaction",
+  "connections_waiting_lock",
+  "longest_query_seconds",
+  "deadlocks_per_second",
+  "rows_inserted_per_second",
+  "rows_updated_per_second",
+  "rows_deleted_per_second",
+  "database_size_bytes",
+  "slow_queries_per_minute",
+  "connection_saturation",
+] as const;
+
+export const seriesMetricSchema = z.enum(SERIES_METRICS);
+export type SeriesMetric = z.infer<typeof seriesMetricSchema>;
+
+export const seriesUnitSchema = z.enum(["per_second", "percent", "count", "seconds", "bytes", "per_minute", "ratio"]);
+export type SeriesUnit = z.infer<typeof seriesUnitSchema>;
+
+/** The unit each metric is served in; cache_hit_ratio is a percent (0–100), saturation 0–1. */
+export const SERIES_UNITS: Record<SeriesMetric, SeriesUnit> = {
+  tps: "per_second",
+  commits_per_second: "per_second",
+  rollbacks_per_second: "per_second",
+  cache_hit_ratio: "percent",
+  connections_total: "count",
+  connections_active: "count",
+  connections_idle_in_transaction: "count",
+  connections_waiting_lock: "count",
+  longest_query_seconds: "seconds",
+  deadlocks_per_second: "per_second",
+  rows_inserted_per_second: "per_second",
+  rows_updated_per_second: "per_second",
+  rows_deleted_per_second: "per_second",
+  database_size_bytes: "bytes",
+  slow_queries_per_minute: "per_minute",
+  connection_saturation: "ratio",
+};
+
+/** Query parameters; `step` in seconds, optional (the server picks one from the range). */
+export const seriesQuerySchema = z
+  .object({
+    metric: seriesMetricSchema,
+    from: isoTime,
+    to: isoTime,
+    step: z.coerce.number().int().positive().optional(),
+    database: z.string().min(1).max(63).optional(),
+  })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["from"] })
+  .transform((q) => {
+    // Clamp rather than refuse: a shared URL with a long range still answers.
+    const to = Date.parse(q.to);
+    const from = Math.max(Date.parse(q.from), to - MAX_RANGE_MS);
+    const rangeMs = to - from;
+    return {
+      ...q,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      step: clampStepSeconds(q.step ?? 0, rangeMs),
+    };
+  });
+export type SeriesQuery = z.output<typeof seriesQuerySchema>;
+
+export const seriesResponseSchema = z.object({
+  metric: seriesMetricSchema,
+  unit: seriesUnitSchema,
+  step: z.number().int().positive().optional(),
+  points: pointsSchema,
+  /** Set when the metric cannot be collected on this target (e.g. missing extension). */
+  unavailable: z.string().nullable().optional(),
+});
+export type SeriesResponse = z.infer<typeof seriesResponseSchema>;
+
+export function seriesUrl(targetId: string, metric: SeriesMetric, from: Date, to: Date, step?: number): string {
+  const p = new URLSearchParams({ metric, from: from.toISOString(), to: to.toISOString() });
+  if (step) p.set("step", String(step));
+  return `/api/targets/${encodeURIComponent(targetId)}/series?${p}`;
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { isoTime, nullableIso, nullableNumber, pointsSchema, unavailableSchema } from "./common";
+
+// GET /api/targets/{id}/tables?from&to — the latest table_stats snapshot, with rates over the
+// requested range (not lifetime totals) and growth from the low-cadence snapshots.
+
+export const tableRowSchema = z.object({
+  schema: z.string(),
+  table: z.string(),
+  /** Partitions name their parent; the parent row carries sizes summed over its leaves. */
+  parent: z.string().nullable(),
+  isPartitioned: z.boolean(),
+  /** Partitioned by a time range: does next month's partition exist? null when not applicable. */
+  nextMonthPartitionExists: z.boolean().nullable(),
+  totalBytes: nullableNumber,
+  tableBytes: nullableNumber,
+  indexBytes: nullableNumber,
+  toastBytes: nullableNumber,
+  /** Why sizes are missing, e.g. "locked" (an ACCESS EXCLUSIVE lock was held at sample time). */
+  sizeUnavailable: z.string().nullable(),
+  seqScan: nullableNumber,
+  /** null for a table without indexes. */
+  idxScan: nullableNumber,
+  nTupIns: nullableNumber,
+  nTupUpd: nullableNumber,
+  nTupDel: nullableNumber,
+  /** Per-second rates over the requested range, from counter deltas (a reset is a gap). */
+  insPerSecond: nullableNumber,
+  updPerSecond: nullableNumber,
+  delPerSecond: nullableNumber,
+  nLiveTup: nullableNumber,
+  nDeadTup: nullableNumber,
+  lastVacuum: nullableIso,
+  lastAutovacuum: nullableIso,
+  lastAnalyze: nullableIso,
+  lastAutoanalyze: nullableIso,
+  growthBytesPerDay: nullableNumber,
+  /** Days until totalBytes crosses the threshold at the current growth; 0 when already over. */
+  daysToThreshold: nullableNumber,
+  crossesAt: nullableIso,
+  /** Large and read mostly by sequential scans (likelyNeedsIndex below, computed on the server). */
+  likelyNeedsIndex: z.boolean().optional(),
+});
+export type TableRow = z.infer<typeof tableRowSchema>;
+
+export const tablesResponseSchema = z.object({
+  targetId: z.string(),
+  takenAt: nullableIso,
+  unavailable: unavailableSchema,
+  /** Where the scan and tuple counters came from. */
+  source: z.enum(["performance_metrics", "pg_stat_user_tables"]).nullable(),
+  thresholdBytes: z.number(),
+  /** The threshold was lowered for the demo (PGPULSE_DEMO_TABLE_SIZE_BYTES); the UI says so. */
+  thresholdIsDemo: z.boolean(),
+  rows: z.array(tableRowSchema),
+});
+export type TablesResponse = z.infer<typeof tablesResponseSchema>;
+
+/** GET /api/targets/{id}/tables/history?schema&table&from&to — total size over time. */
+export const tableHistoryQuerySchema = z.object({
+  schema: z.string().min(1).max(63),
+  table: z.string().min(1).max(63),
+  from: isoTime,
+  to: isoTime,
+});
+export const tableHistoryResponseSchema = z.object({
+  schema: z.string(),
+  table: z.string(),
+  unit: z.literal("bytes"),
+  points: pointsSchema,
+});
+export type TableHistoryResponse = z.infer<typeof tableHistoryResponseSchema>;
+
+/** Large tables read mostly by sequential scans are worth an index review. */
+export const NEEDS_INDEX_MIN_BYTES = 100 * 1024 * 1024;
+export const NEEDS_INDEX_SEQ_SHARE = 0.5;
+
+export function likelyNeedsIndex(row: Pick<TableRow, "totalBytes" | "seqScan" | "idxScan">): boolean {
+  if (row.totalBytes === null || row.seqScan === null) return false;
+  if (row.totalBytes < NEEDS_INDEX_MIN_BYTES || row.seqScan === 0) return false;
+  const idx = row.idxScan ?? 0;
+  return row.seqScan / (row.seqScan + idx) > NEEDS_INDEX_SEQ_SHARE;
+}
+
+export function tablesUrl(targetId: string, from: Date, to: Date): string {
+  const p = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+  return `/api/targets/${encodeURIComponent(targetId)}/tables?${p}`;
+}
+
+export function tableHistoryUrl(targetId: string, schema: string, table: string, from: Date, to: Date): string {
+  const p = new URLSearchParams({ schema, table, from: from.toISOString(), to: to.toISOString() });
+  return `/api/targets/${encodeURIComponent(targetId)}/tables/history?${p}`;
+}

@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+/** A target as the browser may see it: never a password or a full connection string. */
+export const targetSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  host: z.string(),
+  port: z.number().nullable(),
+  database: z.string(),
+});
+
+export const targetListSchema = z.object({ targets: z.array(targetSummarySchema) });
+
+export type TargetSummary = z.infer<typeof targetSummarySchema>;

@@ -1,0 +1,258 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { thresholdsSchema } from "@/lib/config/schema";
+import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
+import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import { createCollector, type Collector } from "./collector";
+import { getSnapshot, listSnapshots } from "./registry";
+import { taskFromDefinition } from "./definition-tasks";
+import type { CollectorTask } from "./types";
+
+// The engine against a server of its own, so it can be stopped and restarted under the collector.
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const thresholds = thresholdsSchema.parse({});
+
+let root: string;
+let port: number;
+let srv: EmbeddedServer;
+let admin: pg.Pool;
+
+async function startServer(): Promise<EmbeddedServer> {
+  return startEmbeddedPostgres({ major: 17, dataDir: path.join(root, "data"), port, persistent: true });
+}
+
+/** Collects every result, behind a sink that always throws (it must not stop collection). */
+function recorder() {
+  const results: MetricResult[] = [];
+  const throwing = { accept: () => { throw new Error("broken sink"); } };
+  const keeping = { accept: (r: MetricResult) => void results.push(r) };
+  const ups = () => results.filter((r) => r.metric === "up" && r.status === "ok").map((r) => (r.status === "ok" ? r.rows[0] : null));
+  const oks = (metric: string, after = 0) => results.filter((r) => r.metric === metric && r.status === "ok" && r.ts.getTime() >= after);
+  return { results, sinks: [throwing, keeping], ups, oks };
+}
+
+async function collectorConnections(): Promise<number> {
+  const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pgpulse'");
+  return rows[0].n;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "pgpulse-collector-"));
+  await chmod(root, 0o755);
+  const first = await startEmbeddedPostgres({ major: 17, dataDir: path.join(root, "data"), persistent: true });
+  port = first.port;
+  srv = first;
+  admin = new pg.Pool({ connectionString: srv.url(), max: 1 });
+  admin.on("error", () => {});
+});
+
+afterAll(async () => {
+  await admin?.end().catch(() => {});
+  await srv?.stop().catch(() => {});
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("collector engine", () => {
+  let collector: Collector | undefined;
+  afterEach(async () => {
+    await collector?.stop();
+    collector = undefined;
+  });
+
+  it("reports up, goes down with the error when the target stops, and comes back by itself", async () => {
+    const rec = recorder();
+    collector = createCollector({
+      target: { id: "updown", name: "updown", url: srv.url() },
+      thresholds,
+      sinks: rec.sinks,
+      intervals: { stat_activity: 500 },
+    });
+    collector.start();
+    await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
+    expect(rec.ups()[0]).toEqual({ up: 1, error: null });
+    expect(getSnapshot("updown")?.capabilities?.serverVersionNum).toBeGreaterThanOrEqual(170000);
+    await expect.poll(() => rec.oks("stat_activity").length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+
+    await admin.end();
+    await srv.stop();
+    await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(false);
+    const down = collector.snapshot();
+    expect(down.downSince).toBeInstanceOf(Date);
+    expect(down.lastError).toMatch(/ECONNREFUSED|shutting down|terminat|connect/i);
+    const lastUp = rec.ups().at(-1);
+    expect(lastUp?.up).toBe(0);
+    expect(lastUp?.error).toBe(down.lastError);
+    expect(getSnapshot("updown")?.up).toBe(false);
+
+    // Stay down a while: the probe keeps retrying, nothing throws, up stays 0.
+    const lastSample = collector.snapshot().lastSampleAt;
+    await sleep(2_500);
+    expect(collector.snapshot().up).toBe(false);
+    expect(collector.snapshot().lastSampleAt).toEqual(lastSample);
+    expect(rec.ups().filter((u) => u?.up === 0).length).toBeGreaterThanOrEqual(2);
+
+    srv = await startServer();
+    admin = new pg.Pool({ connectionString: srv.url(), max: 1 });
+    admin.on("error", () => {});
+    const restartedAt = Date.now();
+    await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
+    expect(collector.snapshot().downSince).toBeNull();
+    expect(collector.snapshot().lastError).toBeNull();
+    expect(rec.ups().at(-1)).toEqual({ up: 1, error: null });
+    await expect.poll(() => rec.oks("stat_activity", restartedAt).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+
+    await collector.stop();
+    collector = undefined;
+    expect(getSnapshot("updown")).toBeUndefined();
+  });
+
+  it("survives pg_terminate_backend of its own backends, idle or mid-query: the next cycle succeeds", async () => {
+    const rec = recorder();
+    const slow: MetricDefinition = {
+      id: "slow",
+      description: "one second of work",
+      scope: "database",
+      intervalMs: 1_200,
+      timeoutMs: 5_000,
+      sql: { 130000: "/* pgpulse */ SELECT pg_sleep(1)::text AS x" },
+      row: z.object({ x: z.string() }),
+      labels: [],
+      counters: [],
+      gauges: [],
+    };
+    collector = createCollector({
+      target: { id: "terminate", name: "terminate", url: srv.url() },
+      thresholds,
+      sinks: rec.sinks,
+      tasks: [taskFromDefinition(slow, "bulk")],
+      intervals: { stat_activity: 500 },
+    });
+    collector.start();
+    await expect.poll(() => rec.oks("stat_activity").length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    // Wait until the bulk connection is mid-query, then terminate every collector backend.
+    await expect
+      .poll(async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'pgpulse' AND query LIKE '%pg_sleep(1)%' AND state = 'active'")).rowCount, { timeout: 5_000, interval: 50 })
+      .toBe(1);
+    const { rows } = await admin.query(
+      "SELECT pid, pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'pgpulse'",
+    );
+    expect(rows.length).toBe(2);
+    const killedAt = Date.now();
+    await expect.poll(() => rec.results.find((r) => r.metric === "slow" && r.status === "error"), { timeout: 5_000 }).toMatchObject({ code: "57P01" });
+    await expect.poll(() => rec.oks("stat_activity", killedAt).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => rec.oks("slow", killedAt).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    // The terminated query triggered a re-check, which found the target up: no outage recorded.
+    expect(rec.ups().length).toBeGreaterThanOrEqual(2);
+    expect(rec.ups().every((u) => u?.up === 1)).toBe(true);
+    expect(collector.snapshot().up).toBe(true);
+    const after = await admin.query("SELECT pid FROM pg_stat_activity WHERE application_name = 'pgpulse'");
+    const killed = new Set(rows.map((r) => r.pid));
+    expect(after.rows.some((r) => killed.has(r.pid))).toBe(false);
+    await collector.stop();
+    collector = undefined;
+  });
+
+  it("re-runs the server probe on its cadence and picks up a new extension", async () => {
+    const rec = recorder();
+    collector = createCollector({
+      target: { id: "caps", name: "caps", url: srv.url() },
+      thresholds,
+      sinks: rec.sinks,
+      defaultTasks: false,
+      intervals: { server: 500 },
+    });
+    collector.start();
+    await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
+    expect(collector.snapshot().capabilities?.extensions.pgstattuple).toBeUndefined();
+    await admin.query("CREATE EXTENSION pgstattuple");
+    try {
+      await expect.poll(() => collector!.snapshot().capabilities?.extensions.pgstattuple?.schema, { timeout: 5_000 }).toBe("public");
+      expect(collector.snapshot().tasks?.server?.runs).toBeGreaterThanOrEqual(2);
+    } finally {
+      await admin.query("DROP EXTENSION pgstattuple");
+    }
+  });
+
+  it("abandons a run that never settles (watchdog) and keeps collecting", async () => {
+    const rec = recorder();
+    const stuck: CollectorTask = { id: "stuck", intervalMs: 60_000, timeoutMs: 100, lane: "bulk", run: () => new Promise(() => {}) };
+    collector = createCollector({
+      target: { id: "stuck", name: "stuck", url: srv.url() },
+      thresholds,
+      sinks: rec.sinks,
+      tasks: [stuck],
+      intervals: { stat_activity: 500 },
+      watchdogMarginMs: 400,
+    });
+    collector.start();
+    await expect.poll(() => rec.results.find((r) => r.metric === "stuck"), { timeout: 5_000 }).toMatchObject({
+      status: "error",
+      code: "PGPULSE_WATCHDOG",
+    });
+    const at = Date.now();
+    await expect.poll(() => rec.oks("stat_activity", at).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    expect(collector.snapshot().up).toBe(true);
+    // The slot is free again: a new run starts (and is abandoned in turn).
+    const again = await collector.runNow("stuck");
+    expect(again).toMatchObject({ status: "error", code: "PGPULSE_WATCHDOG" });
+    await collector.stop();
+    collector = undefined;
+  });
+
+  it("a hanging task does not hold up stat_activity, overruns are skipped, and at most 2 connections are used", async () => {
+    const rec = recorder();
+    // A bulk task that sleeps past its statement timeout every time.
+    const hang: MetricDefinition = {
+      id: "hang",
+      description: "sleeps past its timeout",
+      scope: "database",
+      intervalMs: 800,
+      timeoutMs: 1_500,
+      sql: { 130000: "/* pgpulse */ SELECT pg_sleep(10)::text AS x" },
+      row: z.object({ x: z.string() }),
+      labels: [],
+      counters: [],
+      gauges: [],
+    };
+    // A requirement the target lacks: reported as unavailable, not as an error.
+    const needsExt: MetricDefinition = { ...hang, id: "needs_ext", intervalMs: 60_000, requires: { extensions: ["pgstattuple"] } };
+    const tasks: CollectorTask[] = [taskFromDefinition(hang, "bulk"), taskFromDefinition(needsExt, "bulk")];
+    collector = createCollector({
+      target: { id: "hang", name: "hang", url: srv.url() },
+      thresholds,
+      sinks: rec.sinks,
+      tasks,
+      intervals: { stat_activity: 500 },
+    });
+    collector.start();
+    await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
+    const from = Date.now();
+    let maxConnections = 0;
+    while (Date.now() - from < 4_500) {
+      maxConnections = Math.max(maxConnections, await collectorConnections());
+      await sleep(100);
+    }
+    // stat_activity kept its 500 ms (±10 %) cadence while "hang" held the other connection.
+    expect(rec.oks("stat_activity", from).length).toBeGreaterThanOrEqual(7);
+    const hangs = rec.results.filter((r) => r.metric === "hang");
+    expect(hangs.length).toBeGreaterThanOrEqual(2);
+    expect(hangs.every((r) => r.status === "error" && r.code === "57014")).toBe(true);
+    expect(collector.snapshot().tasks?.hang?.overruns).toBeGreaterThanOrEqual(1);
+    expect(collector.snapshot().up).toBe(true);
+    expect(maxConnections).toBeGreaterThanOrEqual(1);
+    expect(maxConnections).toBeLessThanOrEqual(2);
+    const unavailable = rec.results.find((r) => r.metric === "needs_ext");
+    expect(unavailable).toMatchObject({ status: "unavailable", reason: expect.stringContaining("pgstattuple") });
+    expect(listSnapshots().map((s) => s.targetId)).toContain("hang");
+    // runNow joins or starts a run and returns its result.
+    const now = await collector.runNow("connections");
+    expect(now.status).toBe("ok");
+    await collector.stop();
+    collector = undefined;
+  });
+});

@@ -1,0 +1,321 @@
+import "server-only";
+import type pg from "pg";
+import type { TargetConfig, Thresholds } from "@/lib/config/schema";
+import { createTargetPool } from "@/lib/db/pool";
+import type { MetricResult } from "@/lib/metrics/types";
+import { probe } from "./probe";
+import { publishSnapshot, removeSnapshot } from "./registry";
+import { backoffMs, createSingleFlight, jitter, type SingleFlight } from "./schedule";
+import { deliver, type CollectorLog } from "./sinks";
+import { defaultTasks, isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
+import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TaskContext, TaskStats } from "./types";
+
+// One poller per target. Two connections at most, one per lane: the live lane (server probe,
+// sessions, connections, db stats) and the bulk lane (sizes and other engineers' heavier tasks).
+// Two pools of one connection rather than one pool of two, because a task holding a pool can
+// take every connection it has; with a pool per lane a stuck bulk query can never starve the
+// live view, whatever the task does with its pool.
+
+export interface CollectorOptions {
+  target: TargetConfig;
+  thresholds: Thresholds;
+  sinks: SampleSink[];
+  /** Extra tasks; one with the id of a default task replaces it. */
+  tasks?: CollectorTask[];
+  /** Run the built-in groups (stat_activity, connections, db_stats, db_size). Default true. */
+  defaultTasks?: boolean;
+  log?: CollectorLog;
+  now?: () => Date;
+  /** Interval overrides by task id, "server" included (tests, or a config knob later). */
+  intervals?: Record<string, number>;
+  random?: () => number;
+  /** Margin over a task's timeout before its run is abandoned (default 7 s: connect + round trips). */
+  watchdogMarginMs?: number;
+}
+
+export interface Collector {
+  start(): void;
+  stop(): Promise<void>;
+  snapshot(): TargetSnapshot;
+  /** Runs a task now (joins the run in flight if there is one); "server" runs the probe. */
+  runNow(taskId: string): Promise<MetricResult>;
+}
+
+type Lane = "live" | "bulk";
+
+interface Entry {
+  task: CollectorTask;
+  lane: Lane;
+  intervalMs: number;
+  flight: SingleFlight<MetricResult>;
+  timer: NodeJS.Timeout | null;
+  stats: Omit<TaskStats, "overruns">;
+}
+
+const SERVER_ID = "server";
+const SERVER_INTERVAL_MS = 60_000;
+const SERVER_TIMEOUT_MS = 3_000;
+const WATCHDOG_MARGIN_MS = 7_000;
+const DEFAULT_TASK_TIMEOUT_MS = 60_000;
+/** A floor so a misconfigured interval cannot turn the poller into a busy loop. */
+const MIN_INTERVAL_MS = 100;
+const noopLog: CollectorLog = { warn: () => {}, info: () => {} };
+
+export function createCollector(opts: CollectorOptions): Collector {
+  const { target, thresholds, sinks } = opts;
+  const targetId = target.id;
+  const now = opts.now ?? (() => new Date());
+  const log = opts.log ?? noopLog;
+  const random = opts.random ?? Math.random;
+  const makePool = () => {
+    const pool = createTargetPool({ url: target.url, max: 1 });
+    // pg-pool listens for errors on idle clients only: a connection that dies while a task holds
+    // it between two statements would emit an unhandled 'error' and take the process down. The
+    // dead client is still dropped by the pool on release.
+    pool.on("connect", (client) => client.on("error", () => {}));
+    return pool;
+  };
+  const pools: Record<Lane, pg.Pool> = { live: makePool(), bulk: makePool() };
+
+  const tasks = new Map<string, CollectorTask>();
+  for (const t of opts.defaultTasks === false ? [] : defaultTasks()) tasks.set(t.id, t);
+  for (const t of opts.tasks ?? []) {
+    if (t.id === SERVER_ID) throw new Error(`task id "${SERVER_ID}" is reserved for the collector's probe`);
+    tasks.set(t.id, t);
+  }
+  const entries = new Map<string, Entry>();
+  for (const t of tasks.values()) {
+    entries.set(t.id, {
+      task: t,
+      lane: t.lane ?? "bulk",
+      intervalMs: Math.max(MIN_INTERVAL_MS, opts.intervals?.[t.id] ?? t.intervalMs),
+      flight: createSingleFlight(),
+      timer: null,
+      stats: { runs: 0, lastStatus: null, lastDurationMs: null, lastRunAt: null },
+    });
+  }
+  const serverEntry: Entry = {
+    task: { id: SERVER_ID, intervalMs: SERVER_INTERVAL_MS, timeoutMs: SERVER_TIMEOUT_MS, lane: "live", run: async () => probeNow() },
+    lane: "live",
+    intervalMs: Math.max(MIN_INTERVAL_MS, opts.intervals?.[SERVER_ID] ?? SERVER_INTERVAL_MS),
+    flight: createSingleFlight(),
+    timer: null,
+    stats: { runs: 0, lastStatus: null, lastDurationMs: null, lastRunAt: null },
+  };
+  // While down, the probe retries with a backoff capped at the shortest task interval, so the
+  // live view resumes within one of its own cycles after the target comes back.
+  const downCapMs = Math.max(1_000, Math.min(serverEntry.intervalMs, ...[...entries.values()].map((e) => e.intervalMs)));
+
+  let started = false;
+  let stopped = false;
+  let up = false;
+  let downSince: Date | null = null;
+  let lastError: string | null = null;
+  let lastSampleAt: Date | null = null;
+  let caps: Capabilities | null = null;
+  let failedProbes = 0;
+  const metrics: Record<string, MetricResult> = {};
+
+  function snapshot(): TargetSnapshot {
+    const stats: Record<string, TaskStats> = {};
+    for (const e of [serverEntry, ...entries.values()]) stats[e.task.id] = { ...e.stats, overruns: e.flight.overruns };
+    return { targetId, up, downSince, lastError, lastSampleAt, capabilities: caps, metrics: { ...metrics }, tasks: stats };
+  }
+
+  function record(result: MetricResult, entry: Entry | null): void {
+    if (stopped) return;
+    metrics[result.metric] = result;
+    // The synthetic `up` row is emitted while down too: it is not a sample of the target.
+    if (result.status === "ok" && result.metric !== "up") lastSampleAt = result.ts;
+    if (entry) {
+      entry.stats.runs++;
+      entry.stats.lastStatus = result.status;
+      entry.stats.lastDurationMs = result.status === "unavailable" ? null : result.durationMs;
+      entry.stats.lastRunAt = result.ts;
+    }
+    publishSnapshot(snapshot());
+    deliver(sinks, result, log);
+  }
+
+  function emitUp(ok: boolean, error: string | null, durationMs: number): void {
+    record({ status: "ok", metric: "up", targetId, ts: now(), durationMs, rows: [{ up: ok ? 1 : 0, error }] }, null);
+  }
+
+  /** Swaps a lane's pool for a fresh one; the old one closes in the background. */
+  function replacePool(lane: Lane): void {
+    const old = pools[lane];
+    pools[lane] = makePool();
+    old.end().catch(() => {});
+  }
+
+  /** Bounds a run: past its timeout plus a margin, give up on it (a late result is dropped). */
+  async function withWatchdog(entry: Entry, run: () => Promise<MetricResult>): Promise<MetricResult> {
+    const limitMs = (entry.task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS) + (opts.watchdogMarginMs ?? WATCHDOG_MARGIN_MS);
+    const ts = now();
+    const startedAt = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<MetricResult>((resolve) => {
+      timer = setTimeout(() => {
+        // The connection is stuck beyond its statement_timeout (a network hang): the server no
+        // longer serves it, so a fresh pool does not add a live session on the target.
+        replacePool(entry.lane);
+        resolve({
+          status: "error", metric: entry.task.id, targetId, ts, durationMs: performance.now() - startedAt,
+          error: `did not finish within ${limitMs} ms`, code: WATCHDOG_CODE,
+        });
+      }, limitMs);
+    });
+    const guarded = run().catch((e: unknown): MetricResult => ({
+      status: "error", metric: entry.task.id, targetId, ts, durationMs: performance.now() - startedAt,
+      error: e instanceof Error ? e.message : String(e),
+    }));
+    try {
+      return await Promise.race([guarded, watchdog]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // --- the probe (server task) -------------------------------------------------------------
+
+  function probeNow(): Promise<MetricResult> {
+    return serverEntry.flight.current() ?? serverEntry.flight.tryRun(runProbe)!;
+  }
+
+  async function probeOnce(): Promise<{ result: MetricResult; caps: Capabilities | null }> {
+    try {
+      const pool = pools.live;
+      let caps: Capabilities | null = null;
+      const result = await withWatchdog(serverEntry, async () => {
+        const o = await probe(pool, targetId, now);
+        caps = o.caps;
+        return o.result;
+      });
+      return { result, caps };
+    } catch (e) {
+      // probe() and the watchdog do not throw; this keeps the loop alive if that ever changes.
+      const error = e instanceof Error ? e.message : String(e);
+      return { result: { status: "error", metric: SERVER_ID, targetId, ts: now(), durationMs: 0, error }, caps: null };
+    }
+  }
+
+  async function runProbe(): Promise<MetricResult> {
+    if (serverEntry.timer) clearTimeout(serverEntry.timer);
+    serverEntry.timer = null;
+    const startedAt = performance.now();
+    let outcome = await probeOnce();
+    // A pooled connection can die between uses (backend terminated, server restarted) before
+    // the pool hears of it: one retry on a fresh connection keeps that from reading as an outage.
+    if (up && !stopped && !outcome.caps && isConnectivityFailure(outcome.result)) outcome = await probeOnce();
+    if (stopped) return outcome.result;
+    const durationMs = performance.now() - startedAt;
+    const { result } = outcome;
+    record(result, serverEntry);
+    if (outcome.caps) {
+      const wasUp = up;
+      caps = outcome.caps;
+      up = true;
+      downSince = null;
+      lastError = null;
+      failedProbes = 0;
+      emitUp(true, null, durationMs);
+      if (!wasUp) {
+        log.info({ targetId }, "target up");
+        kickAll();
+      }
+    } else {
+      const error = result.status === "error" ? result.error : result.status === "unavailable" ? result.reason : "no capabilities";
+      const wasUp = up;
+      up = false;
+      downSince ??= result.ts;
+      lastError = error;
+      failedProbes++;
+      if (wasUp) log.warn({ targetId, error }, "target down");
+      // Tasks wait for the target; the probe alone polls it until it answers.
+      for (const e of entries.values()) clearTimer(e);
+      if (isConnectivityFailure(result)) {
+        replacePool("live");
+        replacePool("bulk");
+      }
+      emitUp(false, error, durationMs);
+    }
+    scheduleProbe();
+    return result;
+  }
+
+  function scheduleProbe(): void {
+    if (stopped) return;
+    const delay = up ? jitter(serverEntry.intervalMs, random) : backoffMs(failedProbes - 1, downCapMs);
+    serverEntry.timer = setTimeout(() => void probeNow(), delay);
+  }
+
+  // --- ordinary tasks ----------------------------------------------------------------------
+
+  function clearTimer(e: Entry): void {
+    if (e.timer) clearTimeout(e.timer);
+    e.timer = null;
+  }
+
+  /** (Re)starts every task soon, staggered, e.g. once the target answers again. */
+  function kickAll(): void {
+    for (const e of entries.values()) {
+      clearTimer(e);
+      if (!stopped) e.timer = setTimeout(() => tick(e), Math.floor(random() * Math.min(e.intervalMs, 1_000)));
+    }
+  }
+
+  // Fixed-rate ticks: the next tick is set before the run, so a slow run skips ticks (counted as
+  // overruns) instead of drifting the cadence or queueing runs.
+  function tick(e: Entry): void {
+    if (stopped) return;
+    e.timer = setTimeout(() => tick(e), jitter(e.intervalMs, random));
+    if (!up || !caps) return;
+    void e.flight.tryRun(() => runTask(e));
+  }
+
+  async function runTask(e: Entry): Promise<MetricResult> {
+    const ctx: TaskContext = { pool: pools[e.lane], caps: caps!, targetId, thresholds, now };
+    const result = await withWatchdog(e, () => e.task.run(ctx));
+    if (stopped) return result;
+    record(result, e);
+    if (isConnectivityFailure(result)) {
+      log.warn({ targetId, task: e.task.id, error: result.status === "error" ? result.error : "" }, "connection failure, re-checking target");
+      void probeNow();
+    }
+    return result;
+  }
+
+  return {
+    start() {
+      if (started || stopped) return;
+      started = true;
+      publishSnapshot(snapshot());
+      void probeNow();
+    },
+
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearTimer(serverEntry);
+      for (const e of entries.values()) clearTimer(e);
+      // Runs in flight are bounded by their watchdog; wait for them so no query outlives stop().
+      const inFlight = [serverEntry, ...entries.values()].map((e) => e.flight.current()).filter((p) => p !== null);
+      await Promise.allSettled(inFlight);
+      await Promise.allSettled([pools.live.end(), pools.bulk.end()]);
+      removeSnapshot(targetId);
+    },
+
+    snapshot,
+
+    async runNow(taskId) {
+      if (taskId === SERVER_ID) return probeNow();
+      const e = entries.get(taskId);
+      if (!e) throw new Error(`unknown task "${taskId}"`);
+      if (!up || !caps) await probeNow();
+      if (!up || !caps) {
+        return { status: "error", metric: taskId, targetId, ts: now(), durationMs: 0, error: `target is down: ${lastError ?? "not checked yet"}` };
+      }
+      return e.flight.current() ?? e.flight.tryRun(() => runTask(e))!;
+    },
+  };
+}

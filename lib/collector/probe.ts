@@ -1,0 +1,55 @@
+import "server-only";
+import type { Pool } from "pg";
+import { toDbError } from "@/lib/db/errors";
+import { capabilitiesFrom, server } from "@/lib/metrics/definitions/server";
+import { runMetric } from "@/lib/metrics/run";
+import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import type { Capabilities } from "./types";
+
+// The connectivity check: the `server` metric, which also refreshes the capability map.
+// The server version is read first on every probe because the SQL depends on it and the target
+// may have been upgraded while it was down.
+
+const serverDef = server as unknown as MetricDefinition;
+
+export interface ProbeOutcome {
+  result: MetricResult;
+  caps: Capabilities | null;
+}
+
+export async function probe(pool: Pool, targetId: string, now: () => Date): Promise<ProbeOutcome> {
+  const ts = now();
+  const started = performance.now();
+  let versionNum: number;
+  try {
+    const res = await pool.query("/* pgpulse */ SELECT current_setting('server_version_num')::int AS v");
+    versionNum = Number(res.rows[0]?.v);
+  } catch (e) {
+    const err = toDbError(e);
+    return {
+      result: { status: "error", metric: "server", targetId, ts, durationMs: performance.now() - started, error: err.message, code: err.code },
+      caps: null,
+    };
+  }
+  // Only the version matters for picking the SQL; `server` has no other requirement.
+  const bootstrap: Capabilities = {
+    serverVersionNum: versionNum,
+    serverVersion: String(versionNum),
+    database: "",
+    user: "",
+    isSuperuser: false,
+    extensions: {},
+    roles: [],
+    objects: {},
+    settings: {},
+    checkedAt: ts,
+  };
+  const result = await runMetric(pool, serverDef, bootstrap, targetId, () => ts);
+  if (result.status !== "ok") return { result, caps: null };
+  try {
+    return { result, caps: capabilitiesFrom(result.rows, ts) };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { result: { status: "error", metric: "server", targetId, ts, durationMs: result.durationMs, error: message }, caps: null };
+  }
+}

@@ -1,0 +1,45 @@
+// Pure scheduling pieces of the collector, kept apart so they can be tested without timers.
+
+/** The interval spread by ±spread (10 %), so targets and tasks do not poll in lockstep. */
+export function jitter(intervalMs: number, rand: () => number = Math.random, spread = 0.1): number {
+  return Math.round(intervalMs * (1 - spread + 2 * spread * rand()));
+}
+
+/** Retry delay after `attempt` consecutive failures (0-based): doubling from baseMs, capped. */
+export function backoffMs(attempt: number, capMs: number, baseMs = 500): number {
+  return Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20));
+}
+
+/**
+ * At most one run at a time: a run requested while one is in flight is refused and counted as
+ * an overrun (a tick is skipped, never queued, so a slow query cannot pile up work).
+ */
+export interface SingleFlight<T> {
+  /** Starts fn unless a run is in flight; returns its promise, or null when skipped. */
+  tryRun(fn: () => Promise<T>): Promise<T> | null;
+  /** The run in flight, if any. */
+  current(): Promise<T> | null;
+  readonly overruns: number;
+}
+
+export function createSingleFlight<T>(): SingleFlight<T> {
+  let inFlight: Promise<T> | null = null;
+  let overruns = 0;
+  return {
+    tryRun(fn) {
+      if (inFlight) {
+        overruns++;
+        return null;
+      }
+      const p = fn().finally(() => {
+        inFlight = null;
+      });
+      inFlight = p;
+      return p;
+    },
+    current: () => inFlight,
+    get overruns() {
+      return overruns;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import "server-only";
+import { z } from "zod";
+import { exactBtreeBloat, MIN_RELIABLE_INDEX_BYTES } from "@/lib/analysis/bloat";
+import type { Capabilities, CollectorTask, TaskContext } from "@/lib/collector/types";
+import { toDbError } from "@/lib/db/errors";
+import { indexBloat, indexBloatFor, type IndexBloatRow } from "@/lib/metrics/definitions/index-bloat";
+import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import { runMetric } from "@/lib/metrics/run";
+
+// index_bloat with exact confirmation: the estimate covers every index; pgstatindex() (from
+// pgstattuple) then measures the ones that matter — over the alert threshold, or where the
+// estimate is known to mislead (deduplicated, NULL-heavy, expression keys). pgstatindex reads
+// every block of the index, so it is bounded: indexes above a size cap are never read, a run
+// reads at most a byte budget, and each call has its own statement timeout. An exact figure is
+// reused until the index's page count changes (or for an hour).
+
+export interface IndexBloatTaskOptions {
+  /** Indexes larger than this are never read by pgstatindex (default 1 GiB). */
+  maxIndexBytes?: number;
+  /** Bytes pgstatindex may read per run, over all indexes (default 1 GiB). */
+  budgetBytes?: number;
+  /** Indexes smaller than this are not worth confirming (default 1 MiB). */
+  minIndexBytes?: number;
+  /** Statement timeout of each pgstatindex call (default 30 s). */
+  callTimeoutMs?: number;
+  /** How long an exact figure is reused while relpages is unchanged (default 1 h). */
+  reuseMs?: number;
+}
+
+interface ExactEntry {
+  at: number;
+  indexBytes: number;
+  bloatPercent: number;
+  wastedBytes: number;
+}
+
+const pgstatindexRow = z.object({
+  leaf_pages: z.number(),
+  empty_pages: z.number(),
+  deleted_pages: z.number(),
+  avg_leaf_density: z.number().nullable(),
+});
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+export function canConfirm(caps: Capabilities): boolean {
+  if (!caps.extensions.pgstattuple) return false;
+  // pgstattuple 1.5 grants its functions to pg_stat_scan_tables (part of pg_monitor).
+  return caps.isSuperuser || caps.roles.includes("pg_stat_scan_tables") || caps.roles.includes("pg_monitor");
+}
+
+/** Which estimates to confirm, most important first: over the threshold, then unreliable, larger first. */
+export function confirmationOrder(rows: IndexBloatRow[], thresholdPercent: number, o: Required<Pick<IndexBloatTaskOptions, "maxIndexBytes" | "minIndexBytes">>): IndexBloatRow[] {
+  const over = (r: IndexBloatRow) => r.bloat_percent !== null && r.bloat_percent >= thresholdPercent;
+  return rows
+    .filter((r) => r.bloat_percent !== null && (over(r) || !r.reliable))
+    .filter((r) => r.index_bytes >= o.minIndexBytes && r.index_bytes <= o.maxIndexBytes)
+    .sort((a, b) => Number(over(b)) - Number(over(a)) || b.index_bytes - a.index_bytes);
+}
+
+export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): CollectorTask {
+  const o = {
+    maxIndexBytes: opts.maxIndexBytes ?? 1024 ** 3,
+    budgetBytes: opts.budgetBytes ?? 1024 ** 3,
+    minIndexBytes: opts.minIndexBytes ?? MIN_RELIABLE_INDEX_BYTES,
+    callTimeoutMs: opts.callTimeoutMs ?? 30_000,
+    reuseMs: opts.reuseMs ?? 3_600_000,
+  };
+  // Per target, per index oid.
+  const exact = new Map<string, Map<number, ExactEntry>>();
+
+  async function confirm(ctx: TaskContext, rows: IndexBloatRow[]): Promise<IndexBloatRow[]> {
+    const known = exact.get(ctx.targetId) ?? new Map<number, ExactEntry>();
+    exact.set(ctx.targetId, known);
+    const nowMs = ctx.now().getTime();
+    const schema = quoteIdent(ctx.caps.extensions.pgstattuple.schema);
+    const todo = confirmationOrder(rows, ctx.thresholds.indexBloatPercent, o);
+    const fresh = new Map<number, ExactEntry>();
+    let budget = o.budgetBytes;
+    const client = await ctx.pool.connect();
+    try {
+      await client.query(`/* pgpulse */ SET statement_timeout = ${Math.floor(o.callTimeoutMs)}`);
+      for (const r of todo) {
+        const cached = known.get(r.indexrelid);
+        if (cached && cached.indexBytes === r.index_bytes && nowMs - cached.at < o.reuseMs) {
+          fresh.set(r.indexrelid, cached);
+          continue;
+        }
+        if (r.index_bytes > budget) continue;
+        budget -= r.index_bytes;
+        try {
+          const res = await client.query(`/* pgpulse */ SELECT leaf_pages, empty_pages, deleted_pages, avg_leaf_density::float8 AS avg_leaf_density FROM ${schema}.pgstatindex($1::oid::regclass)`, [r.indexrelid]);
+          const x = pgstatindexRow.parse(res.rows[0]);
+          const e = exactBtreeBloat(
+            { leafPages: x.leaf_pages, emptyPages: x.empty_pages, deletedPages: x.deleted_pages, avgLeafDensity: x.avg_leaf_density },
+            r.fillfactor,
+            r.block_size,
+          );
+          fresh.set(r.indexrelid, { at: nowMs, indexBytes: r.index_bytes, bloatPercent: Math.round(e.bloatPercent * 10) / 10, wastedBytes: e.wastedBytes });
+        } catch (err) {
+          // A lock held on the index, a timeout, an index dropped meanwhile: keep the estimate.
+          const kind = toDbError(err).kind;
+          if (kind === "connection" || kind === "terminated") throw err;
+        }
+      }
+    } finally {
+      await client.query("/* pgpulse */ RESET statement_timeout").catch(() => {});
+      client.release();
+    }
+    exact.set(ctx.targetId, fresh);
+    return rows.map((r) => {
+      const e = fresh.get(r.indexrelid);
+      if (!e) return r;
+      return { ...r, bloat_percent: e.bloatPercent, estimated_bytes_wasted: e.wastedBytes, reliable: true, bloat_source: "exact" as const };
+    });
+  }
+
+  return {
+    id: indexBloat.id,
+    intervalMs: indexBloat.intervalMs,
+    async run(ctx: TaskContext): Promise<MetricResult> {
+      const def = indexBloatFor(ctx.caps);
+      const result = await runMetric(ctx.pool, def as unknown as MetricDefinition, ctx.caps, ctx.targetId, ctx.now);
+      if (result.status !== "ok" || !canConfirm(ctx.caps)) return result;
+      const started = performance.now();
+      try {
+        const rows = await confirm(ctx, result.rows as IndexBloatRow[]);
+        return { ...result, rows, durationMs: result.durationMs + (performance.now() - started) };
+      } catch (e) {
+        const err = toDbError(e);
+        return { status: "error", metric: indexBloat.id, targetId: ctx.targetId, ts: result.ts, durationMs: result.durationMs + (performance.now() - started), error: err.message, code: err.code };
+      }
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { MetricResult } from "@/lib/metrics/types";
+
+/** What the collector knows of a target, re-checked periodically (the `server` metric). */
+export interface Capabilities {
+  serverVersionNum: number;
+  serverVersion: string;
+  database: string;
+  user: string;
+  isSuperuser: boolean;
+  /** Installed extensions in the target database: name → { version, schema }. */
+  extensions: Record<string, { version: string; schema: string }>;
+  /** Roles the monitoring user is a member of (pg_monitor, pg_read_all_stats, ...). */
+  roles: string[];
+  /** Guideline objects present: performance_metrics, slow_query_log, pgpulse_column_stats. */
+  objects: Record<string, boolean>;
+  settings: Record<string, string>;
+  checkedAt: Date;
+}
+
+/** In-memory latest state of one target: what route handlers read instead of the target. */
+export interface TargetSnapshot {
+  targetId: string;
+  up: boolean;
+  /** When the target was first seen down in the current outage. */
+  downSince: Date | null;
+  lastError: string | null;
+  lastSampleAt: Date | null;
+  capabilities: Capabilities | null;
+  /** Latest result per metric id. */
+  metrics: Record<string, MetricResult>;
+  /** Scheduling figures per task (runs, overruns, last duration). */
+  tasks?: Record<string, TaskStats>;
+}
+
+export interface TaskStats {
+  runs: number;
+  /** Ticks skipped because the previous run of the same task had not finished. */
+  overruns: number;
+  lastStatus: MetricResult["status"] | null;
+  lastDurationMs: number | null;
+  lastRunAt: Date | null;
+}
+
+/** Where the collector sends every result (the history store and the alert engine implement it). */
+export interface SampleSink {
+  accept(result: MetricResult): void;
+}
+
+/** What a collection task gets: the target's monitoring pool and what is known of it. */
+export interface TaskContext {
+  pool: import("pg").Pool;
+  caps: Capabilities;
+  targetId: string;
+  thresholds: import("@/lib/config/schema").Thresholds;
+  now: () => Date;
+}
+
+/**
+ * One scheduled unit of collection. Most tasks wrap a MetricDefinition (runMetric); stateful
+ * ones (slow queries with a cursor and per-window deltas, bloat with exact confirmation) keep
+ * their state in the closure of their factory, one instance per target.
+ */
+export interface CollectorTask {
+  id: string;
+  intervalMs: number;
+  /**
+   * Which of the collector's two connections the task uses: "live" (short catalog and stats
+   * queries on a seconds cadence) or "bulk" (default: sizes, scans, anything that can be slow).
+   * A slow bulk query never delays the live view.
+   */
+  lane?: "live" | "bulk";
+  /** Longest a run may take (its statement timeout); the collector's watchdog allows a margin. */
+  timeoutMs?: number;
+  run(ctx: TaskContext): Promise<import("@/lib/metrics/types").MetricResult>;
+}

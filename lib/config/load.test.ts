@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { parseConfig, ConfigError } from "./load";
+
+describe("parseConfig", () => {
+  it("applies the guideline thresholds by default", () => {
+    const cfg = parseConfig({});
+    expect(cfg.thresholds).toEqual({
+      queryTimeMs: 1000,
+      tableSizeBytes: 10 * 1024 ** 3,
+      indexBloatPercent: 30,
+      cacheHitRatioPercent: 90,
+    });
+  });
+
+  it.each([
+    [{ targets: [{ id: "a", name: "A", url: "not a url" }] }, "targets.0.url"],
+    [{ targets: [{ id: "A B", name: "A", url: "postgres://h/db" }] }, "targets.0.id"],
+    [{ thresholds: { indexBloatPercent: 130 } }, "thresholds.indexBloatPercent"],
+    [{ targets: [{ id: "a", name: "A", url: "postgres://h/db", colour: 1 }] }, "targets.0"],
+    [{ targets: [{ id: "a", name: "A", url: "postgres://h/a" }, { id: "a", name: "B", url: "postgres://h/b" }] }, "targets.1.id"],
+    [{ rules: { slow_query: { forSeconds: -1 } } }, "rules.slow_query.forSeconds"],
+  ])("names the bad field (%#)", (raw, field) => {
+    expect(() => parseConfig(raw)).toThrow(ConfigError);
+    try {
+      parseConfig(raw);
+    } catch (e) {
+      expect((e as Error).message).toContain(field);
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import { z } from "zod";
+
+// The config file (pgpulse.config.json). Every field is validated at start-up; an error names
+// the field's path, e.g. "targets.1.url: Invalid URL".
+
+const GB = 1024 ** 3;
+
+export const thresholdsSchema = z
+  .object({
+    /** slow_query: a statement slower than this, in milliseconds. */
+    queryTimeMs: z.number().positive().default(1000),
+    /** table_size: total size (heap + indexes + toast, partitions summed), in bytes. */
+    tableSizeBytes: z.number().int().positive().default(10 * GB),
+    /** index_bloat: estimated or exact bloat, in percent. */
+    indexBloatPercent: z.number().min(0).max(100).default(30),
+    /** cache_hit_ratio: the ratio over the window, in percent. */
+    cacheHitRatioPercent: z.number().min(0).max(100).default(90),
+  })
+  .strict();
+
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+export const severitySchema = z.enum(["info", "warning", "critical"]);
+
+/** Per-rule overrides; the rule engine owns the defaults. Durations in seconds. */
+export const ruleOverrideSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    threshold: z.number().optional(),
+    /** Hysteresis: once firing, the alert resolves only past this value. */
+    clearThreshold: z.number().optional(),
+    forSeconds: z.number().min(0).optional(),
+    keepFiringForSeconds: z.number().min(0).optional(),
+    severity: severitySchema.optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    minIndexBytes: z.number().int().min(0).optional(),
+    windowSeconds: z.number().int().positive().optional(),
+    minBlockAccesses: z.number().int().min(0).optional(),
+    channels: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export const targetIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, '-' or '_' (max 63)");
+
+export const targetSchema = z
+  .object({
+    id: targetIdSchema,
+    name: z.string().min(1).max(200),
+    url: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL"),
+    thresholds: thresholdsSchema.partial().optional(),
+    rules: z.record(z.string(), ruleOverrideSchema).optional(),
+    /** The application's pool size, drawn on the connections chart when given. */
+    poolSize: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type TargetConfig = z.infer<typeof targetSchema>;
+
+export const channelSchema = z.discriminatedUnion("type", [
+  z
+    .object({
+      id: z.string().min(1),
+      type: z.literal("webhook"),
+      url: z.string().url(),
+      minSeverity: severitySchema.default("info"),
+      targets: z.array(targetIdSchema).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      id: z.string().min(1),
+      type: z.literal("slack"),
+      url: z.string().url(),
+      minSeverity: severitySchema.default("warning"),
+      targets: z.array(targetIdSchema).optional(),
+    })
+    .strict(),
+]);
+
+export const userSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    /** scrypt hash printed by `npm run hash-password`. */
+    passwordHash: z.string().min(1),
+    role: z.enum(["viewer", "responder", "admin"]),
+  })
+  .strict();
+
+export const authSchema = z
+  .object({
+    mode: z.enum(["none", "builtin", "proxy"]).default("none"),
+    users: z.array(userSchema).default([]),
+    proxy: z
+      .object({
+        userHeader: z.string().min(1).default("x-forwarded-user"),
+        roleHeader: z.string().min(1).optional(),
+        defaultRole: z.enum(["viewer", "responder", "admin"]).default("viewer"),
+        trustedAddresses: z.array(z.string().min(1)).min(1),
+      })
+      .strict()
+      .optional(),
+    sessionTtlSeconds: z.number().int().positive().default(8 * 3600),
+    /**
+     * Reverse proxies (IPs / CIDRs) whose X-Forwarded-Proto/-Host/-For are believed, e.g. a TLS
+     * terminator in front of builtin sign-in. proxy.trustedAddresses are trusted as well.
+     */
+    trustedProxies: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    targets: z.array(targetSchema).default([]),
+    thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
+    rules: z.record(z.string(), ruleOverrideSchema).default({}),
+    channels: z.array(channelSchema).default([]),
+    auth: authSchema.default(authSchema.parse({})),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.targets.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: "custom", path: ["targets", i, "id"], message: `duplicate target id "${t.id}"` });
+      seen.add(t.id);
+    });
+  });
+
+export type PgpulseConfig = z.infer<typeof configSchema>;

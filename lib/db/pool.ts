@@ -1,0 +1,63 @@
+import "server-only";
+import pg from "pg";
+
+// Type parsing is decided here, per pool, never by mutating pg's global parsers:
+// int8 and numeric arrive as JS numbers (counters stay far below 2^53 in practice; byte sizes
+// up to 8 PiB are exact), timestamps as Date.
+const INT8 = 20;
+const NUMERIC = 1700;
+
+const typeOverrides: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === INT8 || oid === NUMERIC) return (v: string) => (v === null ? null : Number(v));
+    return pg.types.getTypeParser(oid, format as "text");
+  }) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+export interface TargetPoolOptions {
+  url: string;
+  /** At most this many connections to a monitored target (default 2). */
+  max?: number;
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export const MONITOR_APPLICATION_NAME = "pgpulse";
+
+/**
+ * The monitoring session: read-only, with statement, lock and idle-in-transaction timeouts set
+ * as startup parameters so they hold from the first statement (PG-FACTS: the monitoring session).
+ */
+export function createTargetPool(opts: TargetPoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.max ?? 2,
+    application_name: opts.applicationName ?? MONITOR_APPLICATION_NAME,
+    statement_timeout: opts.statementTimeoutMs ?? 5_000,
+    lock_timeout: opts.lockTimeoutMs ?? 1_000,
+    idle_in_transaction_session_timeout: 10_000,
+    options: "-c default_transaction_read_only=on",
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 60_000,
+    keepAlive: true,
+    types: typeOverrides,
+  });
+  // An idle client that dies (target restarted, backend terminated) must not crash the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** A read-write pool for the history store. */
+export function createStorePool(url: string, max = 4): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    application_name: "pgpulse-store",
+    statement_timeout: 30_000,
+    connectionTimeoutMillis: 5_000,
+    types: typeOverrides,
+  });
+  pool.on("error", () => {});
+  return pool;
+}

@@ -1,0 +1,94 @@
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
+import { connect, runColdScanReport } from "./scenarios";
+import { applySchema, seedDemoData } from "./seed";
+import { startWorkload } from "./workload";
+
+// A server configured like the demo's (shared_buffers = 16MB), so the cold-scan scenario can be
+// measured: scans of a table bigger than a quarter of shared_buffers use a ring buffer and read
+// every block again.
+
+let root: string;
+let server: EmbeddedServer;
+let url: string;
+let c: pg.Client;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "pgpulse-demo-wl-"));
+  await chmod(root, 0o755);
+  server = await startEmbeddedPostgres({ dataDir: path.join(root, "pg"), persistent: false, settings: { shared_buffers: "16MB", max_connections: 40 } });
+  const admin = await connect(server.url(), "test");
+  await admin.query(`CREATE DATABASE kundli_db`);
+  await admin.end();
+  url = server.url("kundli_db");
+  c = await connect(url, "test");
+  await applySchema(c);
+  // ≈ 30 MB of planetary_positions: bigger than shared_buffers, so earlier scans cannot leave it cached.
+  await seedDemoData(c, { scale: 0.15 });
+});
+
+afterAll(async () => {
+  await c?.end();
+  await server?.stop();
+  await rm(root, { recursive: true, force: true });
+});
+
+const blocks = async () => {
+  await c.query(`SELECT pg_stat_clear_snapshot()`);
+  const r = await c.query(`SELECT blks_hit::float8 AS hit, blks_read::float8 AS read FROM pg_stat_database WHERE datname = current_database()`);
+  return r.rows[0] as { hit: number; read: number };
+};
+
+describe("demo workload", () => {
+  it("cold scans re-read planetary_positions on every run, pushing the interval hit ratio far below 90 %", async () => {
+    const pages = (await c.query(`SELECT relpages FROM pg_class WHERE relname = 'planetary_positions'`)).rows[0].relpages as number;
+    expect(pages * 8192).toBeGreaterThan(16 * 1024 * 1024);
+    const scanner = await connect(url, "kundli-report");
+    const before = await blocks();
+    for (let i = 0; i < 3; i++) expect((await runColdScanReport(scanner)).rows).toBe(120);
+    await scanner.query(`SELECT pg_stat_force_next_flush()`);
+    await scanner.end();
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await blocks();
+    const read = after.read - before.read;
+    const hit = after.hit - before.hit;
+    expect(read).toBeGreaterThan(pages * 3 * 0.5);
+    expect(hit / (hit + read)).toBeLessThan(0.9);
+  });
+
+  it("runs application traffic and the scenarios, and stop() closes everything", async () => {
+    const lines: string[] = [];
+    const wl = await startWorkload({
+      url,
+      rate: 40,
+      log: (l) => lines.push(l),
+      bloatRows: 20_000,
+      schedule: {
+        slow: [200, 60_000],
+        coldScan: [300, 60_000],
+        bloat: [100, 60_000],
+        idleTx: { startMs: 100, holdMs: 60_000, pauseMs: 1_000 },
+        longTx: { startMs: 100, holdMs: 60_000, pauseMs: 1_000 },
+        lockChain: { startMs: 500, holdMs: 60_000, periodMs: 60_000 },
+        cacheExpiry: 1_000,
+      },
+    });
+    const insBefore = (await c.query(`SELECT count(*)::int AS n FROM audit_log`)).rows[0].n;
+    await new Promise((r) => setTimeout(r, 6_000));
+    const live = await c.query(`SELECT application_name, state, cardinality(pg_blocking_pids(pid)) AS blocked FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'kundli-%'`);
+    expect(live.rows.filter((r) => r.state === "idle in transaction").length).toBeGreaterThanOrEqual(3);
+    expect(live.rows.filter((r) => r.blocked > 0).length).toBe(2);
+    expect((await c.query(`SELECT count(*)::int AS n FROM slow_query_log`)).rows[0].n).toBeGreaterThanOrEqual(1);
+    await wl.stop();
+    const errors = lines.filter((l) => /failed|error(?!s\b)/.test(l) && !/0 errors/.test(l));
+    expect(errors).toEqual([]);
+    expect((await c.query(`SELECT count(*)::int AS n FROM audit_log`)).rows[0].n).toBeGreaterThan(insBefore);
+    await new Promise((r) => setTimeout(r, 300));
+    const left = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'kundli-%'`);
+    expect(left.rows[0].n).toBe(0);
+  });
+});

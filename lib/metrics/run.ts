@@ -1,0 +1,69 @@
+import "server-only";
+import type { Pool } from "pg";
+import type { Capabilities } from "@/lib/collector/types";
+import { toDbError } from "@/lib/db/errors";
+import type { MetricDefinition, MetricResult } from "./types";
+
+/** The SQL for the nearest lower (or equal) minimum version key; null when the server is older. */
+export function pickSql(def: MetricDefinition, serverVersionNum: number): string | null {
+  const keys = Object.keys(def.sql)
+    .map(Number)
+    .filter((k) => k <= serverVersionNum)
+    .sort((a, b) => b - a);
+  return keys.length ? def.sql[keys[0]] : null;
+}
+
+/** Why a metric cannot run on this target, or null when it can. */
+export function unavailableReason(def: MetricDefinition, caps: Capabilities): string | null {
+  if (pickSql(def, caps.serverVersionNum) === null) return `needs a newer server than ${caps.serverVersion}`;
+  for (const ext of def.requires?.extensions ?? []) {
+    if (!caps.extensions[ext]) return `extension ${ext} is not installed: run setup (CREATE EXTENSION ${ext})`;
+  }
+  for (const obj of def.requires?.objects ?? []) {
+    if (!caps.objects[obj]) return `${obj} does not exist in ${caps.database}: run setup`;
+  }
+  for (const role of def.requires?.roles ?? []) {
+    if (!caps.isSuperuser && !caps.roles.includes(role)) return `the monitoring role lacks ${role}: GRANT pg_monitor TO ${caps.user}`;
+  }
+  return null;
+}
+
+/**
+ * Runs one metric in its own autocommit statement (stats views cache within a transaction on
+ * PG 15+), with the metric's own statement timeout.
+ */
+export async function runMetric(
+  pool: Pool,
+  def: MetricDefinition,
+  caps: Capabilities,
+  targetId: string,
+  now: () => Date = () => new Date(),
+  params: unknown[] = [],
+): Promise<MetricResult> {
+  const ts = now();
+  const reason = unavailableReason(def, caps);
+  if (reason) return { status: "unavailable", metric: def.id, targetId, ts, reason };
+  const sql = pickSql(def, caps.serverVersionNum)!;
+  const started = performance.now();
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query(`/* pgpulse */ SET statement_timeout = ${Math.max(1, Math.floor(def.timeoutMs))}`);
+      const res = await client.query(sql, params);
+      const rows = res.rows.map((r, i) => {
+        const parsed = def.row.safeParse(r);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new Error(`${def.id}: row ${i} column ${issue?.path.join(".")}: ${issue?.message}`);
+        }
+        return parsed.data as Record<string, unknown>;
+      });
+      return { status: "ok", metric: def.id, targetId, ts, durationMs: performance.now() - started, rows };
+    } finally {
+      client.release();
+    }
+  } catch (e) {
+    const err = toDbError(e);
+    return { status: "error", metric: def.id, targetId, ts, durationMs: performance.now() - started, error: err.message, code: err.code };
+  }
+}

@@ -1,0 +1,108 @@
+import "server-only";
+import type { Pool } from "pg";
+import { z } from "zod";
+import { alertListQuerySchema, type AlertListResponse } from "@/lib/api/alerts";
+import { many } from "@/lib/db/query";
+import { listSilences } from "@/lib/alerts/actions";
+import { AlertError } from "@/lib/alerts/errors";
+import { getAlert, listAlerts, listNotifications, type AlertFilter } from "@/lib/alerts/read";
+import { loadSqlParser, redactSql } from "@/lib/analysis/sql-text";
+import { sortAlerts } from "@/lib/api/alerts";
+import type { Role } from "@/lib/auth/roles";
+import { ALERT_LIST_MAX } from "@/lib/limits";
+import { toAlertView, toEventView, type ViewOptions } from "./alerts-view";
+import { HttpError, parseInput } from "./route";
+
+// The reads and input parsing behind the alert routes: store → lib/alerts → contract shapes.
+
+/** Alert and silence ids are bigserials; anything else is a 400 naming the parameter. */
+export function parseId(raw: string, param = "id"): number {
+  if (!/^[1-9][0-9]{0,14}$/.test(raw)) throw new HttpError(400, `invalid ${param}: must be a positive integer`, param);
+  return Number(raw);
+}
+
+/** AlertError kinds → HTTP; anything else propagates (and becomes a 500 without details). */
+export function mapAlertError(e: unknown): never {
+  if (e instanceof AlertError) {
+    const status = e.kind === "not_found" ? 404 : e.kind === "conflict" ? 409 : 400;
+    throw new HttpError(status, e.message);
+  }
+  throw e;
+}
+
+/** `state` may repeat (and may be comma-separated); the other parameters are single. */
+export function parseAlertListQuery(url: URL) {
+  const p = url.searchParams;
+  const states = p.getAll("state").flatMap((s) => s.split(",")).filter((s) => s !== "");
+  const raw: Record<string, unknown> = {};
+  for (const key of ["target", "rule", "from", "to"]) {
+    const v = p.get(key);
+    if (v !== null && v !== "") raw[key] = v;
+  }
+  if (states.length) raw.state = states;
+  const q = parseInput(raw, alertListQuerySchema);
+  if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new HttpError(400, "invalid from: must not be after to", "from");
+  return q;
+}
+
+/** Everything toAlertView needs that depends on the caller and the moment. */
+export async function viewOptions(pool: Pool, role: Role, targetName: (id: string) => string | undefined, now = new Date()): Promise<ViewOptions> {
+  let showSql = (sql: string) => sql;
+  if (role === "viewer") {
+    await loadSqlParser();
+    showSql = redactSql;
+  }
+  const silences = await listSilences(pool, { active: true, limit: 1000 }, now);
+  return { silences, now: now.getTime(), targetName, showSql };
+}
+
+export async function alertListView(pool: Pool, q: ReturnType<typeof parseAlertListQuery>, opts: ViewOptions): Promise<AlertListResponse> {
+  const filter: AlertFilter = {
+    state: q.state,
+    target: q.target,
+    rule: q.rule,
+    from: q.from ? new Date(q.from) : undefined,
+    to: q.to ? new Date(q.to) : undefined,
+    // One more than we answer with tells us whether the list was cut.
+    limit: ALERT_LIST_MAX + 1,
+  };
+  const rows = await listAlerts(pool, filter);
+  const truncated = rows.length > ALERT_LIST_MAX;
+  return { alerts: sortAlerts(rows.slice(0, ALERT_LIST_MAX).map((a) => toAlertView(a, opts))), truncated };
+}
+
+export async function alertDetailView(pool: Pool, id: number, opts: ViewOptions) {
+  const found = await getAlert(pool, id);
+  if (!found) throw new HttpError(404, `alert ${id} not found`);
+  return { alert: toAlertView(found.alert, opts), events: found.events.map(toEventView) };
+}
+
+const eventIdRow = z.object({ id: z.coerce.number(), event_id: z.coerce.number().nullable() });
+
+/** Every notification queued for an alert with its attempts; 404 when the alert does not exist. */
+export async function notificationsView(pool: Pool, alertId: number) {
+  const found = await getAlert(pool, alertId);
+  if (!found) throw new HttpError(404, `alert ${alertId} not found`);
+  const records = await listNotifications(pool, alertId);
+  // lib/alerts/read leaves out the event each row was queued for; the contract shows it.
+  const events = await many(pool, eventIdRow, `SELECT id, event_id FROM pgpulse.notification_outbox WHERE alert_id = $1`, [alertId], "notifications: event ids");
+  const eventOf = new Map(events.map((e) => [e.id, e.event_id]));
+  return {
+    notifications: records.map((n) => {
+      const eventId = eventOf.get(n.id) ?? null;
+      return {
+        id: String(n.id),
+        channelId: n.channelId,
+        eventId: eventId === null ? null : String(eventId),
+        status: n.status,
+        attempts: n.attempts,
+        lastError: n.lastError,
+        createdAt: n.createdAt.toISOString(),
+        deliveredAt: n.deliveredAt?.toISOString() ?? null,
+        // Only a pending row will be tried again; for the others the column is history.
+        nextAttemptAt: n.status === "pending" ? n.nextAttemptAt.toISOString() : null,
+        attemptLog: n.attemptLog.map((a) => ({ at: a.at.toISOString(), statusCode: a.statusCode, error: a.error, durationMs: a.durationMs })),
+      };
+    }),
+  };
+}

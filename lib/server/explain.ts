@@ -1,0 +1,126 @@
+import "server-only";
+import type { Pool } from "pg";
+import { hasPlaceholders, isSingleSelect, loadSqlParser } from "@/lib/analysis/sql-text";
+import { placeholderCount } from "@/lib/api/explain";
+import { createFailureLimiter, type FailureLimiter } from "@/lib/auth/rate-limit";
+import { toDbError } from "@/lib/db/errors";
+
+// EXPLAIN on demand, the one read a viewer's page can cause on a target, so it is narrow:
+// a single SELECT (parsed, never matched by regex), inside a read-only transaction with its own
+// statement timeout that is always rolled back, on the one-connection action pool.
+
+export const EXPLAIN_TIMEOUT = "10s";
+
+export class ExplainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ExplainPlanInput {
+  text: string;
+  analyze: boolean;
+  params?: readonly string[];
+  /** server_version_num of the target; null when not probed yet (treated as older than 16). */
+  serverVersionNum: number | null;
+}
+
+export interface PreparedExplain {
+  sql: string;
+  values: string[];
+  generic: boolean;
+}
+
+/** Validates the statement and builds the EXPLAIN to run. Throws ExplainError. */
+export async function prepareExplain(input: ExplainPlanInput): Promise<PreparedExplain> {
+  await loadSqlParser();
+  const text = input.text.trim().replace(/;\s*$/, "");
+  if (!isSingleSelect(text)) throw new ExplainError(400, "not_single_select", "only a single SELECT can be explained");
+  const options = ["FORMAT JSON", ...(input.analyze ? ["ANALYZE", "BUFFERS"] : [])];
+  if (!hasPlaceholders(text)) return { sql: `EXPLAIN (${options.join(", ")}) ${text}`, values: [], generic: false };
+
+  const needed = placeholderCount(text);
+  if (input.params && input.params.length > 0) {
+    if (input.params.length !== needed) {
+      throw new ExplainError(400, "needs_params", `the statement has ${needed} placeholder(s): give exactly ${needed} value(s) in params`, "params");
+    }
+    return { sql: `EXPLAIN (${options.join(", ")}) ${text}`, values: [...input.params], generic: false };
+  }
+  // GENERIC_PLAN (PostgreSQL 16+) plans $n without values, but cannot run: not with ANALYZE.
+  if (!input.analyze && (input.serverVersionNum ?? 0) >= 160000) {
+    return { sql: `EXPLAIN (FORMAT JSON, GENERIC_PLAN) ${text}`, values: [], generic: true };
+  }
+  const why = input.analyze ? "EXPLAIN ANALYZE runs the statement" : "this server is older than PostgreSQL 16 (no GENERIC_PLAN)";
+  throw new ExplainError(400, "needs_params", `the statement has ${needed} placeholder(s) and ${why}: give their values in params`, "params");
+}
+
+/** Runs the prepared EXPLAIN read-only, with its own timeout, and always rolls back. */
+export async function runExplain(pool: Pool, prepared: PreparedExplain): Promise<unknown> {
+  const client = await pool.connect().catch((e) => {
+    throw mapExplainError(e);
+  });
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query(`SET LOCAL statement_timeout = '${EXPLAIN_TIMEOUT}'`);
+    const res = await client.query<{ "QUERY PLAN": unknown }>(prepared.sql, prepared.values);
+    return res.rows[0]?.["QUERY PLAN"];
+  } catch (e) {
+    const mapped = mapExplainError(e);
+    if (mapped.code === "connection") broken = e as Error;
+    throw mapped;
+  } finally {
+    await client.query("ROLLBACK").catch((e: Error) => (broken ??= e));
+    // A client whose connection failed is destroyed instead of going back to the pool.
+    client.release(broken);
+  }
+}
+
+/** PostgreSQL's error → a plain message for the page; never the server's own text or the SQL. */
+export function mapExplainError(e: unknown): ExplainError {
+  if (e instanceof ExplainError) return e;
+  const err = toDbError(e);
+  switch (err.code) {
+    case "42501":
+      return new ExplainError(403, "forbidden", "the monitoring role may not read a table this statement uses: it needs SELECT on that table (GRANT SELECT ON … TO the monitoring role)");
+    case "57014":
+      return new ExplainError(422, "timeout", `EXPLAIN took longer than ${EXPLAIN_TIMEOUT} and was cancelled`);
+    case "42P01":
+      return new ExplainError(422, "invalid", "a table in the statement does not exist on the target");
+    case "42703":
+      return new ExplainError(422, "invalid", "a column in the statement does not exist on the target");
+    case "42883":
+      return new ExplainError(422, "invalid", "a function or operator in the statement does not exist on the target");
+    case "42601":
+      return new ExplainError(422, "invalid", "the target's parser rejected the statement (syntax error)");
+    case "08P01":
+    case "42P02":
+      return new ExplainError(400, "needs_params", "the number of values in params does not match the statement's placeholders", "params");
+    case "22P02":
+    case "22007":
+    case "22008":
+    case "22003":
+      return new ExplainError(400, "needs_params", "a value in params does not fit the type PostgreSQL expects there", "params");
+    case "25006":
+      return new ExplainError(400, "not_single_select", "the statement tries to write; only a read-only SELECT can be explained");
+    case "42P18":
+      return new ExplainError(400, "needs_params", "PostgreSQL cannot tell a placeholder's type: give values in params", "params");
+  }
+  if (err.kind === "connection" || err.kind === "terminated") return new ExplainError(503, "connection", "the target cannot be reached right now");
+  if (err.kind === "lock_timeout") return new ExplainError(422, "timeout", "a lock on a table of the statement was held too long");
+  return new ExplainError(422, "failed", `EXPLAIN failed on the target${err.code ? ` (SQLSTATE ${err.code})` : ""}`);
+}
+
+const LIMITER = Symbol.for("pgpulse.explainLimiter");
+
+/** 6 EXPLAINs a minute per actor per target, per process. */
+export function explainLimiter(): FailureLimiter {
+  const g = globalThis as Record<symbol, FailureLimiter | undefined>;
+  g[LIMITER] ??= createFailureLimiter({ maxFailures: 6, windowMs: 60_000 });
+  return g[LIMITER];
+}

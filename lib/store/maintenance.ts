@@ -1,0 +1,174 @@
+import "server-only";
+import type { Pool } from "pg";
+
+// Partitions ahead, retention by partition drop, and rollups of closed minutes and hours.
+
+export interface Retention {
+  /** Raw samples (default 14 days). */
+  rawDays: number;
+  /** Minute rollups (default 30 days). */
+  minuteDays: number;
+  /** Hour rollups (default 400 days: a year against the year before). */
+  hourDays: number;
+  /** Table/index snapshots (default 31 days: this month against the last, growth windows). */
+  snapshotDays: number;
+  /** Slow query events (default 90 days). */
+  eventDays: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { rawDays: 14, minuteDays: 30, hourDays: 400, snapshotDays: 31, eventDays: 90 };
+
+const DAY_MS = 86_400_000;
+/** Days (or months for samples_1h) created ahead of today, so inserts never wait on DDL. */
+const AHEAD: Record<string, number> = { samples: 3, samples_1m: 3, snapshot_sets: 3, snapshot_values: 3, samples_1h: 2 };
+
+export async function ensurePartitionsAhead(pool: Pool, now: Date): Promise<number> {
+  let created = 0;
+  for (const [parent, n] of Object.entries(AHEAD)) {
+    const { rows } = await pool.query<{ n: number }>("SELECT pgpulse.ensure_partitions($1, $2, $3) AS n", [parent, now, n]);
+    created += rows[0].n;
+  }
+  return created;
+}
+
+export async function dropExpired(pool: Pool, now: Date, r: Retention): Promise<{ dropped: string[]; eventsDeleted: number }> {
+  const cutoffs: Array<[string, number]> = [
+    ["samples", r.rawDays],
+    ["samples_1m", r.minuteDays],
+    ["samples_1h", r.hourDays],
+    ["snapshot_sets", r.snapshotDays],
+    ["snapshot_values", r.snapshotDays],
+  ];
+  const dropped: string[] = [];
+  for (const [parent, days] of cutoffs) {
+    const { rows } = await pool.query<{ name: string }>("SELECT pgpulse.drop_partitions_before($1, $2) AS name", [
+      parent,
+      new Date(now.getTime() - days * DAY_MS),
+    ]);
+    dropped.push(...rows.map((x) => x.name));
+  }
+  // Events are sparse; small batches keep each delete short.
+  let eventsDeleted = 0;
+  for (;;) {
+    const res = await pool.query(
+      `DELETE FROM pgpulse.slow_query_events WHERE id IN (
+         SELECT id FROM pgpulse.slow_query_events WHERE captured_at < $1 LIMIT 5000)`,
+      [new Date(now.getTime() - r.eventDays * DAY_MS)],
+    );
+    eventsDeleted += res.rowCount ?? 0;
+    if ((res.rowCount ?? 0) < 5000) break;
+  }
+  return { dropped, eventsDeleted };
+}
+
+// Work per run is capped so a long catch-up (after an outage) never holds one huge transaction.
+const MAX_MINUTE_SPAN_MS = 6 * 3_600_000;
+const MAX_HOUR_SPAN_MS = 7 * DAY_MS;
+/** Samples of a minute may arrive a little after it closes (collector and flush delays). */
+const SETTLE_MS = 15_000;
+
+const ROLLUP_1M = `
+WITH s AS (
+  SELECT series_id, ts, value, date_trunc('minute', ts, 'UTC') AS bucket,
+         lag(value) OVER w AS prev,
+         extract(epoch FROM ts - lag(ts) OVER w) * 1000 AS gap_ms
+  FROM pgpulse.samples
+  WHERE ts >= $1 AND ts < $2
+  WINDOW w AS (PARTITION BY series_id, date_trunc('minute', ts, 'UTC') ORDER BY ts)
+)
+INSERT INTO pgpulse.samples_1m AS r
+  (series_id, bucket, min, max, sum, count, first_ts, first_value, last_ts, last_value, inc, inc_ms, resets)
+SELECT series_id, bucket, min(value), max(value), sum(value), count(*),
+       min(ts), (array_agg(value ORDER BY ts))[1], max(ts), (array_agg(value ORDER BY ts DESC))[1],
+       coalesce(sum(value - prev) FILTER (WHERE value >= prev), 0),
+       coalesce(sum(gap_ms) FILTER (WHERE value >= prev), 0),
+       count(*) FILTER (WHERE value < prev)
+FROM s
+GROUP BY series_id, bucket
+ON CONFLICT (series_id, bucket) DO UPDATE SET
+  min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum, count = EXCLUDED.count,
+  first_ts = EXCLUDED.first_ts, first_value = EXCLUDED.first_value,
+  last_ts = EXCLUDED.last_ts, last_value = EXCLUDED.last_value,
+  inc = EXCLUDED.inc, inc_ms = EXCLUDED.inc_ms, resets = EXCLUDED.resets`;
+
+// An hour from its minutes; a counter decrease between two minutes of the hour is a reset
+// inside the hour.
+const ROLLUP_1H = `
+WITH m AS (
+  SELECT *, date_trunc('hour', bucket, 'UTC') AS hour,
+         lag(last_value) OVER w AS prev_last,
+         extract(epoch FROM first_ts - lag(last_ts) OVER w) * 1000 AS gap_ms
+  FROM pgpulse.samples_1m
+  WHERE bucket >= $1 AND bucket < $2
+  WINDOW w AS (PARTITION BY series_id, date_trunc('hour', bucket, 'UTC') ORDER BY bucket)
+)
+INSERT INTO pgpulse.samples_1h AS r
+  (series_id, bucket, min, max, sum, count, first_ts, first_value, last_ts, last_value, inc, inc_ms, resets)
+SELECT series_id, hour, min(min), max(max), sum(sum), sum(count)::int,
+       min(first_ts), (array_agg(first_value ORDER BY bucket))[1],
+       max(last_ts), (array_agg(last_value ORDER BY bucket DESC))[1],
+       sum(inc) + coalesce(sum(first_value - prev_last) FILTER (WHERE first_value >= prev_last), 0),
+       sum(inc_ms) + coalesce(sum(gap_ms) FILTER (WHERE first_value >= prev_last), 0),
+       sum(resets)::int + count(*) FILTER (WHERE first_value < prev_last)
+FROM m
+GROUP BY series_id, hour
+ON CONFLICT (series_id, bucket) DO UPDATE SET
+  min = EXCLUDED.min, max = EXCLUDED.max, sum = EXCLUDED.sum, count = EXCLUDED.count,
+  first_ts = EXCLUDED.first_ts, first_value = EXCLUDED.first_value,
+  last_ts = EXCLUDED.last_ts, last_value = EXCLUDED.last_value,
+  inc = EXCLUDED.inc, inc_ms = EXCLUDED.inc_ms, resets = EXCLUDED.resets`;
+
+/**
+ * Rolls up one step of closed buckets for one resolution; returns the number of buckets
+ * (minutes or hours) covered, 0 when caught up. The state row is locked for the run so two
+ * processes never roll up the same span, and a concurrent late flush waits, then moves the
+ * mark back.
+ */
+async function rollupStep(pool: Pool, resolution: "1m" | "1h", now: Date): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ done_until: Date; limit_ts: Date }>(
+      resolution === "1m"
+        ? `SELECT done_until, date_trunc('minute', $1::timestamptz - make_interval(secs => $2), 'UTC') AS limit_ts
+           FROM pgpulse.rollup_state WHERE resolution = '1m' FOR UPDATE`
+        : `SELECT h.done_until, date_trunc('hour', m.done_until, 'UTC') AS limit_ts
+           FROM pgpulse.rollup_state h, pgpulse.rollup_state m
+           WHERE h.resolution = '1h' AND m.resolution = '1m' FOR UPDATE OF h`,
+      resolution === "1m" ? [now, SETTLE_MS / 1000] : [],
+    );
+    const lo = rows[0].done_until;
+    const unitMs = resolution === "1m" ? 60_000 : 3_600_000;
+    const hi = new Date(Math.min(rows[0].limit_ts.getTime(), lo.getTime() + (resolution === "1m" ? MAX_MINUTE_SPAN_MS : MAX_HOUR_SPAN_MS)));
+    if (hi <= lo) {
+      await client.query("ROLLBACK");
+      return 0;
+    }
+    const parent = resolution === "1m" ? "samples_1m" : "samples_1h";
+    const spans = resolution === "1m" ? Math.ceil((hi.getTime() - lo.getTime()) / DAY_MS) + 1 : 2;
+    await client.query("SELECT pgpulse.ensure_partitions($1, $2, $3)", [parent, lo, spans]);
+    await client.query(resolution === "1m" ? ROLLUP_1M : ROLLUP_1H, [lo, hi]);
+    await client.query("UPDATE pgpulse.rollup_state SET done_until = $2 WHERE resolution = $1", [resolution, hi]);
+    await client.query("COMMIT");
+    return Math.round((hi.getTime() - lo.getTime()) / unitMs);
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+export async function rollup(pool: Pool, now: Date): Promise<{ minutes: number; hours: number }> {
+  let minutes = 0;
+  let hours = 0;
+  for (let n; (n = await rollupStep(pool, "1m", now)) > 0; ) minutes += n;
+  for (let n; (n = await rollupStep(pool, "1h", now)) > 0; ) hours += n;
+  return { minutes, hours };
+}
+
+export async function watermarks(pool: Pool): Promise<{ minute: Date; hour: Date }> {
+  const { rows } = await pool.query<{ resolution: string; done_until: Date }>("SELECT resolution, done_until FROM pgpulse.rollup_state");
+  const get = (r: string) => rows.find((x) => x.resolution === r)?.done_until ?? new Date(0);
+  return { minute: get("1m"), hour: get("1h") };
+}

@@ -1,0 +1,17 @@
+// Every migration, in order. Numbering: 001–049 history store, 050–099 alerts, 100–149 auth and audit.
+
+import { m001 } from "./001-series-samples";
+import { m002 } from "./002-rollups";
+import { m003 } from "./003-snapshots-events-status";
+import { m050 } from "./050-alerts";
+import { m051 } from "./051-notifications";
+import { m052 } from "./052-silences";
+import { m100 } from "./100-audit-log";
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [m001, m002, m003, m050, m051, m052, m100];

@@ -1,0 +1,215 @@
+import "server-only";
+import type { Pool } from "pg";
+import { z } from "zod";
+import { many } from "@/lib/db/query";
+
+// The store reads behind the weekly page that the general store API does not offer: per-day
+// slow statement counts in a time zone, alert episodes per target, sizes at a few chosen
+// snapshot times, and two snapshots' rows compared for bloat and unused indexes. All read the
+// rollups, snapshots and event tables — never raw samples.
+
+const DAY_MS = 86_400_000;
+
+export interface SlowDayRow {
+  week: "current" | "previous";
+  /** Local date, or null for the week's total row. */
+  date: string | null;
+  count: number;
+  p95Ms: number | null;
+}
+
+/** Slow statement events per local day and per week, with the p95 of their durations. */
+export async function slowStatsByDay(pool: Pool, targetId: string, prevFrom: Date, from: Date, to: Date, tz: string): Promise<SlowDayRow[]> {
+  const rows = await many(
+    pool,
+    z.object({ cur: z.boolean(), day: z.string().nullable(), n: z.number(), p95: z.number().nullable() }),
+    `SELECT captured_at >= $3 AS cur, to_char(captured_at AT TIME ZONE $5, 'YYYY-MM-DD') AS day,
+            count(*)::int AS n, percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95
+       FROM pgpulse.slow_query_events
+      WHERE target_id = $1 AND captured_at >= $2 AND captured_at < $4
+      GROUP BY GROUPING SETS ((1, 2), (1))`,
+    [targetId, prevFrom, from, to, tz],
+    "trends: slow statements per day",
+  );
+  return rows.map((r) => ({ week: r.cur ? "current" : "previous", date: r.day, count: r.n, p95Ms: r.p95 }));
+}
+
+export interface AlertWeekRow {
+  week: "current" | "previous";
+  /** null for the week's total row (all rules). */
+  rule: string | null;
+  fired: number;
+  acknowledged: number;
+  resolved: number;
+  mttaSeconds: number | null;
+  mttrSeconds: number | null;
+}
+
+/**
+ * Episodes that fired in each week, per rule and in total: the same definitions as the alert
+ * stats (mttaMttr in lib/alerts/read.ts), restricted to one target.
+ */
+export async function alertWeeks(pool: Pool, targetId: string, prevFrom: Date, from: Date, to: Date): Promise<AlertWeekRow[]> {
+  const rows = await many(
+    pool,
+    z.object({
+      cur: z.boolean(),
+      rule: z.string().nullable(),
+      fired: z.number(),
+      acknowledged: z.number(),
+      resolved: z.number(),
+      mtta: z.number().nullable(),
+      mttr: z.number().nullable(),
+    }),
+    `SELECT fired_at >= $3 AS cur, rule,
+            count(*)::int AS fired,
+            count(acknowledged_at)::int AS acknowledged,
+            count(resolved_at) FILTER (WHERE state = 'resolved')::int AS resolved,
+            avg(extract(epoch FROM acknowledged_at - fired_at))::float8 AS mtta,
+            (avg(extract(epoch FROM resolved_at - fired_at)) FILTER (WHERE state = 'resolved'))::float8 AS mttr
+       FROM pgpulse.alerts
+      WHERE target_id = $1 AND fired_at >= $2 AND fired_at < $4
+      GROUP BY GROUPING SETS ((1, 2), (1))
+      ORDER BY 2`,
+    [targetId, prevFrom, from, to],
+    "trends: alerts per week",
+  );
+  return rows.map((r) => ({
+    week: r.cur ? "current" : "previous",
+    rule: r.rule,
+    fired: r.fired,
+    acknowledged: r.acknowledged,
+    resolved: r.resolved,
+    mttaSeconds: r.mtta,
+    mttrSeconds: r.mttr,
+  }));
+}
+
+/** For each boundary, the last snapshot of the metric in the day before it (null: none). */
+export async function snapshotTimesAt(pool: Pool, targetId: string, metric: string, at: Date[]): Promise<Array<Date | null>> {
+  const rows = await many(
+    pool,
+    z.object({ i: z.number(), ts: z.date().nullable() }),
+    `SELECT b.i::int AS i,
+            (SELECT s.ts FROM pgpulse.snapshot_sets s
+              WHERE s.target_id = $1 AND s.metric = $2 AND s.ts <= b.at AND s.ts > b.at - interval '1 day'
+              ORDER BY s.ts DESC LIMIT 1) AS ts
+       FROM unnest($3::timestamptz[]) WITH ORDINALITY AS b(at, i)
+      ORDER BY 1`,
+    [targetId, metric, at],
+    "trends: snapshot times",
+  );
+  return rows.map((r) => r.ts);
+}
+
+/** Sizes of every object of the metric at the given snapshot times (only those, by key). */
+export async function sizesAt(pool: Pool, targetId: string, metric: string, times: Date[]): Promise<Array<{ objectKey: string; ts: Date; bytes: number }>> {
+  if (times.length === 0) return [];
+  const rows = await many(
+    pool,
+    z.object({ object_key: z.string(), ts: z.date(), bytes: z.number() }),
+    `SELECT o.object_key, v.ts, v.bytes::float8 AS bytes
+       FROM pgpulse.snapshot_objects o
+       JOIN pgpulse.snapshot_values v ON v.object_id = o.id AND v.ts = ANY($3::timestamptz[])
+      WHERE o.target_id = $1 AND o.metric = $2 AND v.bytes IS NOT NULL`,
+    [targetId, metric, times],
+    "trends: sizes at snapshots",
+  );
+  return rows.map((r) => ({ objectKey: r.object_key, ts: r.ts, bytes: r.bytes }));
+}
+
+/**
+ * The snapshot that describes a week's start and the one for its end: the last one at or
+ * before each moment (within a week), or, for the start, the week's first one.
+ */
+async function weekSnapshotPair(pool: Pool, targetId: string, metric: string, from: Date, to: Date): Promise<{ start: Date | null; end: Date | null }> {
+  const rows = await many(
+    pool,
+    z.object({ start_ts: z.date().nullable(), end_ts: z.date().nullable() }),
+    `SELECT coalesce(
+              (SELECT ts FROM pgpulse.snapshot_sets WHERE target_id = $1 AND metric = $2 AND ts <= $3 AND ts > $3 - interval '7 days' ORDER BY ts DESC LIMIT 1),
+              (SELECT ts FROM pgpulse.snapshot_sets WHERE target_id = $1 AND metric = $2 AND ts > $3 AND ts < $4 ORDER BY ts LIMIT 1)) AS start_ts,
+            (SELECT ts FROM pgpulse.snapshot_sets WHERE target_id = $1 AND metric = $2 AND ts > $3 AND ts < $4 ORDER BY ts DESC LIMIT 1) AS end_ts`,
+    [targetId, metric, from, to],
+    "trends: week snapshots",
+  );
+  const r = rows[0];
+  return { start: r?.start_ts ?? null, end: r?.end_ts ?? null };
+}
+
+export interface BloatRow {
+  objectKey: string;
+  table: string;
+  bloatPercent: number | null;
+  previousBloatPercent: number | null;
+  wastedBytes: number | null;
+}
+
+/**
+ * Indexes whose (reliable) bloat rose the most between the week's first and last index_bloat
+ * snapshots. Unreliable estimates are left out: they are not measurements.
+ */
+export async function bloatRises(pool: Pool, targetId: string, from: Date, to: Date, limit: number): Promise<BloatRow[]> {
+  const pair = await weekSnapshotPair(pool, targetId, "index_bloat", from, to);
+  if (!pair.end) return [];
+  const rows = await many(
+    pool,
+    z.object({ key: z.string(), tbl: z.string(), pct: z.number().nullable(), prev: z.number().nullable(), wasted: z.number().nullable() }),
+    `WITH r AS (
+       SELECT s.ts = $3 AS cur, e->>'schemaname' || '.' || (e->>'indexname') AS key,
+              e->>'schemaname' || '.' || (e->>'tablename') AS tbl,
+              (e->>'bloat_percent')::float8 AS pct, (e->>'estimated_bytes_wasted')::float8 AS wasted
+         FROM pgpulse.snapshot_sets s, jsonb_array_elements(s.rows) e
+        WHERE s.target_id = $1 AND s.metric = 'index_bloat' AND s.ts IN ($2, $3)
+          AND coalesce((e->>'reliable')::boolean, false) AND e->>'bloat_percent' IS NOT NULL
+     )
+     SELECT key, tbl, max(pct) FILTER (WHERE cur) AS pct, max(pct) FILTER (WHERE NOT cur) AS prev,
+            max(wasted) FILTER (WHERE cur) AS wasted
+       FROM r GROUP BY key, tbl
+     HAVING max(pct) FILTER (WHERE cur) IS NOT NULL
+      ORDER BY max(pct) FILTER (WHERE cur) - coalesce(max(pct) FILTER (WHERE NOT cur), 0) DESC, key
+      LIMIT $4`,
+    [targetId, pair.start ?? pair.end, pair.end, limit],
+    "trends: bloat rises",
+  );
+  // With a single snapshot the start is the end: no change can be told.
+  const same = !pair.start || pair.start.getTime() === pair.end.getTime();
+  return rows.map((r) => ({ objectKey: r.key, table: r.tbl, bloatPercent: r.pct, previousBloatPercent: same ? null : r.prev, wastedBytes: r.wasted }));
+}
+
+/** Indexes unused at the week's end that were not (or did not exist) at its start. */
+export async function newUnusedIndexes(pool: Pool, targetId: string, from: Date, to: Date, limit: number) {
+  const pair = await weekSnapshotPair(pool, targetId, "index_stats", from, to);
+  if (!pair.end || !pair.start || pair.start.getTime() === pair.end.getTime()) return [];
+  return many(
+    pool,
+    z.object({ objectKey: z.string(), table: z.string(), sizeBytes: z.number().nullable(), definition: z.string().nullable() }),
+    `WITH r AS (
+       SELECT s.ts = $3 AS cur, e->>'schemaname' || '.' || (e->>'table') || '.' || (e->>'index') AS key,
+              e->>'schemaname' || '.' || (e->>'table') AS tbl, (e->>'unused')::boolean AS unused,
+              (e->>'size_bytes')::float8 AS size_bytes, e->>'definition' AS definition
+         FROM pgpulse.snapshot_sets s, jsonb_array_elements(s.rows) e
+        WHERE s.target_id = $1 AND s.metric = 'index_stats' AND s.ts IN ($2, $3)
+     )
+     SELECT c.key AS "objectKey", c.tbl AS "table", c.size_bytes AS "sizeBytes", c.definition
+       FROM r c LEFT JOIN r p ON NOT p.cur AND p.key = c.key
+      WHERE c.cur AND c.unused AND NOT coalesce(p.unused, false)
+      ORDER BY c.size_bytes DESC NULLS LAST, c.key
+      LIMIT $4`,
+    [targetId, pair.start, pair.end, limit],
+    "trends: new unused indexes",
+  );
+}
+
+export async function simulatedRanges(pool: Pool, targetId: string, from: Date, to: Date): Promise<Array<{ from: Date; to: Date }>> {
+  const rows = await many(
+    pool,
+    z.object({ from_ts: z.date(), to_ts: z.date() }),
+    `SELECT from_ts, to_ts FROM pgpulse.simulated_ranges WHERE target_id = $1 AND from_ts < $3 AND to_ts > $2 ORDER BY from_ts`,
+    [targetId, from, to],
+    "trends: simulated ranges",
+  );
+  return rows.map((r) => ({ from: r.from_ts, to: r.to_ts }));
+}
+
+export const WEEK_MS = 7 * DAY_MS;

