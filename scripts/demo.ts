@@ -3,8 +3,9 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEMO_APP_PORT, DEMO_PG_PORT, DEMO_TABLE_SIZE_BYTES } from "@/lib/demo/constants";
-import { portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
+import { backfillDemoHistory } from "@/lib/demo/backfill";
+import { DEMO_APP_PORT, DEMO_DATABASE, DEMO_PG_PORT, DEMO_TABLE_SIZE_BYTES } from "@/lib/demo/constants";
+import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 import { prepareDemoDatabase } from "@/lib/demo/prepare";
 import { loadOrCreateSecrets } from "@/lib/demo/secrets";
 import { DEFAULT_RATE, startWorkload, type Workload } from "@/lib/demo/workload";
@@ -14,7 +15,7 @@ import { env } from "@/lib/env";
 // npm run demo: an embedded PostgreSQL 17 with the kundli_db demo database and its workload,
 // and the dashboard pointed at it, with no configuration. Ctrl-C stops everything cleanly.
 
-const USAGE = "usage: npm run demo -- [--rate <ops/s>] [--no-workload] [--port <app port>] [--pg-port <port>] [--no-app] [--seed-scale <n>]";
+const USAGE = "usage: npm run demo -- [--rate <ops/s>] [--no-workload] [--port <app port>] [--pg-port <port>] [--no-app] [--seed-scale <n>] [--no-backfill]";
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -37,6 +38,7 @@ function parse() {
         "pg-port": { type: "string" },
         "no-app": { type: "boolean", default: false },
         "seed-scale": { type: "string" },
+        "no-backfill": { type: "boolean", default: false },
       },
       strict: true,
     }));
@@ -56,6 +58,7 @@ function parse() {
     pgPort: num("pg-port", values["pg-port"], DEMO_PG_PORT, 1024, 65535),
     app: !values["no-app"],
     seedScale: num("seed-scale", values["seed-scale"], 1, 0.001, 10),
+    backfill: !values["no-backfill"],
   };
 }
 
@@ -138,6 +141,17 @@ async function main() {
       : `Demo database ready in ${elapsed()} (reused the data seeded earlier).`,
   );
 
+  if (args.backfill) {
+    // First run only: simulated weeks (marked as such) so the trends page has something to compare.
+    // "default" is the id the config gives the target named by DATABASE_URL.
+    const b = await backfillDemoHistory({ storeUrl: demo.storeUrl, targetId: "default", database: DEMO_DATABASE });
+    say(
+      b.skipped
+        ? `History backfill skipped: ${b.skipped}.`
+        : `Backfilled simulated history ${b.from!.toISOString().slice(0, 10)} → ${b.to!.toISOString().slice(0, 16)} (${elapsed()}); the trends page marks it "simulated".`,
+    );
+  }
+
   if (args.workload) {
     workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say });
     say(`Workload running: ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
@@ -159,8 +173,8 @@ async function main() {
     PGPULSE_DEMO: "1",
     PGPULSE_DEMO_TABLE_SIZE_BYTES: String(DEMO_TABLE_SIZE_BYTES),
   };
-  if (!existsSync(".next/BUILD_ID")) {
-    say("Building the app (first run only)…");
+  if (buildIsStale()) {
+    say("Building the app (first run, or the sources changed since the last build)…");
     const code = await runToCompletion(nextBin, ["build"], childEnv);
     if (stopping) return;
     if (code !== 0) {

@@ -1,12 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { useAlertCount } from "@/components/panels/queries";
+import { useQuery } from "@tanstack/react-query";
+import { alertCountSchema } from "@/lib/api/alerts";
+import { fetchJson } from "@/lib/api/fetch-json";
+import { REFRESH_MS } from "@/lib/limits";
 import { cx } from "@/components/ui/cx";
 
 /** Firing alerts by severity, on every page. Unknown (request failed) is shown as "?", not 0. */
 export function AlertBadge() {
-  const q = useAlertCount();
+  // Same key as the alerts page invalidates after an ack.
+  const q = useQuery({ queryKey: ["alert-count"], queryFn: () => fetchJson("/api/alerts/count", alertCountSchema), refetchInterval: REFRESH_MS.alertCount });
   const c = q.data;
   const firing = c ? c.firing.critical + c.firing.warning + c.firing.info : null;
   const state = q.isPending ? "loading" : q.isError && !c ? "error" : "ready";

@@ -37,6 +37,9 @@ export function NavBar() {
           Overview
         </NavLink>
         <AlertBadge />
+        <NavLink href="/trends" active={pathname.startsWith("/trends")}>
+          Trends
+        </NavLink>
         <NavLink href="/settings" active={pathname.startsWith("/settings")}>
           Settings
         </NavLink>

@@ -1,8 +1,8 @@
 "use client";
 
 import { useMemo } from "react";
-import { ChartArea } from "@/components/charts/chart-area";
-import { ChartLine } from "@/components/charts/chart-line";
+import { ChartArea } from "@/components/charts/lazy";
+import { ChartLine } from "@/components/charts/lazy";
 import type { Reference } from "@/components/charts/chart-parts";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
@@ -10,7 +10,8 @@ import { useNow } from "@/components/ui/use-now";
 import { SERIES_UNITS, type SeriesMetric } from "@/lib/api/series";
 import { stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
-import { lastValueAt, panelState } from "./panel-state";
+import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { useCharts } from "@/components/charts/use-charts";
 import { useSeries } from "./queries";
 
 // A chart of one or more series of a target over a recent window. The series are fetched
@@ -66,7 +67,8 @@ export function PanelChart({
     .filter((t): t is string => t !== null)
     .sort()
     .at(-1) ?? null;
-  const state = panelState({
+  const charts = useCharts();
+  const state = drawnState(panelState({
     isPending: results.some((r) => r.isPending),
     error: allFailed ? failed : results.some((r) => r.error) ? failed : null,
     hasData: hasValues(data, categories),
@@ -74,7 +76,7 @@ export function PanelChart({
     // A bucket is stamped at its start, so a fresh value can be one step plus one cadence old.
     cadenceMs: stepSecondsFor(rangeMs) * 1000 + cadenceMs,
     now,
-  });
+  }), charts !== null);
   const Chart = kind === "area" ? ChartArea : ChartLine;
   return (
     <Panel testId={testId} title={title} subtitle={subtitle} state={state} error={failed} takenAt={newest} unavailable={unavailable}>

@@ -1,14 +1,15 @@
 "use client";
 
 import { useMemo } from "react";
-import { ChartArea } from "@/components/charts/chart-area";
+import { ChartArea } from "@/components/charts/lazy";
 import type { Reference } from "@/components/charts/chart-parts";
 import { hasValues, joinSeries, remainder } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
 import { CADENCE_MS, stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
-import { lastValueAt, panelState } from "./panel-state";
+import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { useCharts } from "@/components/charts/use-charts";
 import { useActivity, useSeries } from "./queries";
 
 /** Connections by state, stacked, against max_connections, the usable limit and the pool size. */
@@ -25,14 +26,15 @@ export function PanelConnections({ targetId, rangeMs, paused }: { targetId: stri
   const cats = ["active", "idle_in_transaction", "other"];
   const error = total.error ?? active.error ?? iit.error ?? null;
   const newest = total.data ? lastValueAt(total.data.points) : null;
-  const state = panelState({
+  const charts = useCharts();
+  const state = drawnState(panelState({
     isPending: total.isPending,
     error: total.error && !total.data ? total.error : null,
     hasData: hasValues(data, cats),
     takenAt: newest,
     cadenceMs: stepSecondsFor(rangeMs) * 1000 + CADENCE_MS.connections,
     now,
-  });
+  }), charts !== null);
   const sat = activity.data?.saturation;
   const refs: Reference[] = [];
   if (sat?.max) refs.push({ y: sat.max, label: `max_connections ${sat.max}`, kind: "limit" });

@@ -1,14 +1,15 @@
 "use client";
 
 import { useMemo } from "react";
-import { ChartLine } from "@/components/charts/chart-line";
+import { ChartLine } from "@/components/charts/lazy";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
 import type { TargetSummary } from "@/lib/api/targets";
 import { CADENCE_MS, REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
-import { lastValueAt, panelState } from "./panel-state";
+import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { useCharts } from "@/components/charts/use-charts";
 import { useSeriesForTargets } from "./queries";
 
 /** Connections of every target on one chart, refreshed in place without a reload. */
@@ -39,14 +40,15 @@ export function PanelOverviewConnections({
       .filter((x): x is string => x !== null)
       .sort()
       .at(-1) ?? null;
-  const state = panelState({
+  const charts = useCharts();
+  const state = drawnState(panelState({
     isPending: targetsPending || results.some((r) => r.isPending),
     error: targetsError ?? (results.length > 0 && results.every((r) => r.error) ? error : null),
     hasData: hasValues(data, ids),
     takenAt: newest,
     cadenceMs: stepSecondsFor(rangeMs) * 1000 + CADENCE_MS.activity,
     now,
-  });
+  }), charts !== null);
   return (
     <Panel
       testId="chart-connections"

@@ -1,6 +1,6 @@
 "use client";
 
-import { ChartLine } from "@/components/charts/chart-line";
+import { ChartLine } from "@/components/charts/lazy";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { Badge } from "@/components/ui/badge";

@@ -96,7 +96,7 @@ export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: s
     <Panel
       testId="panel-slow-queries"
       title="Slow statements by fingerprint"
-      subtitle={d ? `over ${formatDuration(d.thresholdMs)} · ${d.groups.length} fingerprints` : undefined}
+      subtitle={d ? `statements over ${formatDuration(d.thresholdMs)}, and the top statements by total time from pg_stat_statements · ${d.groups.length} fingerprints` : undefined}
       state={state}
       error={res.error}
       unavailable={d?.unavailable}

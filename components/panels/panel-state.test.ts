@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lastValueAt, panelState, type PanelStateInput } from "./panel-state";
+import { drawnState, lastValueAt, panelState, type PanelStateInput } from "./panel-state";
 
 const now = Date.parse("2025-01-01T12:00:00Z");
 const base: PanelStateInput = { isPending: false, error: null, hasData: true, takenAt: "2025-01-01T11:59:58Z", cadenceMs: 3000, now };
@@ -22,5 +22,15 @@ describe("panelState", () => {
     expect(lastValueAt([["a", 1], ["b", null]])).toBe("a");
     expect(lastValueAt([["a", null]])).toBeNull();
     expect(lastValueAt([["a", 0]])).toBe("a");
+  });
+});
+
+describe("drawnState", () => {
+  it("ready waits for the chart code; other states pass through", () => {
+    expect(drawnState("ready", false)).toBe("loading");
+    expect(drawnState("stale", false)).toBe("loading");
+    expect(drawnState("ready", true)).toBe("ready");
+    expect(drawnState("empty", false)).toBe("empty");
+    expect(drawnState("error", false)).toBe("error");
   });
 });

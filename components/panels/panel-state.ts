@@ -37,3 +37,8 @@ export function lastValueAt(points: ReadonlyArray<readonly [string, number | nul
   for (let i = points.length - 1; i >= 0; i--) if (points[i][1] !== null) return points[i][0];
   return null;
 }
+
+/** A chart panel is "ready" only once the chart code is loaded and the points are drawn. */
+export function drawnState(s: PanelState, chartsLoaded: boolean): PanelState {
+  return chartsLoaded || (s !== "ready" && s !== "stale") ? s : "loading";
+}

@@ -1,13 +1,14 @@
 "use client";
 
-import { ChartLine } from "@/components/charts/chart-line";
+import { ChartLine } from "@/components/charts/lazy";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
 import { resolveRange, type TimeRange } from "@/lib/api/search-params";
 import { CADENCE_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { lastValueAt, panelState } from "./panel-state";
+import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { useCharts } from "@/components/charts/use-charts";
 import { useTableHistory } from "./queries";
 
 /** One table's total size over the selected range, against the size threshold. */
@@ -20,14 +21,15 @@ export function PanelTableHistory({ targetId, table, range, thresholdBytes }: { 
   const w = resolveRange(range, now);
   const data = joinSeries({ bytes: q.data?.points });
   const newest = q.data ? lastValueAt(q.data.points) : null;
-  const state = panelState({
+  const charts = useCharts();
+  const state = drawnState(panelState({
     isPending: q.isPending,
     error: q.error,
     hasData: hasValues(data, ["bytes"]),
     takenAt: newest,
     cadenceMs: CADENCE_MS.tables * 3,
     now,
-  });
+  }), charts !== null);
   return (
     <Panel testId="panel-table-history" title={`Size history · ${schema}.${name}`} state={state} error={q.error} takenAt={newest} empty="No size snapshots in this range yet; they are taken every few minutes.">
       <ChartLine

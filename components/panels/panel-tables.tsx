@@ -64,8 +64,8 @@ export function PanelTables({
       header: "table",
       width: "minmax(14rem, 1.5fr)",
       cell: (r) => (
-        <span className="inline-flex items-center gap-1">
-          <button type="button" onClick={() => onSelect(key(r))} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300" title="Show size history">
+        <span className="flex min-w-0 items-center gap-1">
+          <button type="button" onClick={() => onSelect(key(r))} className="min-w-0 truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-300" title="Show size history">
             {key(r)}
           </button>
           {r.isPartitioned ? <Badge tone="info">partitioned · {partitionsOf.get(key(r))?.length ?? 0}</Badge> : null}

@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Fragment, useMemo, useRef, useState, type ReactNode } from "react";
+import { useMemo, useRef, useState, type ReactNode } from "react";
 import type { CsvColumn } from "@/lib/format/csv";
 import { CsvButton } from "./csv-button";
 import { cx } from "./cx";
@@ -157,7 +157,7 @@ export function DataTable<T>({
                     {columns.map((c, ci) => (
                       <div key={c.id} role="cell" className={cx("min-w-0 truncate px-2 py-1", c.align === "right" && "text-right tabular")}>
                         {ci === 0 && detail && (hasDetail?.(row) ?? true) ? (
-                          <Fragment>
+                          <div className="flex min-w-0 items-center">
                             <button
                               type="button"
                               aria-expanded={isOpen}
@@ -167,8 +167,8 @@ export function DataTable<T>({
                             >
                               {isOpen ? "▾" : "▸"}
                             </button>
-                            {c.cell(row)}
-                          </Fragment>
+                            <div className="min-w-0 flex-1">{c.cell(row)}</div>
+                          </div>
                         ) : ci === 0 && detail ? (
                           <>
                             <span className="mr-1 inline-block w-4" />

@@ -11,6 +11,9 @@ import { defaultLog, safeError, type AlertLog } from "./log";
 import { resolveRule } from "./rules";
 import { loadOpenAlerts, writeTransitions, type TouchWrite, type TransitionWrite } from "./store";
 import { INACTIVE, type InstanceState, type RuleId } from "./types";
+import { toDbError } from "@/lib/db/errors";
+
+const TRANSIENT = new Set(["connection", "terminated", "timeout"]);
 
 // The alert engine: a SampleSink the collector feeds. accept() never throws and never waits;
 // results queue up (coalesced per metric and target) and are evaluated one at a time, so the
@@ -58,6 +61,11 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const instances = new Map<string, Instance>();
   const cache = createCacheWindows();
   const queue = new Map<string, MetricResult & { status: "ok" }>();
+  // Transitions not yet committed (the store was unreachable), per instance, in order. Memory
+  // moves on regardless, so evaluation goes on during a store outage; the backlog is written
+  // first on every later evaluation, and an instance's successive transitions are merged so an
+  // episode that began and ended during the outage is written whole, with its real times.
+  let backlog = new Map<string, TransitionWrite & { key: string }>();
   let started = false;
   let stopped = false;
   let draining: Promise<void> | null = null;
@@ -125,18 +133,51 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       const inst = instances.get(key);
       if (inst) inst.state = state;
     }
-    if (!writes.length && !touches.length) return;
-    const ids = await writeTransitions(opts.pool, writes, touches, { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: at });
-    // Only now, with the transitions committed, does memory move on; a failed write leaves the
-    // old state so the next result evaluates (and writes) the same transition again.
-    writes.forEach((w, i) => {
+    if (!writes.length && !touches.length && !backlog.size) return;
+    // The backlog goes first, with this evaluation's transitions merged per instance.
+    const batch = new Map(backlog);
+    for (const w of writes) {
+      const queued = batch.get(w.key);
+      batch.set(w.key, queued ? { ...w, alertId: queued.alertId, events: [...queued.events, ...w.events], observation: w.observation ?? queued.observation } : w);
+    }
+    const pending = [...batch.values()];
+    let ids: number[];
+    try {
+      ids = await writeTransitions(opts.pool, pending, touches, { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: at });
+    } catch (e) {
+      if (!TRANSIENT.has(toDbError(e).kind)) {
+        // Refused (not unreachable): memory stays where it was, so the next result evaluates and
+        // writes the same transitions again. A backlog that cannot be written is dropped.
+        if (backlog.size) log.error({ transitions: backlog.size, err: safeError(e) }, "held alert transitions rejected by the store, dropped");
+        backlog.clear();
+        throw e;
+      }
+      // Unreachable store: hold the transitions and move memory on, so evaluation goes on.
+      if (!backlog.size) log.warn({ err: safeError(e) }, "store unreachable: holding alert transitions in memory");
+      backlog = batch;
+      applyToMemory(writes, at);
+      return;
+    }
+    backlog.clear();
+    applyToMemory(writes, at);
+    pending.forEach((w, i) => {
+      const inst = instances.get(w.key);
+      if (inst && inst.alertId === null) inst.alertId = ids[i];
+    });
+  }
+
+  function applyToMemory(writes: Array<TransitionWrite & { key: string }>, at: number) {
+    for (const w of writes) {
+      const inst = instances.get(w.key);
       if (w.next.state === "pending" || w.next.state === "firing") {
-        instances.set(w.key, { alertId: ids[i], rule: w.rule.id, targetId: w.targetId, objectKey: w.objectKey, state: w.next, lastTouchAt: at });
+        // A new episode's id is known once its first transition is committed.
+        const alertId = inst && w.events[0]?.from !== "inactive" ? inst.alertId : null;
+        instances.set(w.key, { alertId, rule: w.rule.id, targetId: w.targetId, objectKey: w.objectKey, state: w.next, lastTouchAt: at });
       } else {
         instances.delete(w.key);
       }
       for (const ev of w.events) log.info({ rule: w.rule.id, targetId: w.targetId, object: w.objectKey, from: ev.from, to: ev.to, value: ev.value }, "alert transition");
-    });
+    }
   }
 
   return {
@@ -182,6 +223,12 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     async stop() {
       stopped = true;
       await draining;
+      // A last try for transitions held while the store was away (graceful shutdown).
+      if (backlog.size) {
+        await writeTransitions(opts.pool, [...backlog.values()], [], { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: now() })
+          .then(() => backlog.clear())
+          .catch((e) => log.error({ transitions: backlog.size, err: safeError(e) }, "alert transitions not written at stop"));
+      }
     },
     async idle() {
       while (draining || (queue.size && started && !stopped)) await (draining ?? Promise.resolve());

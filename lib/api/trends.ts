@@ -179,7 +179,7 @@ export const trendsResponseSchema = z.object({
 });
 export type TrendsResponse = z.infer<typeof trendsResponseSchema>;
 
-export function trendsUrl(q: { week?: string; target?: string | null; tz?: string | null }): string {
+export function trendsUrl(q: { week?: string | null; target?: string | null; tz?: string | null }): string {
   const p = new URLSearchParams();
   if (q.week) p.set("week", q.week);
   if (q.target) p.set("target", q.target);

@@ -4,6 +4,7 @@ import type { TargetConfig, Thresholds } from "@/lib/config/schema";
 import { createTargetPool } from "@/lib/db/pool";
 import type { MetricResult } from "@/lib/metrics/types";
 import { probe } from "./probe";
+import { sourceStatuses } from "./source-status";
 import { publishSnapshot, removeSnapshot } from "./registry";
 import { backoffMs, createSingleFlight, jitter, type SingleFlight } from "./schedule";
 import { deliver, type CollectorLog } from "./sinks";
@@ -124,7 +125,9 @@ export function createCollector(opts: CollectorOptions): Collector {
 
   function record(result: MetricResult, entry: Entry | null): void {
     if (stopped) return;
-    metrics[result.metric] = result;
+    // A failed run does not replace the last good rows: pages keep showing them as stale, with
+    // the time they were taken. The failure is in the task stats, lastError and the sinks.
+    if (result.status !== "error" || metrics[result.metric]?.status !== "ok") metrics[result.metric] = result;
     // The synthetic `up` row is emitted while down too: it is not a sample of the target.
     if (result.status === "ok" && result.metric !== "up") lastSampleAt = result.ts;
     if (entry) {
@@ -219,6 +222,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       lastError = null;
       failedProbes = 0;
       emitUp(true, null, durationMs);
+      for (const r of sourceStatuses(outcome.caps, targetId, result.ts)) record(r, null);
       if (!wasUp) {
         log.info({ targetId }, "target up");
         kickAll();

@@ -26,7 +26,7 @@ export interface TargetSnapshot {
   lastError: string | null;
   lastSampleAt: Date | null;
   capabilities: Capabilities | null;
-  /** Latest result per metric id. */
+  /** Latest result per metric id; an error never replaces the last ok result (kept as stale data). */
   metrics: Record<string, MetricResult>;
   /** Scheduling figures per task (runs, overruns, last duration). */
   tasks?: Record<string, TaskStats>;

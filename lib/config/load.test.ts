@@ -12,6 +12,15 @@ describe("parseConfig", () => {
     });
   });
 
+  it("a target overrides only the thresholds it names", async () => {
+    const { thresholdsFor } = await import("./load");
+    const cfg = parseConfig({
+      thresholds: { queryTimeMs: 250 },
+      targets: [{ id: "a", name: "A", url: "postgres://h/db", thresholds: { tableSizeBytes: 1024 } }],
+    });
+    expect(thresholdsFor(cfg, cfg.targets[0])).toMatchObject({ queryTimeMs: 250, tableSizeBytes: 1024, indexBloatPercent: 30 });
+  });
+
   it.each([
     [{ targets: [{ id: "a", name: "A", url: "not a url" }] }, "targets.0.url"],
     [{ targets: [{ id: "A B", name: "A", url: "postgres://h/db" }] }, "targets.0.id"],

@@ -49,7 +49,8 @@ export function loadConfig(opts: LoadOptions): PgpulseConfig {
 }
 
 export function thresholdsFor(cfg: PgpulseConfig, target: TargetConfig): Thresholds {
-  return { ...cfg.thresholds, ...target.thresholds };
+  const own = Object.fromEntries(Object.entries(target.thresholds ?? {}).filter(([, v]) => v !== undefined));
+  return { ...cfg.thresholds, ...own };
 }
 
 function databaseName(url: string): string {

@@ -49,7 +49,17 @@ export const targetSchema = z
     id: targetIdSchema,
     name: z.string().min(1).max(200),
     url: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL"),
-    thresholds: thresholdsSchema.partial().optional(),
+    // No defaults here: a target overrides only what it names, the rest comes from the
+    // global thresholds (a partial() of the defaulted schema would re-apply the defaults).
+    thresholds: z
+      .object({
+        queryTimeMs: z.number().positive().optional(),
+        tableSizeBytes: z.number().int().positive().optional(),
+        indexBloatPercent: z.number().min(0).max(100).optional(),
+        cacheHitRatioPercent: z.number().min(0).max(100).optional(),
+      })
+      .strict()
+      .optional(),
     rules: z.record(z.string(), ruleOverrideSchema).optional(),
     /** The application's pool size, drawn on the connections chart when given. */
     poolSize: z.number().int().positive().optional(),

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 
 // Small process and network helpers for the demo launcher.
 
@@ -81,4 +82,23 @@ export async function waitForHealth(url: string, timeoutMs: number, isAlive: () 
 /** PostgreSQL removes postmaster.pid on a clean shutdown. */
 export function postgresRunning(dataDir: string): boolean {
   return existsSync(`${dataDir}/postmaster.pid`);
+}
+
+const SOURCE_ROOTS = ["app", "components", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json"];
+
+/**
+ * True when there is no production build, or a source file changed after it was made: a
+ * stale build would show old pages against new code after a `git pull`.
+ */
+export function buildIsStale(root = "."): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const builtAt = statSync(buildId).mtimeMs;
+  const newer = (p: string): boolean => {
+    if (!existsSync(p)) return false;
+    const st = statSync(p);
+    if (!st.isDirectory()) return st.mtimeMs > builtAt;
+    return readdirSync(p).some((name) => newer(path.join(p, name)));
+  };
+  return SOURCE_ROOTS.some((r) => newer(path.join(root, r)));
 }

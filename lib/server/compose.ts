@@ -6,7 +6,7 @@ import type { PgpulseConfig, TargetConfig, Thresholds } from "@/lib/config/schem
 import { createCollector, type Collector } from "@/lib/collector/collector";
 import { getSnapshot } from "@/lib/collector/registry";
 import type { TargetSnapshot } from "@/lib/collector/types";
-import { createStore, type Store } from "@/lib/store";
+import { createStore, type Store, type StoreOptions } from "@/lib/store";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
 import { createDeliveryWorker, type DeliveryWorker } from "@/lib/alerts/delivery";
 import { createTargetPool } from "@/lib/db/pool";
@@ -27,6 +27,8 @@ export interface PgpulseOptions {
   collect?: boolean;
   /** Per-task interval overrides, e.g. shorter cadences in tests. */
   intervals?: Record<string, number>;
+  /** History store tuning (buffer bounds, flush cadence), e.g. small bounds in fault tests. */
+  store?: Partial<Omit<StoreOptions, "url" | "log">>;
   /** Called last by stop(), e.g. to stop an embedded store. */
   onStop?: () => Promise<void>;
 }
@@ -55,7 +57,7 @@ export interface Pgpulse {
 
 export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
   const { config, log } = opts;
-  const store = createStore({ url: opts.storeUrl, log: log.child({ part: "store" }) });
+  const store = createStore({ ...opts.store, url: opts.storeUrl, log: log.child({ part: "store" }) });
   await store.migrate();
   store.startMaintenance();
 

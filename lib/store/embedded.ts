@@ -18,6 +18,8 @@ export async function startDefaultStore(opts: { dataDir: string; port?: number }
     port: opts.port,
     major: 17,
     persistent: true,
+    // pgpulse's shutdown flushes its buffers into this server before stopping it.
+    ownerStopsOnSignal: true,
     settings: {
       // A small private server: enough connections for the store pool, alerts and delivery.
       max_connections: 50,

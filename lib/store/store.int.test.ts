@@ -16,6 +16,7 @@ const NOW = new Date("2026-11-20T12:00:00Z");
 let db: TestDatabase;
 let store: Store;
 let sql: pg.Client;
+let firstMigration: number[];
 
 beforeAll(async () => {
   db = await createTestDatabase(17, "store");
@@ -26,6 +27,7 @@ beforeAll(async () => {
   });
   sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
+  firstMigration = await store.migrate();
 });
 
 afterAll(async () => {
@@ -45,10 +47,9 @@ async function partitions(parent: string): Promise<string[]> {
 
 describe("migrations", () => {
   it("apply once, then again as a no-op", async () => {
-    const first = await store.migrate();
-    expect(first.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(firstMigration.slice(0, 3)).toEqual([1, 2, 3]);
     expect(await store.migrate()).toEqual([]);
-    const { rows } = await sql.query("SELECT count(*)::int AS n FROM pgpulse.schema_migrations WHERE id < 50");
+    const { rows } = await sql.query("SELECT count(*)::int AS n FROM pgpulse.schema_migrations WHERE id IN (1, 2, 3)");
     expect(rows[0].n).toBe(3);
   });
 });
@@ -215,9 +216,10 @@ describe("rollups", () => {
 describe("late samples", () => {
   it("move the rollup marks back and the next run recomputes the minute and the hour", async () => {
     const { rows: before } = await sql.query("SELECT resolution, done_until FROM pgpulse.rollup_state ORDER BY 1");
+    // ordered by resolution: 1h, 1m
     expect(before.map((r) => r.done_until.getTime())).toEqual([
-      new Date("2026-11-20T11:59:00Z").getTime(),
       new Date("2026-11-20T11:00:00Z").getTime(),
+      new Date("2026-11-20T11:59:00Z").getTime(),
     ]);
     // a sample for 10:05:07, flushed long after that minute was rolled up (the store was away)
     store.accept(ok("connections", "t1", new Date("2026-11-20T10:05:07Z"), [{ total: 40 }]));
@@ -225,8 +227,8 @@ describe("late samples", () => {
     await store.flush();
     const { rows: moved } = await sql.query("SELECT resolution, done_until FROM pgpulse.rollup_state ORDER BY 1");
     expect(moved.map((r) => r.done_until.getTime())).toEqual([
-      new Date("2026-11-20T10:05:00Z").getTime(),
       new Date("2026-11-20T10:00:00Z").getTime(),
+      new Date("2026-11-20T10:05:00Z").getTime(),
     ]);
     await store.runMaintenance(NOW);
     const m = await store.seriesRange("t1", "connections.total", null, new Date("2026-11-20T10:00:00Z"), new Date("2026-11-20T10:10:00Z"), { resolution: "1m", now: NOW });

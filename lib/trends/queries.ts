@@ -108,10 +108,16 @@ export async function sizesAt(pool: Pool, targetId: string, metric: string, time
   const rows = await many(
     pool,
     z.object({ object_key: z.string(), ts: z.date(), bytes: z.number() }),
+    // Per object, primary-key probes at the wanted times: the values table is keyed
+    // (object_id, ts), so a join on ts alone would scan whole day partitions (measured: ~1 s at
+    // 1,000 tables). OFFSET 0 keeps the planner from flattening the lateral into that join.
     `SELECT o.object_key, v.ts, v.bytes::float8 AS bytes
        FROM pgpulse.snapshot_objects o
-       JOIN pgpulse.snapshot_values v ON v.object_id = o.id AND v.ts = ANY($3::timestamptz[])
-      WHERE o.target_id = $1 AND o.metric = $2 AND v.bytes IS NOT NULL`,
+      CROSS JOIN LATERAL (
+        SELECT v.ts, v.bytes FROM pgpulse.snapshot_values v
+         WHERE v.object_id = o.id AND v.ts = ANY($3::timestamptz[]) AND v.bytes IS NOT NULL
+        OFFSET 0) v
+      WHERE o.target_id = $1 AND o.metric = $2`,
     [targetId, metric, times],
     "trends: sizes at snapshots",
   );
@@ -212,4 +218,34 @@ export async function simulatedRanges(pool: Pool, targetId: string, from: Date, 
   return rows.map((r) => ({ from: r.from_ts, to: r.to_ts }));
 }
 
-export const WEEK_MS = 7 * DAY_MS;
+export interface FingerprintWeekRow {
+  week: "current" | "previous";
+  fingerprint: string;
+  count: number;
+  p95Ms: number;
+  totalMs: number;
+  exampleQuery: string;
+}
+
+/**
+ * Slow statements per fingerprint in each week: the figures of the store's slowQueryGroups
+ * (count = events, p95 over their durations, total = Σ total_ms or duration) for both weeks in
+ * one pass, without its per-bucket counts, which a week-level table does not need.
+ */
+export async function fingerprintWeeks(pool: Pool, targetId: string, prevFrom: Date, from: Date, to: Date): Promise<FingerprintWeekRow[]> {
+  const rows = await many(
+    pool,
+    z.object({ cur: z.boolean(), fingerprint: z.string(), n: z.number(), p95: z.number(), total: z.number(), q: z.string() }),
+    `SELECT captured_at >= $3 AS cur, fingerprint, count(*)::int AS n,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95,
+            sum(coalesce(total_ms, duration_ms)) AS total,
+            (array_agg(query ORDER BY last_seen DESC))[1] AS q
+       FROM pgpulse.slow_query_events
+      WHERE target_id = $1 AND captured_at >= $2 AND captured_at < $4
+      GROUP BY 1, 2
+      ORDER BY total DESC, fingerprint`,
+    [targetId, prevFrom, from, to],
+    "trends: fingerprints per week",
+  );
+  return rows.map((r) => ({ week: r.cur ? "current" : "previous", fingerprint: r.fingerprint, count: r.n, p95Ms: r.p95, totalMs: r.total, exampleQuery: r.q }));
+}

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -162,4 +163,154 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A TCP proxy in front of a real server that can "freeze": bytes stop flowing both ways on open
+ * connections and new ones are accepted but never connected — a network stall mid-session.
+ */
+export async function startFreezableProxy(upstreamPort: number): Promise<{ port: number; freeze(): void; thaw(): void; close(): Promise<void> }> {
+  let frozen = false;
+  const pairs = new Set<[net.Socket, net.Socket | null]>();
+  const server = net.createServer((client) => {
+    client.on("error", () => {});
+    if (frozen) {
+      pairs.add([client, null]);
+      return;
+    }
+    const upstream = net.connect(upstreamPort, "127.0.0.1");
+    upstream.on("error", () => client.destroy());
+    const pair: [net.Socket, net.Socket | null] = [client, upstream];
+    pairs.add(pair);
+    client.on("data", (d) => {
+      if (!frozen) upstream.write(d);
+    });
+    upstream.on("data", (d) => {
+      if (!frozen) client.write(d);
+    });
+    client.on("close", () => {
+      upstream.destroy();
+      pairs.delete(pair);
+    });
+    upstream.on("close", () => {
+      if (!frozen) client.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    freeze: () => {
+      frozen = true;
+    },
+    thaw: () => {
+      // Connections caught in the stall are gone for good, as after a real network cut.
+      for (const [c, u] of pairs) {
+        c.destroy();
+        u?.destroy();
+      }
+      pairs.clear();
+      frozen = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const [c, u] of pairs) {
+          c.destroy();
+          u?.destroy();
+        }
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface SeenResult {
+  targetId: string;
+  metric: string;
+  status: string;
+  ts: number;
+  at: number;
+  error?: string;
+  up?: number;
+  durationMs?: number;
+  rows?: Record<string, unknown>[];
+}
+
+/**
+ * Records every result the collectors hand to the history store (its accept is looked up at
+ * each call, so wrapping it sees them all) without changing what the store does.
+ */
+export function spyResults(rt: Pgpulse, keepRows = false): SeenResult[] {
+  const seen: SeenResult[] = [];
+  const accept = rt.store.accept.bind(rt.store);
+  rt.store.accept = (r) => {
+    seen.push({
+      targetId: r.targetId,
+      metric: r.metric,
+      status: r.status,
+      ts: r.ts.getTime(),
+      at: Date.now(),
+      error: r.status === "error" ? r.error : undefined,
+      up: r.metric === "up" && r.status === "ok" ? Number(r.rows[0]?.up) : undefined,
+      durationMs: r.status === "unavailable" ? undefined : r.durationMs,
+      rows: keepRows && r.status === "ok" ? r.rows : undefined,
+    });
+    accept(r);
+  };
+  return seen;
+}
+
+/** Longest gap between consecutive ok results of one metric of one target within [from, to]. */
+export function longestGap(seen: SeenResult[], targetId: string, metric: string, from: number, to: number): number {
+  const ts = seen.filter((s) => s.targetId === targetId && s.metric === metric && s.status === "ok" && s.at >= from && s.at <= to).map((s) => s.at);
+  if (ts.length < 2) return Infinity;
+  let gap = ts[0] - from;
+  for (let i = 1; i < ts.length; i++) gap = Math.max(gap, ts[i] - ts[i - 1]);
+  return Math.max(gap, to - ts[ts.length - 1]);
+}
+
+export interface ChildPgpulse {
+  pid: number;
+  lines: Array<Record<string, unknown>>;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  ready: Promise<void>;
+}
+
+/** Starts test/faults/child-pgpulse.ts with the given environment (tsx, react-server conditions). */
+export function startChildPgpulse(env: Record<string, string>): ChildPgpulse {
+  const tsx = path.resolve("node_modules/.bin/tsx");
+  const child = spawn(tsx, ["--conditions=react-server", path.resolve("test/faults/child-pgpulse.ts")], {
+    cwd: path.resolve("."),
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", NODE_ENV: "production", PGPULSE_LOG_LEVEL: "warn", HOSTNAME: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let out = "";
+  let buf = "";
+  let onReady: () => void;
+  let onFail: (e: Error) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    onReady = resolve;
+    onFail = reject;
+  });
+  child.stdout.on("data", (d: Buffer) => {
+    buf += d.toString();
+    let i: number;
+    while ((i = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (line.startsWith("FAULT ")) {
+        const obj = JSON.parse(line.slice(6)) as Record<string, unknown>;
+        lines.push(obj);
+        if (obj.ready) onReady();
+      } else out += `${line}\n`;
+    }
+  });
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => {
+      onFail(new Error(`child exited (${code ?? signal}) before it was ready:\n${out}`));
+      resolve({ code, signal });
+    }),
+  );
+  return { pid: child.pid!, lines, output: () => out, exited, ready };
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadSqlParser, redactSql } from "@/lib/analysis/sql-text";
 import type { MetricResult } from "@/lib/metrics/types";
 import { toActivity } from "./activity";
-import { unavailableReason } from "./availability";
+import { availabilityMap, unavailableReason } from "./availability";
 
 const T = new Date("2026-03-01T10:00:00Z");
 
@@ -83,5 +83,20 @@ describe("unavailableReason", () => {
     expect(unavailableReason(undefined, [{ metric: "slow_queries", status: "unavailable", reason: "unavailable: no table" }], "slow_queries")).toBe("unavailable: no table");
     expect(unavailableReason(undefined, [{ metric: "slow_queries", status: "error", reason: "timeout" }], "slow_queries")).toBeNull();
     expect(unavailableReason(undefined, null, "slow_queries")).toBeNull();
+  });
+});
+
+describe("availabilityMap", () => {
+  it("snapshot over store over pending", () => {
+    const un: MetricResult = { status: "unavailable", metric: "slow_queries", targetId: "t", ts: T, reason: "pg_stat_statements is not installed" };
+    const m = availabilityMap(
+      { slow_queries: un, stat_activity: ok("stat_activity", []) },
+      ["index_bloat", "stat_activity", "slow_queries"],
+      [{ metric: "table_stats", status: "error", reason: "canceling statement due to lock timeout" }],
+    );
+    expect(m.slow_queries).toEqual({ status: "unavailable", reason: "unavailable: pg_stat_statements is not installed", lastSampleAt: null, intervalMs: null });
+    expect(m.stat_activity).toMatchObject({ status: "ok", lastSampleAt: T.toISOString() });
+    expect(m.index_bloat.status).toBe("pending");
+    expect(m.table_stats).toMatchObject({ status: "error", reason: "canceling statement due to lock timeout" });
   });
 });

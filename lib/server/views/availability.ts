@@ -18,3 +18,40 @@ export function unavailableReason(latest: MetricResult | undefined, stored: read
 }
 
 const prefix = (reason: string) => (reason.startsWith("unavailable") ? reason : `unavailable: ${reason}`);
+
+export interface MetricAvailability {
+  status: "ok" | "unavailable" | "error" | "pending";
+  reason: string | null;
+  lastSampleAt: string | null;
+  intervalMs: number | null;
+}
+
+/**
+ * Per metric: the snapshot's latest result, else the store's last status (after a restart),
+ * else "pending" for a task that is scheduled but has not reported yet.
+ */
+export function availabilityMap(
+  latest: Record<string, MetricResult>,
+  taskIds: readonly string[],
+  stored: readonly (StoredStatus & { updatedAt?: Date })[],
+): Record<string, MetricAvailability> {
+  const out: Record<string, MetricAvailability> = {};
+  for (const id of taskIds) out[id] = { status: "pending", reason: null, lastSampleAt: null, intervalMs: null };
+  for (const s of stored) {
+    out[s.metric] = {
+      status: s.status,
+      reason: s.status === "unavailable" ? prefix(s.reason ?? "not collected on this target") : s.reason,
+      lastSampleAt: s.status === "ok" && s.updatedAt ? s.updatedAt.toISOString() : null,
+      intervalMs: null,
+    };
+  }
+  for (const [id, r] of Object.entries(latest)) {
+    out[id] = {
+      status: r.status,
+      reason: r.status === "unavailable" ? prefix(r.reason) : r.status === "error" ? r.error : null,
+      lastSampleAt: r.status === "ok" ? r.ts.toISOString() : (out[id]?.lastSampleAt ?? null),
+      intervalMs: null,
+    };
+  }
+  return out;
+}

@@ -46,7 +46,8 @@ export const GET = route<{ id: string; fingerprint: string }>(async (req, { para
         durationMs: e.durationMs,
         source: e.source as SlowSource,
       })),
-      normalized: raw === null ? null : normalizeSql(raw),
+      // Viewers get the redacted form (comments removed too); others the parser's normalization.
+      normalized: raw === null ? null : actor.role === "viewer" ? redact(raw) : normalizeSql(raw),
     }),
   );
 });

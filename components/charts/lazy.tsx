@@ -1,0 +1,22 @@
+"use client";
+
+import type { ComponentProps } from "react";
+import type { ChartArea as ChartAreaT } from "./chart-area";
+import type { ChartLine as ChartLineT } from "./chart-line";
+import { useCharts } from "./use-charts";
+
+// Placeholders of the right height until the chart chunk arrives, so nothing jumps.
+
+function Placeholder({ height = 200 }: { height?: number }) {
+  return <div style={{ height }} className="animate-pulse rounded bg-slate-50 dark:bg-slate-800/50" aria-label="Loading chart" />;
+}
+
+export function ChartLine(props: ComponentProps<typeof ChartLineT>) {
+  const c = useCharts();
+  return c ? <c.ChartLine {...props} /> : <Placeholder height={props.height} />;
+}
+
+export function ChartArea(props: ComponentProps<typeof ChartAreaT>) {
+  const c = useCharts();
+  return c ? <c.ChartArea {...props} /> : <Placeholder height={props.height} />;
+}

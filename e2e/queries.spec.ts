@@ -1,0 +1,94 @@
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+
+// A slow statement run several times appears as one fingerprint with its count; EXPLAIN refuses
+// a DELETE and draws a plan for a SELECT.
+
+const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
+const url = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/kundli_db`;
+
+async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+const targetId = async (request: import("@playwright/test").APIRequestContext): Promise<string> =>
+  (await (await request.get("/api/health")).json()).targets[0].id;
+
+test("a slow statement appears grouped by fingerprint with its count", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const id = await targetId(request);
+  // Different literals, one fingerprint.
+  await withClient(async (c) => {
+    for (const s of ["1.2", "1.25", "1.3"]) await c.query(`SELECT pg_sleep(${s}) /* e2e-slow */`);
+  });
+
+  let fingerprint = "";
+  await expect
+    .poll(
+      async () => {
+        const to = new Date();
+        const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
+        const body = await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json();
+        const g = body.groups.find((x: { example: string | null }) => x.example?.includes("pg_sleep"));
+        fingerprint = g?.fingerprint ?? "";
+        return g?.count ?? 0;
+      },
+      { timeout: 90_000, intervals: [2_000] },
+    )
+    .toBeGreaterThanOrEqual(3);
+
+  await page.goto(`/targets/${id}/queries?range=1h`);
+  const panel = page.getByTestId("panel-slow-queries");
+  await expect(panel).toHaveAttribute("data-state", "ready");
+  const row = panel.getByTestId(`slow-group-${fingerprint}`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("pg_sleep");
+  // One row for the three literals, counting at least the three executions.
+  await expect(panel.locator(`[data-testid^="slow-group-"]`).filter({ hasText: "pg_sleep" })).toHaveCount(1);
+  const count = Number((await row.getByRole("cell").nth(1).innerText()).replace(/[^\d]/g, ""));
+  expect(count).toBeGreaterThanOrEqual(3);
+});
+
+test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, request, baseURL }) => {
+  test.setTimeout(120_000);
+  const id = await targetId(request);
+  // A write from outside the page must prove its origin (CSRF protection), as the page does.
+  const headers = { origin: baseURL! };
+
+  const refused = await request.post(`/api/targets/${id}/explain`, { headers, data: { query: "DELETE FROM users", analyze: false } });
+  expect(refused.status()).toBe(400);
+  expect((await refused.json()).error).toBe("only a single SELECT can be explained");
+  const sneaky = await request.post(`/api/targets/${id}/explain`, { headers, data: { query: "WITH d AS (DELETE FROM users RETURNING id) SELECT * FROM d", analyze: true } });
+  expect(sneaky.status()).toBe(400);
+
+  // A SELECT slow enough to be recorded, then explained from its detail page.
+  await withClient((c) => c.query("SELECT count(*) FROM generate_series(1::int, 20000000::int) AS g WHERE g % 7::int = 3::int /* e2e-explain */"));
+  let fingerprint = "";
+  await expect
+    .poll(
+      async () => {
+        const to = new Date();
+        const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
+        const body = await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json();
+        fingerprint = body.groups.find((x: { example: string | null }) => x.example?.includes("e2e-explain"))?.fingerprint ?? "";
+        return fingerprint;
+      },
+      { timeout: 90_000, intervals: [2_000] },
+    )
+    .not.toBe("");
+
+  await page.goto(`/targets/${id}/queries/${fingerprint}?range=1h`);
+  const explain = page.getByTestId("panel-explain");
+  await page.getByTestId("explain-button").click();
+  await expect(explain).toHaveAttribute("data-state", "ready");
+  const plan = explain.getByTestId("plan-view");
+  await expect(plan).toBeVisible();
+  await expect(plan).toHaveAttribute("data-analyzed", "false");
+  await expect(plan).toContainText("Aggregate");
+});

@@ -1,0 +1,55 @@
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+
+// A bloated index — 600k rows, 70 % deleted in scattered ranges, VACUUMed — shows its bloat
+// figure, where the figure comes from (estimate or pgstatindex), and the REINDEX to copy.
+
+const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
+const url = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/kundli_db`;
+
+test("a bloated index shows its figure, its source and the fix", async ({ page, request }) => {
+  test.setTimeout(150_000);
+  const health = await (await request.get("/api/health")).json();
+  const id: string = health.targets[0].id;
+  const table = `e2e_bloat_${Date.now().toString(36)}`;
+  const index = `${table}_v_idx`;
+
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, v int NOT NULL)`);
+    await c.query(`INSERT INTO ${table} SELECT g, g FROM generate_series(1, 600000) g`);
+    await c.query(`CREATE INDEX ${index} ON ${table} (v)`);
+    // Scattered: 7 of every 10 consecutive keys go, so almost no leaf page empties completely.
+    await c.query(`DELETE FROM ${table} WHERE id % 10 < 7`);
+    await c.query(`VACUUM (ANALYZE) ${table}`);
+
+    let bloat: { bloatPercent: number; bloatSource: string } | undefined;
+    await expect
+      .poll(
+        async () => {
+          const body = await (await request.get(`/api/targets/${id}/indexes`)).json();
+          bloat = body.rows.find((r: { index: string }) => r.index === index);
+          return bloat?.bloatPercent ?? null;
+        },
+        { timeout: 120_000, intervals: [2_000] },
+      )
+      .toBeGreaterThan(50);
+
+    await page.goto(`/targets/${id}/tables?tab=indexes&q=${index}`);
+    const panel = page.getByTestId("panel-indexes");
+    await expect(panel).toHaveAttribute("data-state", "ready");
+    const row = panel.getByTestId(`index-row-public.${index}`);
+    await expect(row).toBeVisible();
+    // As the page formats it: one decimal, trailing zeros trimmed.
+    await expect(row).toContainText(`${bloat!.bloatPercent.toFixed(1).replace(/\.?0+$/, "")} %`);
+    const source = row.locator("[data-bloat-source]");
+    await expect(source).toHaveAttribute("data-bloat-source", /^(estimate|exact)$/);
+    await expect(source).toHaveAttribute("data-bloat-source", bloat!.bloatSource);
+    await expect(source).toContainText(bloat!.bloatSource === "exact" ? "exact (pgstatindex)" : "estimate");
+    await expect(page.getByTestId(`fix-reindex-public.${index}`)).toContainText(`REINDEX INDEX CONCURRENTLY public.${index};`);
+  } finally {
+    await c.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+    await c.end();
+  }
+});

@@ -1,0 +1,92 @@
+import { expect, test } from "@playwright/test";
+import pg from "pg";
+
+// The weekly page end to end: two weeks of hourly history written into the real store for the
+// seeded target, the page drawn with both weeks, and printed to PDF (A4 and Letter).
+
+const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
+const STORE_URL = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/pgpulse`;
+const HOUR = 3_600_000;
+
+async function seedHistory(targetId: string, prevFrom: string, to: string) {
+  const c = new pg.Client({ connectionString: STORE_URL });
+  await c.connect();
+  try {
+    await c.query("SELECT pgpulse.ensure_partitions('samples_1h', $1, 2)", [prevFrom]);
+    const { rows } = await c.query<{ id: string }>(
+      `WITH ins AS (INSERT INTO pgpulse.series (target_id, name, labels, kind) VALUES ($1, 'connections.total', '{}', 'gauge') ON CONFLICT DO NOTHING RETURNING id)
+       SELECT id FROM ins UNION ALL SELECT id FROM pgpulse.series WHERE target_id = $1 AND name = 'connections.total' AND labels = '{}'`,
+      [targetId],
+    );
+    const from = Date.parse(prevFrom);
+    const cur = from + 7 * 24 * HOUR;
+    const hours: Array<[string, number]> = [];
+    for (let t = from; t < Date.parse(to); t += HOUR) hours.push([new Date(t).toISOString(), t === cur + 50 * HOUR ? 42 : t < cur ? 20 : 30]);
+    await c.query(
+      `INSERT INTO pgpulse.samples_1h (series_id, bucket, min, max, sum, count, first_ts, first_value, last_ts, last_value)
+       SELECT $1, b::timestamptz, v, v, v, 1, b::timestamptz, v, b::timestamptz, v FROM unnest($2::text[], $3::float8[]) AS u(b, v)
+       ON CONFLICT DO NOTHING`,
+      [rows[0].id, hours.map((h) => h[0]), hours.map((h) => h[1])],
+    );
+    await c.query(
+      `INSERT INTO pgpulse.slow_query_events (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, captured_at, last_seen)
+       SELECT $1, 'slow_query_log', 'e2e-trends-' || i, 'e2e-fp', 'SELECT pg_sleep(1.5)', 1500, 1, $2::timestamptz + i * interval '1 day' + interval '1 hour', $2::timestamptz + i * interval '1 day' + interval '1 hour'
+         FROM generate_series(0, 13) i
+       ON CONFLICT DO NOTHING`,
+      [targetId, prevFrom],
+    );
+  } finally {
+    await c.end();
+  }
+}
+
+test("the API refuses invalid parameters, naming them", async ({ request }) => {
+  for (const [qs, param, status] of [
+    ["week=2027-W53", "week", 400],
+    ["week=2026-48", "week", 400],
+    ["tz=Mars%2FOlympus", "tz", 400],
+    ["target=nope", undefined, 404],
+  ] as const) {
+    const r = await request.get(`/api/trends?${qs}`);
+    expect(r.status(), qs).toBe(status);
+    const body = await r.json();
+    if (param) expect(body.param).toBe(param);
+  }
+});
+
+test("the trends page renders both weeks and prints on A4 and Letter", async ({ page, request }) => {
+  const health = await (await request.get("/api/health")).json();
+  const id: string = health.targets[0].id;
+  const first = await (await request.get(`/api/trends?target=${encodeURIComponent(id)}`)).json();
+  await seedHistory(id, first.previousFrom, first.to);
+
+  await page.goto(`/trends?target=${encodeURIComponent(id)}&week=${first.week}`);
+  await expect(page.getByTestId("trends-page")).toHaveAttribute("data-state", "ready");
+  await expect(page.getByRole("heading", { name: `Week ${first.week}` })).toBeVisible();
+  await expect(page.getByTestId("figure-peak-connections-value")).toHaveText("42");
+  await expect(page.getByTestId("figure-peak-connections")).toContainText("last week 20");
+  await expect(page.getByTestId("figure-slow-count-value")).toHaveText("7");
+  const chart = page.getByTestId("daily-connections");
+  await expect(chart).toHaveAttribute("data-state", "ready");
+  // Seven bars for each week: both weeks are drawn.
+  await expect(chart.locator(".recharts-bar-rectangle")).toHaveCount(14);
+  await expect(page.getByTestId("trends-summary")).toContainText("Connections peaked at 42");
+  await expect(page.getByTestId("table-fingerprints")).toContainText("same");
+
+  // Previous-week navigation keeps the target and changes the URL.
+  await page.getByTestId("trends-prev").click();
+  await expect(page).toHaveURL(new RegExp(`week=${first.previousWeek}`));
+  await expect(page.getByRole("heading", { name: `Week ${first.previousWeek}` })).toBeVisible();
+  await page.getByTestId("trends-next").click();
+  await expect(page.getByTestId("figure-peak-connections-value")).toHaveText("42");
+
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+  await expect(page.getByTestId("trends-print")).toBeHidden();
+  await expect(page.getByTestId("trends-summary")).toBeVisible();
+  for (const format of ["A4", "Letter"] as const) {
+    const pdf = await page.pdf({ format, printBackground: false });
+    expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.length).toBeGreaterThan(20_000);
+  }
+});
