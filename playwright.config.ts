@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { SEC_APP_PORT, SEC_METRICS_TOKEN, SEC_SESSION_SECRET, SEC_STORE_URL, writeSecurityConfig } from "./e2e/fixtures/security-config";
 
 // End-to-end tests in a real Chromium (Debian's, not a downloaded build) against `next start`,
 // with a real embedded PostgreSQL target prepared by e2e/fixtures/target-server.ts.
@@ -44,6 +45,23 @@ export default defineConfig({
         PGPULSE_LOG_LEVEL: "warn",
         // Short cadences for the slow tasks, so specs see a new index or statement in seconds.
         PGPULSE_INTERVALS: JSON.stringify({ table_stats: 5_000, index_stats: 5_000, index_bloat: 5_000, slow_queries: 3_000 }),
+      },
+      timeout: 60_000,
+      reuseExistingServer: false,
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+    {
+      // The same build with built-in sign-in (three users) for e2e/security.spec.ts.
+      command: `node_modules/.bin/next start -H 127.0.0.1 -p ${SEC_APP_PORT}`,
+      url: `http://127.0.0.1:${SEC_APP_PORT}/api/health`,
+      env: {
+        PGPULSE_CONFIG: writeSecurityConfig(),
+        PGPULSE_SESSION_SECRET: SEC_SESSION_SECRET,
+        PGPULSE_METRICS_TOKEN: SEC_METRICS_TOKEN,
+        PGPULSE_STORE_URL: SEC_STORE_URL,
+        PGPULSE_COLLECTOR: "1",
+        PGPULSE_DATA_DIR: ".pgpulse/e2e-sec",
+        PGPULSE_LOG_LEVEL: "warn",
       },
       timeout: 60_000,
       reuseExistingServer: false,

@@ -78,7 +78,7 @@ async function populate(c: pg.Client) {
               (SELECT jsonb_agg(jsonb_build_object(
                  'schemaname', 'public', 'table', 'table_' || (i / 2), 'tablename', 'table_' || (i / 2),
                  'index', 'table_' || (i / 2) || '_idx_' || (i % 2), 'indexname', 'table_' || (i / 2) || '_idx_' || (i % 2),
-                 'size_bytes', 20000000, 'idx_scan', 5000, 'unused', (i % 97 = 0 AND ts > $2::timestamptz - interval '3 days'),
+                 'size_bytes', 20000000, 'idx_scan', 5000, 'unused', (i % 97 = 0 AND ts > $2::timestamptz - interval '5 days'),
                  'definition', 'CREATE INDEX table_' || (i / 2) || '_idx_' || (i % 2) || ' ON public.table_' || (i / 2) || ' USING btree (created_at, user_id)',
                  'bloat_percent', 10 + (i % 30) + extract(epoch FROM ts - $1::timestamptz) / 86400 * (i % 3) / 10,
                  'estimated_bytes_wasted', 2500000, 'reliable', i % 5 <> 0, 'index_bytes', 20000000))

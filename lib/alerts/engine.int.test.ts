@@ -165,7 +165,7 @@ describe("alert engine with a real store", () => {
     const c = clock();
     await createSilence(pool, { matchers: { rule: "index_bloat", target: "prod", objectPattern: "public.*" }, startsAt: new Date(c.at(-60)), endsAt: new Date(c.at(3600)), reason: "reindex tonight" }, { name: "ana", role: "responder" }, { now: () => new Date(c.at(-60)) });
     const engine = await engineWith(c);
-    await feed(engine, ok("index_bloat", "prod", c.now(), [{ schemaname: "public", table: "users", index: "idx_active_users", size_bytes: 50 * MB, bloat_percent: 55, bloat_source: "exact", reliable: true }]));
+    await feed(engine, ok("index_bloat", "prod", c.now(), [{ schemaname: "public", tablename: "users", indexname: "idx_active_users", index_bytes: 50 * MB, bloat_percent: 55, bloat_source: "exact", reliable: true }]));
     const [a] = await listAlerts(pool);
     expect(a).toMatchObject({ rule: "index_bloat", objectKey: "public.idx_active_users", state: "firing", value: 55 });
     const ev = await pool.query(`SELECT to_state, details FROM pgpulse.alert_events WHERE alert_id = $1`, [a.id]);
@@ -285,9 +285,9 @@ describe("every rule, driven by real-shaped results", () => {
       { schemaname: "public", relname: "users", total_bytes: 1 * GB, parent: null, is_partitioned: false },
     ]));
     await feed(e, ok("index_bloat", "prod", c.now(), [
-      { schemaname: "public", table: "birth_charts", index: "idx_birth_charts_composite", size_bytes: 200 * MB, bloat_percent: 70, bloat_source: "estimate", reliable: false, unreliable_reason: "deduplicated btree" },
-      { schemaname: "public", table: "users", index: "idx_active_users", size_bytes: 5 * MB, bloat_percent: 60, bloat_source: "exact", reliable: true },
-      { schemaname: "public", table: "query_cache", index: "idx_query_cache_expiry", size_bytes: 30 * MB, bloat_percent: 35, bloat_source: "estimate", reliable: true },
+      { schemaname: "public", tablename: "birth_charts", indexname: "idx_birth_charts_composite", index_bytes: 200 * MB, bloat_percent: 70, bloat_source: "estimate", reliable: false, unreliable_reason: "deduplicated btree" },
+      { schemaname: "public", tablename: "users", indexname: "idx_active_users", index_bytes: 5 * MB, bloat_percent: 60, bloat_source: "exact", reliable: true },
+      { schemaname: "public", tablename: "query_cache", indexname: "idx_query_cache_expiry", index_bytes: 30 * MB, bloat_percent: 35, bloat_source: "estimate", reliable: true },
     ]));
     expect(await states()).toEqual(["index_bloat:public.idx_query_cache_expiry:firing", "table_size:public.birth_charts:firing"]);
     await e.stop();

@@ -277,9 +277,26 @@ export function createCollector(opts: CollectorOptions): Collector {
     void e.flight.tryRun(() => runTask(e));
   }
 
+  // One task at a time per lane: a task waits its turn here, not in the pool, whose 5 s connect
+  // timeout would fail it as a "connection" error behind a slow neighbour (a big catalog makes
+  // table_stats take seconds). The wait is bounded: each task runs once at a time, under its watchdog.
+  const laneTail: Record<Lane, Promise<unknown>> = { live: Promise.resolve(), bulk: Promise.resolve() };
+
   async function runTask(e: Entry): Promise<MetricResult> {
-    const ctx: TaskContext = { pool: pools[e.lane], caps: caps!, targetId, thresholds, now };
-    const result = await withWatchdog(e, () => e.task.run(ctx));
+    const turn = laneTail[e.lane];
+    let release!: () => void;
+    laneTail[e.lane] = new Promise<void>((r) => (release = r));
+    let result: MetricResult;
+    try {
+      await turn;
+      if (stopped || !up || !caps) {
+        return { status: "error", metric: e.task.id, targetId, ts: now(), durationMs: 0, error: `target is down: ${lastError ?? "stopping"}` };
+      }
+      const ctx: TaskContext = { pool: pools[e.lane], caps, targetId, thresholds, now };
+      result = await withWatchdog(e, () => e.task.run(ctx));
+    } finally {
+      release();
+    }
     if (stopped) return result;
     record(result, e);
     if (isConnectivityFailure(result)) {

@@ -108,16 +108,11 @@ export async function sizesAt(pool: Pool, targetId: string, metric: string, time
   const rows = await many(
     pool,
     z.object({ object_key: z.string(), ts: z.date(), bytes: z.number() }),
-    // Per object, primary-key probes at the wanted times: the values table is keyed
-    // (object_id, ts), so a join on ts alone would scan whole day partitions (measured: ~1 s at
-    // 1,000 tables). OFFSET 0 keeps the planner from flattening the lateral into that join.
+    // Found by time through snapshot_values_ts_idx (migration 010): one index range per time.
     `SELECT o.object_key, v.ts, v.bytes::float8 AS bytes
-       FROM pgpulse.snapshot_objects o
-      CROSS JOIN LATERAL (
-        SELECT v.ts, v.bytes FROM pgpulse.snapshot_values v
-         WHERE v.object_id = o.id AND v.ts = ANY($3::timestamptz[]) AND v.bytes IS NOT NULL
-        OFFSET 0) v
-      WHERE o.target_id = $1 AND o.metric = $2`,
+       FROM pgpulse.snapshot_values v
+       JOIN pgpulse.snapshot_objects o ON o.id = v.object_id
+      WHERE v.ts = ANY($3::timestamptz[]) AND o.target_id = $1 AND o.metric = $2 AND v.bytes IS NOT NULL`,
     [targetId, metric, times],
     "trends: sizes at snapshots",
   );

@@ -9,15 +9,16 @@ export function indexBloatObservations(rows: Row[], rule: Rule): Observation[] {
   const out: Observation[] = [];
   for (const r of rows) {
     const schema = str(r.schemaname);
-    const index = str(r.index);
-    const size = num(r.size_bytes);
+    // Column names of the index_bloat metric (indexname, tablename, index_bytes).
+    const index = str(r.indexname);
+    const size = num(r.index_bytes);
     if (!schema || !index || size === null || size < rule.minIndexBytes) continue;
     const trusted = r.bloat_source === "exact" || r.reliable === true;
     const pct = num(r.bloat_percent);
     out.push({
       objectKey: `${schema}.${index}`,
       value: trusted ? pct : null,
-      labels: { schema, table: str(r.table) ?? "", index },
+      labels: { schema, table: str(r.tablename) ?? "", index },
       details: { sizeBytes: size, source: str(r.bloat_source), reliable: r.reliable === true, unreliableReason: r.unreliable_reason ?? null },
     });
   }

@@ -43,10 +43,10 @@ describe("input extraction", () => {
   it("index bloat: small indexes left out, unreliable estimates carry no value", () => {
     const obs = EXTRACTORS.index_bloat!(
       [
-        { schemaname: "public", table: "t", index: "small", size_bytes: 1 * MB, bloat_percent: 80, bloat_source: "exact", reliable: true },
-        { schemaname: "public", table: "t", index: "exact", size_bytes: 20 * MB, bloat_percent: 45, bloat_source: "exact", reliable: false },
-        { schemaname: "public", table: "t", index: "est_ok", size_bytes: 20 * MB, bloat_percent: 35, bloat_source: "estimate", reliable: true },
-        { schemaname: "public", table: "t", index: "est_bad", size_bytes: 20 * MB, bloat_percent: 60, bloat_source: "estimate", reliable: false, unreliable_reason: "dedup" },
+        { schemaname: "public", tablename: "t", indexname: "small", index_bytes: 1 * MB, bloat_percent: 80, bloat_source: "exact", reliable: true },
+        { schemaname: "public", tablename: "t", indexname: "exact", index_bytes: 20 * MB, bloat_percent: 45, bloat_source: "exact", reliable: false },
+        { schemaname: "public", tablename: "t", indexname: "est_ok", index_bytes: 20 * MB, bloat_percent: 35, bloat_source: "estimate", reliable: true },
+        { schemaname: "public", tablename: "t", indexname: "est_bad", index_bytes: 20 * MB, bloat_percent: 60, bloat_source: "estimate", reliable: false, unreliable_reason: "dedup" },
       ],
       rule("index_bloat"),
     );

@@ -5,7 +5,7 @@ import type { Migration } from "./index";
 // demo writes here, never a real target's collector.
 export const m010: Migration = {
   id: 10,
-  name: "simulated history ranges",
+  name: "simulated history ranges, snapshot values by time",
   sql: `
 CREATE TABLE pgpulse.simulated_ranges (
   target_id text NOT NULL,
@@ -16,5 +16,11 @@ CREATE TABLE pgpulse.simulated_ranges (
   PRIMARY KEY (target_id, from_ts),
   CHECK (to_ts > from_ts)
 );
+
+-- The weekly page reads every table's size at ~15 chosen snapshot times. The primary key
+-- (object_id, ts) cannot find one time across all objects without scanning whole day partitions
+-- (measured: 240 ms to 1 s at 1,000 tables); this index answers it in a few ms. Cost: one more
+-- index entry per stored object value (snapshots are at most one per 10 minutes).
+CREATE INDEX snapshot_values_ts_idx ON pgpulse.snapshot_values (ts);
 `,
 };
