@@ -17,7 +17,7 @@ import { lastCompleteWeek } from "@/lib/trends/iso-week";
 // table_stats snapshots every 10 minutes for the last 31 days (snapshot retention) with
 // per-table values for TABLES tables; index_stats and index_bloat snapshots with full rows for
 // 2 × TABLES indexes every 6 hours; slow statement events and alert episodes over 8 weeks.
-// Options (env): TABLES (1000), RUNS (40).
+// Options (env): TABLES (1000), RUNS (40), PHASES=1 (also time each store read alone).
 
 const TABLES = Number(process.env.TABLES ?? 1000);
 const RUNS = Number(process.env.RUNS ?? 40);
@@ -109,6 +109,40 @@ function pctl(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
 }
 
+/** Each read of one target's week alone (median of 7), to see where the time goes. */
+async function phases(store: ReturnType<typeof createStore>, week: ReturnType<typeof lastCompleteWeek>) {
+  const { weekBounds, shiftWeek } = await import("@/lib/trends/iso-week");
+  const Q = await import("@/lib/trends/queries");
+  const { getSeries } = await import("@/lib/analysis/series");
+  const cur = weekBounds(week, "UTC");
+  const prev = weekBounds(shiftWeek(week, -1), "UTC");
+  const p = store.pool;
+  const b = [prev.start, ...prev.days.map((d) => d.end), ...cur.days.map((d) => d.end)];
+  const series = (metric: "tps" | "cache_hit_ratio" | "database_size_bytes") => () =>
+    getSeries(store, { targetId: "bench", metric, from: prev.start, to: cur.end, stepSeconds: 3600, resolution: "1h", database: "kundli_db" });
+  const reads: Array<[string, () => Promise<unknown>]> = [
+    ["slow statements per day", () => Q.slowStatsByDay(p, "bench", prev.start, cur.start, cur.end, "UTC")],
+    ["alerts", () => Q.alertWeeks(p, "bench", prev.start, cur.start, cur.end)],
+    ["table sizes at 15 boundaries", () => Q.sizesAtBoundaries(p, "bench", "table_stats", b)],
+    ["bloat rises", () => Q.bloatRises(p, "bench", cur.start, cur.end, 15)],
+    ["new unused indexes", () => Q.newUnusedIndexes(p, "bench", cur.start, cur.end, 15)],
+    ["fingerprints", () => Q.fingerprintWeeks(p, "bench", prev.start, cur.start, cur.end)],
+    ["tps hourly", series("tps")],
+    ["cache hit hourly", series("cache_hit_ratio")],
+    ["db size hourly", series("database_size_bytes")],
+    ["connections hourly", () => store.seriesRange("bench", "connections.total", null, prev.start, cur.end, { resolution: "1h" })],
+  ];
+  for (const [name, f] of reads) {
+    const ts: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const s = performance.now();
+      await f();
+      ts.push(performance.now() - s);
+    }
+    console.log(`  ${name}: ${pctl(ts, 0.5).toFixed(1)} ms`);
+  }
+}
+
 async function main() {
   const root = await mkdtemp(path.join(os.tmpdir(), "pgpulse-bench-"));
   await chmod(root, 0o755);
@@ -138,6 +172,7 @@ async function main() {
     const first = await once();
     const w = first.body.targets[0];
     console.log(`week ${first.body.week}: ${w.tables.length} tables shown, ${w.bloat.length} bloat rows, ${w.unusedIndexes.length} new unused, ${w.fingerprints.length} fingerprints; first run ${first.ms.toFixed(1)} ms`);
+    if (process.env.PHASES === "1") await phases(store, week);
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) times.push((await once()).ms);
     console.log(`trends server time over ${RUNS} runs: median ${pctl(times, 0.5).toFixed(1)} ms, p95 ${pctl(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`);

@@ -23,7 +23,7 @@ export function ChartLine({
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis dataKey={index} type="number" scale="time" domain={xDomain ?? ["dataMin", "dataMax"]} tickFormatter={timeTick(rangeMs)} tick={AXIS_TICK} minTickGap={40} />
-        <YAxis domain={yDomain} tickFormatter={(v: number) => valueFormatter(v)} tick={AXIS_TICK} width={64} allowDataOverflow={false} />
+        <YAxis domain={yDomain} tickFormatter={(v: number) => valueFormatter(v)} tick={AXIS_TICK} width={64} allowDataOverflow={typeof yDomain[1] === "number" && yDomain[1] !== 0} />
         <Tooltip content={<ChartTooltip valueFormatter={valueFormatter} labels={labels} />} />
         {categories.length > 1 ? <Legend formatter={(v: string) => labels?.[v] ?? v} wrapperStyle={{ fontSize: 12 }} /> : null}
         {references.map((r) => (

@@ -52,6 +52,8 @@ export function ChartTooltip({
   );
 }
 
+export type YBound = number | "auto" | "dataMin" | "dataMax" | ((v: number) => number);
+
 export interface CartesianProps {
   data: ChartRow[];
   /** The x key; rows from joinSeries use "t" (epoch ms). */
@@ -62,7 +64,8 @@ export interface CartesianProps {
   references?: Reference[];
   /** The window drawn on the x axis, so an empty stretch shows as empty, not squeezed away. */
   xDomain?: [number, number];
-  yDomain?: [number | "auto", number | "auto"];
+  /** Numbers, "auto", or functions of the data's min/max (recharts domain entries). */
+  yDomain?: [YBound, YBound];
   rangeMs: number;
   height?: number;
   colors?: string[];

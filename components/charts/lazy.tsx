@@ -2,6 +2,7 @@
 
 import type { ComponentProps } from "react";
 import type { ChartArea as ChartAreaT } from "./chart-area";
+import type { ChartBar as ChartBarT } from "./chart-bar";
 import type { ChartLine as ChartLineT } from "./chart-line";
 import { useCharts } from "./use-charts";
 
@@ -19,4 +20,9 @@ export function ChartLine(props: ComponentProps<typeof ChartLineT>) {
 export function ChartArea(props: ComponentProps<typeof ChartAreaT>) {
   const c = useCharts();
   return c ? <c.ChartArea {...props} /> : <Placeholder height={props.height} />;
+}
+
+export function ChartBar(props: ComponentProps<typeof ChartBarT>) {
+  const c = useCharts();
+  return c ? <c.ChartBar {...props} /> : <Placeholder height={props.height} />;
 }

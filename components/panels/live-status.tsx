@@ -3,7 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { useNow } from "@/components/ui/use-now";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
+import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
 import { isStale } from "./panel-state";
 import { useActivity } from "./queries";
 
@@ -12,7 +12,7 @@ export function LiveStatus({ targetId, paused, onPausedChange }: { targetId: str
   const q = useActivity(targetId, paused);
   const now = useNow(1000);
   const takenAt = q.data?.takenAt ?? null;
-  const stale = takenAt !== null && isStale(takenAt, CADENCE_MS.activity, now);
+  const stale = takenAt !== null && isStale(takenAt, CADENCE_MS.activity, now, REFRESH_MS.live);
   const state = paused ? "paused" : q.error ? "error" : stale ? "stale" : takenAt ? "fresh" : "waiting";
   return (
     <div className="flex items-center gap-2 text-sm" data-testid="live-status" data-state={state}>

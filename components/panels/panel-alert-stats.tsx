@@ -1,5 +1,6 @@
 "use client";
 
+import { CsvButton } from "@/components/ui/csv-button";
 import { useNow } from "@/components/ui/use-now";
 import { Value } from "@/components/ui/value";
 import type { TimeRange } from "@/lib/api/search-params";
@@ -15,7 +16,26 @@ export function PanelAlertStats({ range }: { range: TimeRange }) {
   const rules = q.data?.rules ?? [];
   const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   return (
-    <Panel testId="panel-alert-stats" title="MTTA and MTTR per rule" state={state} error={q.error}>
+    <Panel
+      testId="panel-alert-stats"
+      title="MTTA and MTTR per rule"
+      state={state}
+      error={q.error}
+      actions={
+        <CsvButton
+          rows={rules}
+          name="alert-mtta-mttr"
+          columns={[
+            { header: "rule", value: (r) => r.rule },
+            { header: "fired", value: (r) => r.fired },
+            { header: "acknowledged", value: (r) => r.acknowledged },
+            { header: "resolved", value: (r) => r.resolved },
+            { header: "mtta_seconds", value: (r) => r.mttaSeconds },
+            { header: "mttr_seconds", value: (r) => r.mttrSeconds },
+          ]}
+        />
+      }
+    >
       {rules.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-300">No alert fired in this range.</p>
       ) : (

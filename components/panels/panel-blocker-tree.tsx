@@ -5,7 +5,7 @@ import { BadgeState } from "@/components/ui/badge";
 import { useNow } from "@/components/ui/use-now";
 import { Value } from "@/components/ui/value";
 import type { BlockerNode } from "@/lib/api/activity";
-import { CADENCE_MS } from "@/lib/limits";
+import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
 import { panelState } from "./panel-state";
 import { useActivity } from "./queries";
@@ -23,6 +23,7 @@ export function PanelBlockerTree({ targetId, paused }: { targetId: string; pause
     hasData: q.data !== undefined && q.data.takenAt !== null,
     takenAt: q.data?.takenAt ?? null,
     cadenceMs: CADENCE_MS.activity,
+    slackMs: REFRESH_MS.live,
     now,
   });
   const blocked = tree.reduce((a, r) => a + r.blockedCount, 0);

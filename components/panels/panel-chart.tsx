@@ -3,7 +3,7 @@
 import { useMemo } from "react";
 import { ChartArea } from "@/components/charts/lazy";
 import { ChartLine } from "@/components/charts/lazy";
-import type { Reference } from "@/components/charts/chart-parts";
+import type { Reference, YBound } from "@/components/charts/chart-parts";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
@@ -39,7 +39,7 @@ export function PanelChart({
   metrics: ReadonlyArray<{ metric: SeriesMetric; label: string }>;
   kind?: "line" | "area";
   references?: Reference[];
-  yDomain?: [number | "auto", number | "auto"];
+  yDomain?: [YBound, YBound];
   paused?: boolean;
   /** The collection cadence behind these series (freshness is judged against it). */
   cadenceMs: number;

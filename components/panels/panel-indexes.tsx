@@ -10,7 +10,7 @@ import { bloatReliabilityText, indexAdvice } from "@/lib/api/index-advice";
 import type { IndexRow } from "@/lib/api/indexes";
 import { INDEX_FLAGS, type TablesParams } from "@/lib/api/search-params";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
+import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
 import { panelState } from "./panel-state";
 import { useIndexes } from "./queries";
@@ -48,6 +48,7 @@ export function PanelIndexes({
     hasData: d !== undefined && d.takenAt !== null,
     takenAt: d?.takenAt ?? null,
     cadenceMs: CADENCE_MS.indexes,
+    slackMs: REFRESH_MS.tables,
     now,
   });
 
@@ -86,8 +87,9 @@ export function PanelIndexes({
       id: "source",
       header: "bloat source",
       width: "minmax(11rem, 0.8fr)",
+      wrap: true,
       cell: (r) => (
-        <span className="text-xs" data-bloat-source={r.bloatSource ?? "none"} data-reliable={r.reliable === null ? "unknown" : String(r.reliable)}>
+        <span className="text-xs" title={bloatReliabilityText(r)} data-bloat-source={r.bloatSource ?? "none"} data-reliable={r.reliable === null ? "unknown" : String(r.reliable)}>
           {bloatReliabilityText(r)}
           {r.bloatMeasuredAt ? <span className="text-slate-500"> · {formatAgo(r.bloatMeasuredAt, now)}</span> : null}
         </span>
@@ -98,6 +100,7 @@ export function PanelIndexes({
       id: "flags",
       header: "flags",
       width: "9rem",
+      wrap: true,
       cell: (r) => (
         <span className="flex flex-wrap gap-1">
           {r.unused ? <Badge tone="warn">unused</Badge> : null}
@@ -110,6 +113,7 @@ export function PanelIndexes({
       id: "fix",
       header: "what to run (not run by pgpulse)",
       width: "minmax(22rem, 1.5fr)",
+      wrap: true,
       cell: (r) => {
         const advice = indexAdvice(r, threshold, minBytes);
         if (advice.length === 0) return null;

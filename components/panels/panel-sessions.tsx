@@ -10,7 +10,7 @@ import { Value } from "@/components/ui/value";
 import type { Session } from "@/lib/api/activity";
 import { can } from "@/lib/api/me";
 import type { LiveParams, SessionSortKey } from "@/lib/api/search-params";
-import { CADENCE_MS, HIGHLIGHT_AGE_MS } from "@/lib/limits";
+import { CADENCE_MS, HIGHLIGHT_AGE_MS, REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
 import { panelState } from "./panel-state";
 import { filterSessions } from "./filter-sessions";
@@ -46,6 +46,7 @@ export function PanelSessions({
     hasData: q.data !== undefined && q.data.takenAt !== null,
     takenAt: q.data?.takenAt ?? null,
     cadenceMs: CADENCE_MS.activity,
+    slackMs: REFRESH_MS.live,
     now,
   });
   const counts = q.data?.countsByState;

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { Badge, BadgeSeverity } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { CsvButton } from "@/components/ui/csv-button";
 import { useNow } from "@/components/ui/use-now";
 import { formatAlertValue } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
@@ -23,7 +24,29 @@ export function PanelRules() {
   const d = q.data;
   const state = panelState({ isPending: q.isPending, error: q.error, hasData: d !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   return (
-    <Panel testId="panel-rules" title="Alert rules" subtitle="from the config file (read-only)" state={state} error={q.error}>
+    <Panel
+      testId="panel-rules"
+      title="Alert rules"
+      subtitle="from the config file (read-only)"
+      state={state}
+      error={q.error}
+      actions={
+        <CsvButton
+          rows={d?.rules ?? []}
+          name="alert-rules"
+          columns={[
+            { header: "rule", value: (r) => r.id },
+            { header: "enabled", value: (r) => r.enabled },
+            { header: "threshold", value: (r) => r.threshold },
+            { header: "unit", value: (r) => r.unit },
+            { header: "for_seconds", value: (r) => r.forSeconds },
+            { header: "keep_firing_for_seconds", value: (r) => r.keepFiringForSeconds },
+            { header: "severity", value: (r) => r.severity },
+            { header: "overrides", value: (r) => r.overrides.map((o) => JSON.stringify(o)).join(" ") },
+          ]}
+        />
+      }
+    >
       {d ? (
         <>
           <p className="mb-2 text-sm">

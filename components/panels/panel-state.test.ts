@@ -12,6 +12,8 @@ describe("panelState", () => {
     ["nothing collected yet", { hasData: false, takenAt: null }, "empty"],
     ["older than 2× cadence", { takenAt: "2025-01-01T11:59:53Z" }, "stale"],
     ["exactly 2× cadence is not stale yet", { takenAt: "2025-01-01T11:59:54Z" }, "ready"],
+    ["the polling interval is tolerated on top", { takenAt: "2025-01-01T11:59:50Z", slackMs: 5000 }, "ready"],
+    ["beyond 2× cadence + polling interval", { takenAt: "2025-01-01T11:59:48Z", slackMs: 5000 }, "stale"],
     ["failed with nothing in hand", { error: new Error("x"), hasData: false }, "error"],
     ["failed refresh over older data", { error: new Error("x") }, "stale"],
     ["failed while pending", { isPending: true, error: new Error("x"), hasData: false }, "error"],

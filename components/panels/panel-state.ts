@@ -14,6 +14,11 @@ export interface PanelStateInput {
   /** When the data was sampled (not fetched): the collector's time. */
   takenAt: string | null;
   cadenceMs: number;
+  /**
+   * Extra age tolerated on top of 2× cadence: the browser's own polling interval, since data
+   * fetched fresh ages on screen until the next poll.
+   */
+  slackMs?: number;
   now: number;
 }
 
@@ -23,13 +28,13 @@ export function panelState(i: PanelStateInput): PanelState {
   if (!i.hasData) return "empty";
   // Data in hand but the refresh fails: what is shown is getting old, say so.
   if (i.error) return "stale";
-  if (i.takenAt !== null && isStale(i.takenAt, i.cadenceMs, i.now)) return "stale";
+  if (i.takenAt !== null && isStale(i.takenAt, i.cadenceMs, i.now, i.slackMs)) return "stale";
   return "ready";
 }
 
-export function isStale(takenAt: string, cadenceMs: number, now: number): boolean {
+export function isStale(takenAt: string, cadenceMs: number, now: number, slackMs = 0): boolean {
   const t = Date.parse(takenAt);
-  return !Number.isNaN(t) && now - t > STALE_FACTOR * cadenceMs;
+  return !Number.isNaN(t) && now - t > STALE_FACTOR * cadenceMs + slackMs;
 }
 
 /** The newest timestamp carrying a real value, for series whose freshness is their last point. */

@@ -9,7 +9,7 @@ import type { TimeRange } from "@/lib/api/search-params";
 import { likelyNeedsIndex, type TableRow } from "@/lib/api/tables";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatAgo, formatDate } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
+import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
 import { panelState } from "./panel-state";
 import { useTables } from "./queries";
@@ -55,6 +55,7 @@ export function PanelTables({
     hasData: d !== undefined && d.takenAt !== null,
     takenAt: d?.takenAt ?? null,
     cadenceMs: CADENCE_MS.tables,
+    slackMs: REFRESH_MS.tables,
     now,
   });
 
@@ -62,7 +63,7 @@ export function PanelTables({
     {
       id: "table",
       header: "table",
-      width: "minmax(14rem, 1.5fr)",
+      width: "minmax(18rem, 1.5fr)",
       cell: (r) => (
         <span className="flex min-w-0 items-center gap-1">
           <button type="button" onClick={() => onSelect(key(r))} className="min-w-0 truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-300" title="Show size history">
@@ -109,7 +110,7 @@ export function PanelTables({
     {
       id: "vacuum",
       header: "last vacuum / auto",
-      width: "9rem",
+      width: "11rem",
       cell: (r) => (
         <span className="text-xs">
           <Time iso={r.lastVacuum}>{formatAgo(r.lastVacuum, now)}</Time> / <Time iso={r.lastAutovacuum}>{formatAgo(r.lastAutovacuum, now)}</Time>
@@ -121,7 +122,7 @@ export function PanelTables({
     {
       id: "analyze",
       header: "last analyze / auto",
-      width: "9rem",
+      width: "11rem",
       cell: (r) => (
         <span className="text-xs">
           <Time iso={r.lastAnalyze}>{formatAgo(r.lastAnalyze, now)}</Time> / <Time iso={r.lastAutoanalyze}>{formatAgo(r.lastAutoanalyze, now)}</Time>

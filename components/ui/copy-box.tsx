@@ -19,7 +19,7 @@ export function CopyBox({ text, label, testId }: { text: string; label?: string;
     <div className="flex items-start gap-2" data-testid={testId}>
       <pre
         aria-label={label ?? "SQL to copy"}
-        className="min-w-0 flex-1 overflow-x-auto rounded bg-slate-100 px-2 py-1 font-mono text-xs select-all dark:bg-slate-800"
+        className="min-w-0 flex-1 overflow-x-auto rounded bg-slate-100 px-2 py-1 font-mono text-xs break-all whitespace-pre-wrap select-all dark:bg-slate-800"
       >
         {text}
       </pre>

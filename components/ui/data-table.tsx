@@ -21,6 +21,8 @@ export interface Column<T> {
   csv?: (row: T) => string | number | boolean | null | undefined;
   align?: "right";
   title?: string;
+  /** Let the cell wrap instead of truncating (long SQL, badges). */
+  wrap?: boolean;
 }
 
 export interface SortState {
@@ -155,7 +157,7 @@ export function DataTable<T>({
                 >
                   <div className="grid items-center" style={{ gridTemplateColumns: template }}>
                     {columns.map((c, ci) => (
-                      <div key={c.id} role="cell" className={cx("min-w-0 truncate px-2 py-1", c.align === "right" && "text-right tabular")}>
+                      <div key={c.id} role="cell" className={cx("min-w-0 px-2 py-1", c.wrap ? "break-words" : "truncate", c.align === "right" && "text-right tabular")}>
                         {ci === 0 && detail && (hasDetail?.(row) ?? true) ? (
                           <div className="flex min-w-0 items-center">
                             <button

@@ -1,5 +1,6 @@
 import type { RangePoint, RangeResult, Resolution, SeriesReader, SeriesRange } from "@/lib/store/types";
 import { chooseResolution, RESOLUTION_MS } from "@/lib/store/resolution";
+import { SERIES_METRICS, SERIES_UNITS, type SeriesMetric, type SeriesUnit } from "@/lib/api/series";
 import { counterDelta, hitRatio, type CounterSample } from "./counters";
 
 // Derived series computed on read from stored samples: rates from counter deltas over the real
@@ -7,58 +8,38 @@ import { counterDelta, hitRatio, type CounterSample } from "./counters";
 // Points are aligned to step buckets; a bucket without data is null, never 0; series are
 // joined by timestamp, never by array position.
 
-export const SERIES_METRICS = [
-  "tps",
-  "commits_per_second",
-  "rollbacks_per_second",
-  "cache_hit_ratio",
-  "connections_total",
-  "connections_active",
-  "connections_idle_in_transaction",
-  "connections_waiting_lock",
-  "longest_query_seconds",
-  "deadlocks_per_second",
-  "rows_inserted_per_second",
-  "rows_updated_per_second",
-  "rows_deleted_per_second",
-  "database_size_bytes",
-  "slow_queries_per_minute",
-  "connection_saturation",
-] as const;
-
-export type SeriesMetric = (typeof SERIES_METRICS)[number];
-export type SeriesUnit = "per_second" | "per_minute" | "percent" | "count" | "seconds" | "bytes" | "ratio";
+// The metric names and units are the API contract (lib/api/series.ts); the specs below say how
+// each is derived from stored series.
+export { SERIES_METRICS, type SeriesMetric, type SeriesUnit };
 
 type Spec =
-  | { kind: "rate"; unit: SeriesUnit; counters: string[] }
-  | { kind: "hit_ratio"; unit: SeriesUnit }
-  | { kind: "gauge"; unit: SeriesUnit; series: string; agg: "avg" | "max"; perDatabase: boolean }
-  | { kind: "events"; unit: SeriesUnit };
+  | { kind: "rate"; counters: string[] }
+  | { kind: "hit_ratio" }
+  | { kind: "gauge"; series: string; agg: "avg" | "max"; perDatabase: boolean }
+  | { kind: "events" };
 
 const SPECS: Record<SeriesMetric, Spec> = {
-  tps: { kind: "rate", unit: "per_second", counters: ["db_stats.xact_commit", "db_stats.xact_rollback"] },
-  commits_per_second: { kind: "rate", unit: "per_second", counters: ["db_stats.xact_commit"] },
-  rollbacks_per_second: { kind: "rate", unit: "per_second", counters: ["db_stats.xact_rollback"] },
-  cache_hit_ratio: { kind: "hit_ratio", unit: "percent" },
-  connections_total: { kind: "gauge", unit: "count", series: "stat_activity.total", agg: "avg", perDatabase: false },
-  connections_active: { kind: "gauge", unit: "count", series: "stat_activity.active", agg: "avg", perDatabase: false },
-  connections_idle_in_transaction: { kind: "gauge", unit: "count", series: "stat_activity.idle_in_transaction", agg: "avg", perDatabase: false },
-  connections_waiting_lock: { kind: "gauge", unit: "count", series: "stat_activity.waiting_lock", agg: "avg", perDatabase: false },
+  tps: { kind: "rate", counters: ["db_stats.xact_commit", "db_stats.xact_rollback"] },
+  commits_per_second: { kind: "rate", counters: ["db_stats.xact_commit"] },
+  rollbacks_per_second: { kind: "rate", counters: ["db_stats.xact_rollback"] },
+  cache_hit_ratio: { kind: "hit_ratio" },
+  connections_total: { kind: "gauge", series: "stat_activity.total", agg: "avg", perDatabase: false },
+  connections_active: { kind: "gauge", series: "stat_activity.active", agg: "avg", perDatabase: false },
+  connections_idle_in_transaction: { kind: "gauge", series: "stat_activity.idle_in_transaction", agg: "avg", perDatabase: false },
+  connections_waiting_lock: { kind: "gauge", series: "stat_activity.waiting_lock", agg: "avg", perDatabase: false },
   // The worst moment of the step is what matters for a long query, not the average.
-  longest_query_seconds: { kind: "gauge", unit: "seconds", series: "stat_activity.longest_query_seconds", agg: "max", perDatabase: false },
-  deadlocks_per_second: { kind: "rate", unit: "per_second", counters: ["db_stats.deadlocks"] },
-  rows_inserted_per_second: { kind: "rate", unit: "per_second", counters: ["db_stats.tup_inserted"] },
-  rows_updated_per_second: { kind: "rate", unit: "per_second", counters: ["db_stats.tup_updated"] },
-  rows_deleted_per_second: { kind: "rate", unit: "per_second", counters: ["db_stats.tup_deleted"] },
-  database_size_bytes: { kind: "gauge", unit: "bytes", series: "db_size.bytes", agg: "avg", perDatabase: true },
-  slow_queries_per_minute: { kind: "events", unit: "per_minute" },
+  longest_query_seconds: { kind: "gauge", series: "stat_activity.longest_query_seconds", agg: "max", perDatabase: false },
+  deadlocks_per_second: { kind: "rate", counters: ["db_stats.deadlocks"] },
+  rows_inserted_per_second: { kind: "rate", counters: ["db_stats.tup_inserted"] },
+  rows_updated_per_second: { kind: "rate", counters: ["db_stats.tup_updated"] },
+  rows_deleted_per_second: { kind: "rate", counters: ["db_stats.tup_deleted"] },
+  database_size_bytes: { kind: "gauge", series: "db_size.bytes", agg: "avg", perDatabase: true },
+  slow_queries_per_minute: { kind: "events" },
   // As the connections metric reports it (used / usable).
-  connection_saturation: { kind: "gauge", unit: "ratio", series: "connections.saturation", agg: "max", perDatabase: false },
+  connection_saturation: { kind: "gauge", series: "connections.saturation", agg: "max", perDatabase: false },
 };
 
-export const SERIES_METRIC_UNITS: Record<SeriesMetric, SeriesUnit> = Object.fromEntries(
-  SERIES_METRICS.map((m) => [m, SPECS[m].unit]),
-) as Record<SeriesMetric, SeriesUnit>;
+export const SERIES_METRIC_UNITS: Record<SeriesMetric, SeriesUnit> = SERIES_UNITS;
 
 export type SeriesPoint = [string, number | null];
 
@@ -236,7 +217,7 @@ export async function getSeries(store: SeriesReader, p: GetSeriesParams): Promis
   const spec = SPECS[p.metric];
   const now = p.now ?? new Date();
   const buckets = stepBuckets(p.from, p.to, p.stepSeconds);
-  const base = { metric: p.metric, unit: spec.unit, stepSeconds: p.stepSeconds };
+  const base = { metric: p.metric, unit: SERIES_UNITS[p.metric], stepSeconds: p.stepSeconds };
   const zip = (values: Array<number | null>): SeriesPoint[] => buckets.map((b, i) => [new Date(b).toISOString(), values[i]]);
   if (buckets.length === 0) return { ...base, resolution: "raw", points: [] };
   const alignedFrom = new Date(buckets[0]);

@@ -5,7 +5,7 @@ import type { Store } from "@/lib/store/types";
 import { assembleTarget } from "./figures";
 import type { Hourly } from "./daily";
 import { compareWeeks, formatIsoWeek, shiftWeek, weekBounds, weekContaining, type IsoWeek, type WeekBounds } from "./iso-week";
-import { alertWeeks, bloatRises, fingerprintWeeks, newUnusedIndexes, simulatedRanges, sizesAt, slowStatsByDay, snapshotTimesAt } from "./queries";
+import { alertWeeks, bloatRises, fingerprintWeeks, newUnusedIndexes, simulatedRanges, sizesAtBoundaries, slowStatsByDay } from "./queries";
 
 // One ISO week against the one before, for each requested target. Every number comes from the
 // same reads the live pages use (hourly steps of getSeries, the snapshot store, slow statement
@@ -60,7 +60,7 @@ async function buildTarget(store: TrendsStore, t: TrendsTarget, cur: WeekBounds,
   const boundaries = [prev.start, ...prev.days.map((d) => d.end), ...cur.days.map((d) => d.end)].map((b) => (b < now ? b : now));
   const pool = store.pool;
 
-  const [tps, cacheHit, dbSize, connections, connectionLimit, slow, alerts, snapTimes, bloat, unused, groups, simulated] = await Promise.all([
+  const [tps, cacheHit, dbSize, connections, connectionLimit, slow, alerts, sizeHistory, bloat, unused, groups, simulated] = await Promise.all([
     hourlySeries(store, t.id, "tps", from, to, now, t.database),
     hourlySeries(store, t.id, "cache_hit_ratio", from, to, now, t.database),
     hourlySeries(store, t.id, "database_size_bytes", from, to, now, t.database),
@@ -68,24 +68,14 @@ async function buildTarget(store: TrendsStore, t: TrendsTarget, cur: WeekBounds,
     hourlyGauge(store, t.id, "connections.usable", from, to, now),
     slowStatsByDay(pool, t.id, prev.start, cur.start, to, tz),
     alertWeeks(pool, t.id, prev.start, cur.start, to),
-    snapshotTimesAt(pool, t.id, "table_stats", boundaries),
+    sizesAtBoundaries(pool, t.id, "table_stats", boundaries),
     bloatRises(pool, t.id, cur.start, to, TOP_BLOAT),
     newUnusedIndexes(pool, t.id, cur.start, to, TOP_UNUSED),
     fingerprintWeeks(pool, t.id, prev.start, cur.start, to),
     simulatedRanges(pool, t.id, prev.start, cur.end),
   ]);
 
-  const distinct = [...new Map(snapTimes.filter((x): x is Date => x !== null).map((d) => [d.getTime(), d])).values()];
-  const sizeRows = await sizesAt(pool, t.id, "table_stats", distinct);
-  const byTs = new Map<number, Array<{ objectKey: string; ts: Date; bytes: number }>>();
-  for (const r of sizeRows) (byTs.get(r.ts.getTime()) ?? byTs.set(r.ts.getTime(), []).get(r.ts.getTime())!).push(r);
-  const sizes = new Map<string, Map<number, { ts: Date; bytes: number }>>();
-  snapTimes.forEach((ts, i) => {
-    if (!ts) return;
-    for (const r of byTs.get(ts.getTime()) ?? []) {
-      (sizes.get(r.objectKey) ?? sizes.set(r.objectKey, new Map()).get(r.objectKey)!).set(i, { ts: r.ts, bytes: r.bytes });
-    }
-  });
+  const sizes = new Map(sizeHistory.map((h) => [h.objectKey, h.points]));
 
   return assembleTarget({
     target: { id: t.id, name: t.name, database: t.database },

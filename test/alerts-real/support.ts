@@ -111,8 +111,8 @@ export function countByKeyAndState(list: Message[]): Record<string, number> {
 /** Waits for the number of successful runs of a collector task to reach `n` (counted from now). */
 export async function waitForRuns(rt: Pgpulse, task: string, n: number, timeoutMs = 20_000): Promise<void> {
   const runsOk = () => {
-    const s = rt.collectors.get(TARGET_ID)?.snapshot();
-    return s?.tasks[task]?.lastStatus === "ok" ? (s.tasks[task]?.runs ?? 0) : 0;
+    const stats = rt.collectors.get(TARGET_ID)?.snapshot().tasks?.[task];
+    return stats?.lastStatus === "ok" ? stats.runs : 0;
   };
   const from = runsOk();
   await until(`${n} ok runs of ${task}`, () => runsOk() >= from + n, timeoutMs);

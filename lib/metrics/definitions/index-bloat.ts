@@ -34,8 +34,12 @@ idx AS (
     AND i.relpersistence <> 't'
     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
 ),
+-- idx's columns ride along in cols, and the final SELECT groups cols alone: joining idx back
+-- to cols, with both row counts underestimated, made the planner nest loops (n² at n indexes).
 cols AS (
-  SELECT idx.indexrelid, k.ord, k.attnum, ty.typlen, ty.typalign::text AS typalign,
+  SELECT idx.indexrelid, idx.schemaname, idx.tablename, idx.indexname, idx.reltuples, idx.relpages,
+         idx.reloptions, idx.indisunique, idx.indnatts, idx.indnkeyatts,
+         k.ord, k.attnum, ty.typlen, ty.typalign::text AS typalign,
          k.ord <= idx.indnkeyatts AS is_key,
          -- Deduplication needs an "equal image" support function (btequalimage, PG 13+).
          EXISTS (
@@ -55,23 +59,23 @@ cols AS (
    AND s.tablename = CASE WHEN k.attnum > 0 THEN idx.tablename ELSE idx.indexname END
    AND s.attname = CASE WHEN k.attnum > 0 THEN ta.attname::text ELSE ia.attname::text END
 )
-SELECT idx.indexrelid::bigint AS indexrelid, idx.schemaname, idx.tablename, idx.indexname,
-       idx.reltuples, idx.relpages,
+SELECT c.indexrelid::bigint AS indexrelid, c.schemaname, c.tablename, c.indexname,
+       c.reltuples, c.relpages,
        current_setting('block_size')::int AS block_size,
        current_setting('server_version_num')::int AS server_version_num,
        coalesce((SELECT substring(o FROM '^fillfactor=([0-9]+)$')::int
-                 FROM unnest(idx.reloptions) o WHERE o LIKE 'fillfactor=%'), 90) AS fillfactor,
-       idx.indisunique AS is_unique,
-       idx.indnatts = idx.indnkeyatts
-         AND NOT coalesce(idx.reloptions::text[] && ARRAY['deduplicate_items=off', 'deduplicate_items=false'], false)
+                 FROM unnest(c.reloptions) o WHERE o LIKE 'fillfactor=%'), 90) AS fillfactor,
+       c.indisunique AS is_unique,
+       c.indnatts = c.indnkeyatts
+         AND NOT coalesce(c.reloptions::text[] && ARRAY['deduplicate_items=off', 'deduplicate_items=false'], false)
          AND bool_and(c.equalimage) FILTER (WHERE c.is_key) AS dedup_allowed,
        json_agg(json_build_object(
          'attlen', c.typlen, 'attalign', c.typalign, 'avgWidth', c.avg_width, 'nullFrac', c.null_frac,
          'nDistinct', c.n_distinct, 'expression', c.attnum = 0, 'key', c.is_key) ORDER BY c.ord) AS columns
-FROM idx JOIN cols c ON c.indexrelid = idx.indexrelid
-GROUP BY idx.indexrelid, idx.schemaname, idx.tablename, idx.indexname, idx.reltuples, idx.relpages,
-         idx.reloptions, idx.indisunique, idx.indnatts, idx.indnkeyatts
-ORDER BY idx.schemaname, idx.tablename, idx.indexname`;
+FROM cols c
+GROUP BY c.indexrelid, c.schemaname, c.tablename, c.indexname, c.reltuples, c.relpages,
+         c.reloptions, c.indisunique, c.indnatts, c.indnkeyatts
+ORDER BY c.schemaname, c.tablename, c.indexname`;
 }
 
 const column = z.object({

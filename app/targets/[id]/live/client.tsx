@@ -55,7 +55,8 @@ export function LiveClient({ targetId, initial }: { targetId: string; initial: L
           subtitle="per interval, from block deltas; no point when too few blocks were read"
           metrics={[{ metric: "cache_hit_ratio", label: "cache hit" }]}
           references={[{ y: cacheThreshold, label: `${cacheThreshold} %`, kind: "limit" }]}
-          yDomain={["auto", 100]}
+          // Zoomed near the top where the ratio lives, always showing the threshold line.
+          yDomain={[(min: number) => Math.max(0, Math.floor(Math.min(min, cacheThreshold) - 2)), 100]}
           cadenceMs={CADENCE_MS.dbStats}
         />
         <PanelChart
