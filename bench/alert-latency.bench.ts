@@ -20,11 +20,11 @@ import { runSetup } from "@/lib/setup/run-setup";
 // whose 300 s threshold is cut to IDLE_THRESHOLD_S so repetitions fit in minutes.
 // Scenarios run concurrently, each on its own target (one pgpulse watches them all); before each
 // repetition a random pause spreads its start over the poll cycle, so the figures are not
-// biased by the phase of the previous repetition. Run: npm run bench:alerts [-- --reps 6 --down-reps 3]
+// biased by the phase of the previous repetition. Run: npm run bench:alerts [-- --reps 8 --down-reps 3]
 
 const { values: args } = parseArgs({
   options: {
-    reps: { type: "string", default: "6" },
+    reps: { type: "string", default: "8" },
     "down-reps": { type: "string", default: "3" },
     out: { type: "string", default: path.join(import.meta.dirname, "results") },
   },
@@ -74,6 +74,8 @@ interface Sample {
   /** Condition start → fired_at, and → webhook received (ms); null when not seen in WAIT_MS. */
   fireMs: number | null;
   hookMs: number | null;
+  /** What saw it, for slow_query: running, pg_stat_statements or slow_query_log. */
+  source: string | null;
 }
 
 async function until<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = WAIT_MS): Promise<T | undefined> {
@@ -91,7 +93,7 @@ function createMeter(rt: Pgpulse, hooks: Hook[]) {
   // Episodes and messages from before t0 belong to an earlier repetition on the same object.
   const firedAt = async (targetId: string, rule: string, object: string, t0: number) => {
     const all = await listAlerts(rt.store.pool, { target: targetId, rule, state: ["firing", "resolved"] });
-    return all.find((a) => a.objectKey === object && a.firedAt && a.firedAt.getTime() >= t0)?.firedAt?.getTime();
+    return all.find((a) => a.objectKey === object && a.firedAt && a.firedAt.getTime() >= t0);
   };
   return {
     samples,
@@ -99,9 +101,9 @@ function createMeter(rt: Pgpulse, hooks: Hook[]) {
     async record(scenario: string, rep: number, t0: number, targetId: string, rule: string, object: string): Promise<void> {
       const hook = await until(() => hooks.find((h) => h.rule === rule && h.object === object && h.state === "firing" && h.at >= t0));
       const fired = await until(() => firedAt(targetId, rule, object, t0), 1_000);
-      samples.push({ scenario, rep, fireMs: fired === undefined ? null : fired - t0, hookMs: hook ? hook.at - t0 : null });
+      samples.push({ scenario, rep, fireMs: fired ? fired.firedAt!.getTime() - t0 : null, hookMs: hook ? hook.at - t0 : null, source: fired?.labels.source ?? null });
       const s = samples.at(-1)!;
-      console.log(`${scenario} #${rep}: fired ${s.fireMs ?? "–"} ms, webhook ${s.hookMs ?? "–"} ms`);
+      console.log(`${scenario} #${rep}: fired ${s.fireMs ?? "–"} ms, webhook ${s.hookMs ?? "–"} ms${s.source ? ` (${s.source})` : ""}`);
     },
   };
 }
@@ -202,7 +204,9 @@ function summarize(samples: Sample[]) {
     const hook = mine.map((s) => s.hookMs).filter((v): v is number => v !== null);
     const deliver = mine.flatMap((s) => (s.fireMs !== null && s.hookMs !== null ? [s.hookMs - s.fireMs] : []));
     const fig = (xs: number[]) => (xs.length ? { median: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) } : null);
-    return { scenario, reps: mine.length, missed: mine.length - hook.length, fire: fig(fire), hook: fig(hook), deliver: fig(deliver) };
+    const sources: Record<string, number> = {};
+    for (const s of mine) if (s.source) sources[s.source] = (sources[s.source] ?? 0) + 1;
+    return { scenario, reps: mine.length, missed: mine.length - hook.length, fire: fig(fire), hook: fig(hook), deliver: fig(deliver), sources };
   });
 }
 
@@ -210,11 +214,11 @@ const sec = (ms: number | undefined) => (ms === undefined ? "–" : (ms / 1000).
 
 function markdown(rows: ReturnType<typeof summarize>, meta: Record<string, unknown>): string {
   const lines = [
-    "| scenario | reps | → firing median / p95 (s) | → webhook median / p95 (s) | firing → webhook median / max (s) |",
-    "|---|---:|---:|---:|---:|",
-    ...rows.map((r) => `| ${r.scenario} | ${r.reps - r.missed}/${r.reps} | ${sec(r.fire?.median)} / ${sec(r.fire?.p95)} | ${sec(r.hook?.median)} / ${sec(r.hook?.p95)} | ${sec(r.deliver?.median)} / ${sec(r.deliver?.max)} |`),
+    "| scenario | seen | → firing median / p95 (s) | → webhook median / p95 (s) | firing → webhook median / max (s) | seen by |",
+    "|---|---:|---:|---:|---:|---|",
+    ...rows.map((r) => `| ${r.scenario} | ${r.reps - r.missed}/${r.reps} | ${sec(r.fire?.median)} / ${sec(r.fire?.p95)} | ${sec(r.hook?.median)} / ${sec(r.hook?.p95)} | ${sec(r.deliver?.median)} / ${sec(r.deliver?.max)} | ${Object.entries(r.sources).map(([k, n]) => `${k} ${n}`).join(", ") || "–"} |`),
   ];
-  return `# Alert latency, ${String(meta.date)}\n\nCommand: \`npm run bench:alerts\` (reps ${REPS}, target_down reps ${DOWN_REPS}; total run ${String(meta.totalSeconds)} s).\n\nMachine: ${String(meta.machine)}.\n\n${lines.join("\n")}\n`;
+  return `# Alert latency, ${String(meta.date)}\n\nCommand: \`npm run bench:alerts\` (reps ${REPS}, target_down reps ${DOWN_REPS}; total run ${String(meta.totalSeconds)} s). p95 is the nearest rank: with under 20 repetitions it is the largest.\n\nMachine: ${String(meta.machine)}.\n\n${lines.join("\n")}\n`;
 }
 
 // --- main ------------------------------------------------------------------------------------

@@ -285,7 +285,7 @@ test("fuzz: every route answers hostile input with a 4xx, never a 5xx, stack or 
     }
   }
 
-  for (const base of [SEC_BASE_URL, `http://127.0.0.1:${SEC_APP_PORT - 1}`]) {
+  for (const base of [SEC_BASE_URL, `http://127.0.0.1:${Number(process.env.E2E_APP_PORT ?? 3100)}`]) {
     const health = await request.get(`${base}/api/health`);
     expect(health.status(), `${base} still alive after the fuzzing`).toBe(200);
   }

@@ -1,7 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { ChartBar } from "@/components/charts/chart-bar";
+import { ChartBar } from "@/components/charts/lazy";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CsvButton } from "@/components/ui/csv-button";

@@ -8,8 +8,6 @@ import { many } from "@/lib/db/query";
 // snapshot times, and two snapshots' rows compared for bloat and unused indexes. All read the
 // rollups, snapshots and event tables — never raw samples.
 
-const DAY_MS = 86_400_000;
-
 export interface SlowDayRow {
   week: "current" | "previous";
   /** Local date, or null for the week's total row. */
