@@ -73,7 +73,8 @@ export function proxy(request: NextRequest) {
 }
 
 function deny(err: AuthError, api: boolean): NextResponse {
-  const headers = { "cache-control": "no-store" };
+  // Refusals carry the same CSP as any API answer: nothing in them may run or be framed.
+  const headers = { "cache-control": "no-store", "content-security-policy": "default-src 'none'; frame-ancestors 'none'" };
   if (api) return NextResponse.json(authErrorBody(err), { status: err.status, headers });
   return new NextResponse(err.message, { status: err.status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
 }

@@ -33,7 +33,9 @@ describe("route × role policy", () => {
     ["DELETE", "/api/silences", "responder"],
     ["DELETE", "/api/silences/7", "responder"],
     ["PUT", "/api/silences/7", "admin"],
-    ["POST", "/api/explain", "responder"],
+    // No such route: an unlisted write, so the strictest role.
+    ["POST", "/api/explain", "admin"],
+    ["POST", "/api/targets/prod/explain", "responder"],
     ["POST", "/api/targets/prod/sessions/123/cancel", "admin"],
     ["POST", "/api/targets/prod/sessions/123/terminate", "admin"],
     ["POST", "/api/notifications/test", "admin"],
@@ -48,8 +50,8 @@ describe("route × role policy", () => {
   });
 
   it("EXPLAIN ANALYZE needs admin when the handler names the variant", () => {
-    expect(requiredAccess("POST", "/api/explain", "analyze")).toBe("admin");
-    expect(requiredAccess("POST", "/api/explain")).toBe("responder");
+    expect(requiredAccess("POST", "/api/targets/prod/explain", "analyze")).toBe("admin");
+    expect(requiredAccess("POST", "/api/targets/prod/explain")).toBe("responder");
   });
 
   it("the metrics row accepts a bearer token, no other row does", () => {

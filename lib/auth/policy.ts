@@ -35,8 +35,6 @@ export const POLICY: readonly PolicyRule[] = [
   { methods: ["POST"], pattern: "/api/alerts/:id/ack", access: "responder", example: "/api/alerts/1/ack", note: "acknowledge an alert" },
   { methods: ["POST", "DELETE"], pattern: "/api/silences", access: "responder", example: "/api/silences", note: "create / expire a silence" },
   { methods: ["POST", "DELETE"], pattern: "/api/silences/:id", access: "responder", example: "/api/silences/1", note: "create / expire a silence" },
-  { methods: ["POST"], pattern: "/api/explain", access: "admin", variant: "analyze", example: "/api/explain", note: "EXPLAIN ANALYZE executes the statement" },
-  { methods: ["POST"], pattern: "/api/explain", access: "responder", example: "/api/explain", note: "EXPLAIN without ANALYZE (plan only)" },
   { methods: ["POST"], pattern: "/api/targets/:id/explain", access: "admin", variant: "analyze", example: "/api/targets/demo/explain", note: "EXPLAIN ANALYZE on a target executes the statement" },
   { methods: ["POST"], pattern: "/api/targets/:id/explain", access: "responder", example: "/api/targets/demo/explain", note: "EXPLAIN on a target without ANALYZE (plan only)" },
   { methods: ["POST"], pattern: "/api/targets/:id/sessions/:pid/cancel", access: "admin", example: "/api/targets/demo/sessions/1/cancel", note: "pg_cancel_backend" },

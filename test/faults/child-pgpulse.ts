@@ -3,7 +3,7 @@ import { startRuntimeOnce } from "@/lib/server/runtime";
 // pgpulse as its own process, started exactly as the server starts it (environment, config
 // file, embedded store when PGPULSE_STORE_URL is unset, SIGTERM/SIGINT handlers), so the fault
 // tests can SIGKILL it mid-work or SIGTERM it and watch what survives. Run with
-// `tsx --conditions=react-server test/faults/child-pgpulse.ts`.
+// `node --conditions=react-server --import tsx test/faults/child-pgpulse.ts`.
 //
 // stdout lines starting with "FAULT " are for the parent: one when ready, and one per ok sample
 // handed to the history store (metric, target, ts), so it can check those samples were written.

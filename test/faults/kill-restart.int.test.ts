@@ -79,6 +79,8 @@ describe("pgpulse killed mid-firing and restarted", () => {
     );
     process.kill(first.pid, "SIGKILL");
     expect((await first.exited).signal).toBe("SIGKILL");
+    // Really gone: no pgpulse process left to deliver or evaluate behind the test's back.
+    expect(isAlive(first.pid)).toBe(false);
 
     const alertsBefore = await q<{ id: number; object_key: string; state: string }>("SELECT id, object_key, state FROM pgpulse.alerts WHERE rule = 'table_size' ORDER BY id");
     expect(alertsBefore.map((a) => [a.object_key, a.state])).toEqual(TABLES.map((t) => [`public.${t}`, "firing"]));

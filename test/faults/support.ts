@@ -275,10 +275,11 @@ export interface ChildPgpulse {
   ready: Promise<void>;
 }
 
-/** Starts test/faults/child-pgpulse.ts with the given environment (tsx, react-server conditions). */
+/** Starts test/faults/child-pgpulse.ts with the given environment (tsx loader, react-server conditions). */
 export function startChildPgpulse(env: Record<string, string>): ChildPgpulse {
-  const tsx = path.resolve("node_modules/.bin/tsx");
-  const child = spawn(tsx, ["--conditions=react-server", path.resolve("test/faults/child-pgpulse.ts")], {
+  // node itself with tsx as a loader, not the tsx wrapper: the wrapper would take the SIGKILL
+  // and leave the real pgpulse process running.
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.resolve("test/faults/child-pgpulse.ts")], {
     cwd: path.resolve("."),
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", NODE_ENV: "production", PGPULSE_LOG_LEVEL: "warn", HOSTNAME: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

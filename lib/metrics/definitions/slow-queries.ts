@@ -22,7 +22,7 @@ SELECT 'running' AS source, NULL::text AS fingerprint, a.query,
        NULL::text AS log_id
 FROM pg_stat_activity a
 WHERE a.backend_type = 'client backend' AND a.state = 'active' AND a.pid <> pg_backend_pid()
-  AND coalesce(a.application_name, '') NOT IN ('pgpulse', 'pgpulse-store')
+  AND coalesce(a.application_name, '') NOT IN ('pgpulse', 'pgpulse-store', 'pgpulse-action')
   AND a.datname = current_database()
   AND clock_timestamp() - a.query_start > (${threshold})::float8 * interval '1 millisecond'
 ORDER BY a.query_start`;

@@ -41,7 +41,7 @@ WHERE (
   )
   AND a.pid <> pg_backend_pid()
   -- application_name stays visible on hidden rows, so our own sessions are excluded there too.
-  AND coalesce(a.application_name, '') NOT IN ('pgpulse', 'pgpulse-store')
+  AND coalesce(a.application_name, '') NOT IN ('pgpulse', 'pgpulse-store', 'pgpulse-action')
 ORDER BY a.pid`;
 }
 
