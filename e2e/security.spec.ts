@@ -260,7 +260,10 @@ test("fuzz: every route answers hostile input with a 4xx, never a 5xx, stack or 
       const res = await send(request, route.method, url, { role: "admin", body });
       const text = await res.text();
       checkAnswer(`${route.method} ${url} ${body.kind}`, res.status(), text);
-      expect(res.status(), `${route.method} ${url} with ${body.kind}: ${text}`).toBe(SPECIAL_STATUS[body.kind]);
+      const want = SPECIAL_STATUS[body.kind];
+      const where = `${route.method} ${url} with ${body.kind}: ${text.slice(0, 200)}`;
+      if (want === "4xx") expect(Math.floor(res.status() / 100), where).toBe(4);
+      else expect(res.status(), where).toBe(want);
     }
   }
   for (const body of SPECIAL_BODIES) {

@@ -3,7 +3,16 @@ import { z } from "zod";
 // Building blocks shared by every contract. Timestamps travel as ISO strings; every figure that
 // can be unknown is nullable, so "unknown" never arrives disguised as 0.
 
-export const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO timestamp");
+// Years 1–9999 only: JavaScript dates reach ±275,760 years, but a range computed from a bound
+// there (to − 400 days) falls outside them, and toISOString() then throws.
+const ISO_MIN_MS = Date.parse("0001-01-01T00:00:00.000Z");
+const ISO_MAX_MS = Date.parse("9999-12-31T23:59:59.999Z");
+export const isoTime = z
+  .string()
+  .refine((s) => {
+    const ms = Date.parse(s);
+    return !Number.isNaN(ms) && ms >= ISO_MIN_MS && ms <= ISO_MAX_MS;
+  }, "must be an ISO timestamp between years 1 and 9999");
 export const nullableIso = isoTime.nullable();
 export const nullableNumber = z.number().nullable();
 export const nullableInt = z.number().int().nullable();

@@ -83,7 +83,7 @@ describe("collector engine", () => {
     await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(false);
     const down = collector.snapshot();
     expect(down.downSince).toBeInstanceOf(Date);
-    expect(down.lastError).toMatch(/ECONNREFUSED|shutting down|terminat|connect/i);
+    expect(down.lastError).toMatch(/ECONNREFUSED|ECONNRESET|shutting down|terminat|connect/i);
     const lastUp = rec.ups().at(-1);
     expect(lastUp?.up).toBe(0);
     expect(lastUp?.error).toBe(down.lastError);

@@ -69,7 +69,7 @@ describe("target stopped, then restarted", () => {
       return t.up === false ? t : null;
     });
     expect(rt.health().status).toBe("down");
-    expect(down.lastError).toMatch(/ECONNREFUSED|terminat|shutting down|Connection/i);
+    expect(down.lastError).toMatch(/ECONNREFUSED|ECONNRESET|terminat|shutting down|Connection/i);
     const downSince = new Date(down.downSince!).getTime();
     expect(downSince).toBeGreaterThanOrEqual(stoppedAt - 50);
     expect(downSince - stoppedAt).toBeLessThanOrEqual(2 * CADENCE_MS);
