@@ -61,7 +61,8 @@ async function firstSnapshotIn(rt: Parameters<typeof currentRows>[0], targetId: 
   const span = to.getTime() - from.getTime();
   for (const f of [0, 0.25, 0.5, 0.75, 0.9]) {
     const r = await rt.store.snapshotAt(targetId, "table_stats", new Date(from.getTime() + f * span));
-    if (r) return r;
+    // Simulated demo history carries sizes only: a snapshot without counters cannot start a rate.
+    if (r && r.rows.some((row) => typeof (row as { n_tup_ins?: unknown }).n_tup_ins === "number")) return r;
   }
   return null;
 }
