@@ -115,6 +115,11 @@ function TargetRow({ row, now, connections }: { row: Row; now: number; connectio
           {t.port ? `:${t.port}` : ""}/{t.database}
           {h?.serverVersion ? ` · PostgreSQL ${h.serverVersion}` : ""}
         </div>
+        {x?.privilegeWarnings.map((w) => (
+          <div key={w} data-testid="privilege-warning" className="mt-1 max-w-md text-xs text-amber-700 dark:text-amber-300">
+            ⚠ {w}
+          </div>
+        ))}
       </td>
       <td className="px-2 py-2">
         {h === undefined || h.up === null ? (

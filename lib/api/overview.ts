@@ -24,6 +24,8 @@ export const overviewTargetSchema = z.object({
   cacheHitRatio: nullableNumber,
   largestTable: z.object({ schema: z.string(), table: z.string(), totalBytes: z.number() }).nullable(),
   sparklines: z.object({ tps: pointsSchema, connections: pointsSchema, cacheHitRatio: pointsSchema }),
+  /** What the monitoring role's privileges cost (superuser, missing pg_monitor, no setup). */
+  privilegeWarnings: z.array(z.string()).default([]),
 });
 export type OverviewTarget = z.infer<typeof overviewTargetSchema>;
 

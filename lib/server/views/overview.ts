@@ -1,3 +1,4 @@
+import { privilegeWarnings } from "./privilege-warnings";
 import type { Point } from "@/lib/api/common";
 import type { OverviewTarget } from "@/lib/api/overview";
 import type { TargetSnapshot } from "@/lib/collector/types";
@@ -71,5 +72,6 @@ export function toOverviewTarget(input: OverviewInput): OverviewTarget {
     cacheHitRatio: lastValue(input.cacheHitRatioWindow),
     largestTable: largestTable(input.tables),
     sparklines: input.sparklines,
+    privilegeWarnings: privilegeWarnings(s?.capabilities ?? null),
   };
 }
