@@ -37,6 +37,7 @@ const BY_CODE: Record<string, DbErrorKind> = {
   "08003": "connection",
   "08006": "connection",
   "28P01": "connection",
+  "53300": "connection", // too many connections (server-wide or the role's CONNECTION LIMIT)
   "3D000": "connection",
 };
 

@@ -2,6 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { authErrorResponse } from "@/lib/auth/errors";
+import { DbError } from "@/lib/db/errors";
 import { logger, scrubSecrets } from "@/lib/log";
 import { getRuntime, RuntimeNotReadyError, type Runtime } from "./runtime";
 
@@ -38,6 +39,10 @@ export function errorResponse(e: unknown): Response {
   if (auth) return auth;
   if (e instanceof HttpError) {
     return NextResponse.json({ error: e.message, ...(e.param ? { param: e.param } : {}) }, { status: e.status });
+  }
+  if (e instanceof DbError && e.kind === "connection") {
+    // An explicit action (EXPLAIN, cancel) could not reach the target: say so, not "internal".
+    return NextResponse.json({ error: `the target did not accept a connection: ${scrubSecrets(e.message)}` }, { status: 503 });
   }
   if (e instanceof RuntimeNotReadyError) {
     return NextResponse.json({ error: "pgpulse is starting; try again in a moment" }, { status: 503, headers: { "retry-after": "2" } });

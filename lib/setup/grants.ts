@@ -12,12 +12,19 @@ function ident(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * A pgpulse process holds at most 3 connections to a target (two collector lanes and one for
+ * explicit actions such as EXPLAIN); 8 leaves room for a second process sharing the work (or
+ * taking it over) and a DBA's own session as the role.
+ */
+export const MONITOR_CONNECTION_LIMIT = 8;
+
 export function grantsSql({ role, database }: { role: string; database: string }): string {
   const r = ident(role);
   const db = ident(database);
   return [
     `-- Least-privilege monitoring role for pgpulse (run as a superuser or the database owner).`,
-    `CREATE ROLE ${r} LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT 5;`,
+    `CREATE ROLE ${r} LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT ${MONITOR_CONNECTION_LIMIT};`,
     `GRANT pg_monitor TO ${r};`,
     `GRANT CONNECT ON DATABASE ${db} TO ${r};`,
     `-- Session limits held by the role itself: poolers such as PgBouncer in transaction mode`,

@@ -48,7 +48,7 @@ describe.each([13, 17, 18])("setup on PostgreSQL %i", (major) => {
     expect(first.actions.find((a) => a.what === "extension pgstattuple")?.status).toBe("done");
     expect(first.actions.find((a) => a.what === "extension pg_stat_statements")?.status).toBe("done");
     expect(first.actions.find((a) => a.what.startsWith("function pgpulse.column_stats()"))?.status).toBe("done");
-    expect(first.grantsSql).toContain(`CREATE ROLE ${role} LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT 5;`);
+    expect(first.grantsSql).toContain(`CREATE ROLE ${role} LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT 8;`);
     expect(first.grantsSql).toContain(`ALTER ROLE ${role} SET default_transaction_read_only = 'on';`);
     expect(first.grantsSql).not.toContain(password);
 
@@ -62,7 +62,7 @@ describe.each([13, 17, 18])("setup on PostgreSQL %i", (major) => {
       (await c.query(`SELECT current_setting('default_transaction_read_only') AS ro, current_setting('statement_timeout') AS st,
         current_setting('lock_timeout') AS lt, (SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user) AS lim`)).rows[0],
     );
-    expect(settings).toEqual({ ro: "on", st: "5s", lt: "1s", lim: 5 });
+    expect(settings).toEqual({ ro: "on", st: "5s", lt: "1s", lim: 8 });
   });
 });
 

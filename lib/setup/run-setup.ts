@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { COLUMN_STATS_FUNCTION, COLUMN_STATS_SQL } from "./column-stats";
-import { grantsSql, MONITOR_ROLE_SETTINGS } from "./grants";
+import { grantsSql, MONITOR_CONNECTION_LIMIT, MONITOR_ROLE_SETTINGS } from "./grants";
 import { scramVerifier } from "./scram";
 import { databaseOf } from "./url";
 
@@ -21,7 +21,7 @@ export interface SetupOptions {
   url: string;
   /**
    * The monitoring role that gets EXECUTE and SELECT grants (default pgpulse_monitor). With a
-   * password, the role is created when missing (LOGIN, CONNECTION LIMIT 5, pg_monitor, timeouts).
+   * password, the role is created when missing (LOGIN, a connection limit, pg_monitor, timeouts).
    * When the role does not exist and is not created, grants go to pg_monitor.
    */
   monitorRole?: { name: string; password?: string };
@@ -109,9 +109,9 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
 
     if (opts.monitorRole?.password !== undefined) {
       const password = opts.monitorRole.password;
-      await step(`role ${roleName} (LOGIN, CONNECTION LIMIT 5)`, async () => {
+      await step(`role ${roleName} (LOGIN, CONNECTION LIMIT ${MONITOR_CONNECTION_LIMIT})`, async () => {
         if (roleExistsAtStart) return { status: "exists", reason: "password left unchanged" };
-        await execFormatted("CREATE ROLE %I LOGIN PASSWORD %L CONNECTION LIMIT 5", roleName, scramVerifier(password));
+        await execFormatted(`CREATE ROLE %I LOGIN PASSWORD %L CONNECTION LIMIT ${MONITOR_CONNECTION_LIMIT}`, roleName, scramVerifier(password));
         return "done";
       });
       await step(`grant pg_monitor to ${roleName}`, async () => {

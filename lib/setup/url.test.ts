@@ -38,7 +38,7 @@ describe("scramVerifier", () => {
 describe("grantsSql", () => {
   it("quotes unusual identifiers and prints both ways to set the session limits", () => {
     const sql = grantsSql({ role: "Mon Role", database: "kundli_db" });
-    expect(sql).toContain(`CREATE ROLE "Mon Role" LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT 5;`);
+    expect(sql).toContain(`CREATE ROLE "Mon Role" LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT 8;`);
     expect(sql).toContain(`ALTER ROLE "Mon Role" SET idle_in_transaction_session_timeout = '10s';`);
     expect(sql).toContain(`GRANT CONNECT ON DATABASE kundli_db TO "Mon Role";`);
     expect(sql).toContain("options=-c%20statement_timeout%3D5s");
