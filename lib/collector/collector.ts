@@ -12,7 +12,7 @@ import { defaultTasks, isConnectivityFailure, WATCHDOG_CODE } from "./definition
 import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TaskContext, TaskStats } from "./types";
 
 // One poller per target. Two connections at most, one per lane: the live lane (server probe,
-// sessions, connections, db stats) and the bulk lane (sizes and other engineers' heavier tasks).
+// sessions, connections, db stats) and the bulk lane (sizes, tables, indexes, bloat and slow queries).
 // Two pools of one connection rather than one pool of two, because a task holding a pool can
 // take every connection it has; with a pool per lane a stuck bulk query can never starve the
 // live view, whatever the task does with its pool.

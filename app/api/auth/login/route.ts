@@ -10,6 +10,8 @@ import { authSettings } from "@/lib/auth/settings";
 
 // Sign-in: JSON (the sign-in form's fetch) or an HTML form post (works without JavaScript).
 
+const MAX_BODY_BYTES = 8 * 1024;
+
 const json = (body: object, status: number, headers: Record<string, string> = {}) =>
   NextResponse.json(body, { status, headers: { "cache-control": "no-store", ...headers } });
 
@@ -21,9 +23,13 @@ export async function POST(request: Request) {
   if (settings.mode !== "builtin" || !settings.sessionSecret) return json({ error: "sign-in is not used in this auth mode" }, 404);
 
   const isForm = !(request.headers.get("content-type") ?? "").includes("application/json");
+  // A name and a password fit in a few hundred bytes: refuse big bodies before reading them.
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return json({ error: "body too large" }, 413);
   let raw: unknown;
   try {
-    raw = isForm ? Object.fromEntries(await request.formData()) : await request.json();
+    const text = await request.text();
+    if (Buffer.byteLength(text) > MAX_BODY_BYTES) return json({ error: "body too large" }, 413);
+    raw = isForm ? Object.fromEntries(new URLSearchParams(text)) : JSON.parse(text);
   } catch {
     return json({ error: "expected a JSON or form body with name and password" }, 400);
   }
