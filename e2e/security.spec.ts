@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import fc from "fast-check";
+import pg from "pg";
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -118,6 +119,20 @@ test("sign-in: cookie flags, one message for a wrong password and an unknown use
   // Plain http here: a Secure cookie would never come back.
   expect(cookie).not.toMatch(/Secure/i);
   await ctx.dispose();
+
+  // The sign-in is in the audit log, with who and from where.
+  const store = new pg.Client({ connectionString: SEC_STORE_URL });
+  await store.connect();
+  try {
+    const { rows } = await store.query(
+      "SELECT actor, role, source_address FROM pgpulse.audit_log WHERE action = 'auth.sign_in' AND actor = $1 ORDER BY at DESC LIMIT 1",
+      [SEC_USERS.viewer.name],
+    );
+    expect(rows[0]).toMatchObject({ actor: SEC_USERS.viewer.name, role: "viewer" });
+    expect(rows[0].source_address).toMatch(/127\.0\.0\.1/);
+  } finally {
+    await store.end();
+  }
 
   const wrong = await send(request, "POST", "/api/auth/login", { body: { name: SEC_USERS.admin.name, password: "not-the-password" } });
   const unknown = await send(request, "POST", "/api/auth/login", { body: { name: "nobody-here", password: "not-the-password" } });

@@ -7,6 +7,9 @@ import { loginLimiter } from "@/lib/auth/rate-limit";
 import { safeNextPath } from "@/lib/auth/safe-next";
 import { sessionCookie, signSession } from "@/lib/auth/session";
 import { authSettings } from "@/lib/auth/settings";
+import { recordAudit } from "@/lib/auth/audit";
+import { logger } from "@/lib/log";
+import { getRuntime } from "@/lib/server/runtime";
 
 // Sign-in: JSON (the sign-in form's fetch) or an HTML form post (works without JavaScript).
 
@@ -46,12 +49,26 @@ export async function POST(request: Request) {
   }
 
   const user = await verifyCredentials(settings.users, name, password);
+  const source = sourceAddress(request.headers, settings);
   if (!user) {
     keys.forEach((k) => limiter.recordFailure(k, now));
+    logger().warn({ user: name.slice(0, 100), source }, "failed sign-in");
     // One message for unknown user and wrong password: no user enumeration.
     return json({ error: "wrong user name or password" }, 401);
   }
   limiter.reset(`user:${name}`);
+  // Sign-ins are audited like every other change of who may do what; a store outage must not
+  // lock everyone out, so a failed audit write is logged instead.
+  try {
+    await recordAudit(getRuntime().store.pool, {
+      actor: { name: user.name, role: user.role },
+      action: "auth.sign_in",
+      object: `user:${user.name}`,
+      sourceAddress: source,
+    });
+  } catch (e) {
+    logger().error({ err: { message: (e as Error).message } }, "sign-in audit not written");
+  }
 
   const token = signSession(
     { name: user.name, role: user.role, ttlSeconds: settings.sessionTtlSeconds, now: Math.floor(now / 1000) },
