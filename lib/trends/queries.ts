@@ -2,6 +2,7 @@ import "server-only";
 import type { Pool } from "pg";
 import { z } from "zod";
 import { many } from "@/lib/db/query";
+import type { AlertWeek } from "./figures";
 
 // The store reads behind the weekly page that the general store API does not offer: per-day
 // slow statement counts in a time zone, alert episodes per target, sizes at a few chosen
@@ -32,16 +33,8 @@ export async function slowStatsByDay(pool: Pool, targetId: string, prevFrom: Dat
   return rows.map((r) => ({ week: r.cur ? "current" : "previous", date: r.day, count: r.n, p95Ms: r.p95 }));
 }
 
-export interface AlertWeekRow {
-  week: "current" | "previous";
-  /** null for the week's total row (all rules). */
-  rule: string | null;
-  fired: number;
-  acknowledged: number;
-  resolved: number;
-  mttaSeconds: number | null;
-  mttrSeconds: number | null;
-}
+/** One week's alert figures per rule; `rule` null for the week's total row (all rules). */
+export type AlertWeekRow = AlertWeek;
 
 /**
  * Episodes that fired in each week, per rule and in total: the same definitions as the alert
