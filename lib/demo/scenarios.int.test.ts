@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { connect, holdIdleTransaction, holdLongTransaction, runCacheBloat, runSlowStatement, startLockChain } from "./scenarios";
+import { BATCH_APP_NAME, connect, holdIdleTransaction, holdLongTransaction, openConnectionSurge, runCacheBloat, runSlowStatement, startLockChain } from "./scenarios";
 import { applySchema, seedDemoData } from "./seed";
 
 // Each alert condition, produced for real on a small seed.
@@ -82,5 +82,25 @@ describe("demo scenarios", () => {
     // The backend leaves pg_stat_activity shortly after the client disconnects.
     for (let i = 0; i < 40 && (await session(idle.pid)); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await session(idle.pid)).toBeUndefined();
+  });
+
+  it("a connection surge opens idle batch connections up to the asked share of usable slots, and releases them", async () => {
+    // A tiny share on the shared test server: a few connections above what is open now.
+    const { rows } = await c.query<{ usable: number; used: number }>(
+      `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int AS usable,
+              (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS used`,
+    );
+    const surge = await openConnectionSurge(db.url, (rows[0].used + 4) / rows[0].usable);
+    try {
+      expect(surge.opened).toBeGreaterThanOrEqual(1);
+      expect(surge.opened).toBeLessThanOrEqual(6);
+      const open = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'idle'`, [BATCH_APP_NAME]);
+      expect(open.rows[0].n).toBe(surge.opened);
+    } finally {
+      await surge.release();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const left = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1`, [BATCH_APP_NAME]);
+    expect(left.rows[0].n).toBe(0);
   });
 });

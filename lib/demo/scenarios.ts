@@ -190,3 +190,40 @@ async function waitUntilBlocked(observer: pg.Client, pid: number, timeoutMs = 10
   throw new Error(`session ${pid} did not start waiting within ${timeoutMs} ms`);
 }
 
+
+export const BATCH_APP_NAME = "kundli-batch";
+
+export interface ConnectionSurge {
+  opened: number;
+  release(): Promise<void>;
+}
+
+/**
+ * A batch job that opens a connection per worker and leaves them idle: client connections rise
+ * to `ratio` of the usable slots (max_connections minus the reserved ones), so the saturation
+ * rule (> 80 % for a minute) fires. It never takes more than `usable - keepFree` slots, so
+ * pgpulse, the store and the application keep theirs.
+ */
+export async function openConnectionSurge(url: string, ratio = 0.85, keepFree = 10): Promise<ConnectionSurge> {
+  const probe = await connect(url, BATCH_APP_NAME);
+  let want = 0;
+  try {
+    const { rows } = await probe.query<{ usable: number; used: number }>(
+      `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+                - coalesce(current_setting('reserved_connections', true)::int, 0) AS usable,
+              (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS used`,
+    );
+    const { usable, used } = rows[0];
+    want = Math.max(0, Math.min(Math.ceil(usable * ratio) - used, usable - keepFree - used));
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  const clients = await Promise.all(Array.from({ length: want }, () => connect(url, BATCH_APP_NAME).catch(() => null)));
+  const open = clients.filter((c): c is pg.Client => c !== null);
+  return {
+    opened: open.length,
+    release: async () => {
+      await Promise.allSettled(open.map((c) => c.end()));
+    },
+  };
+}

@@ -11,6 +11,7 @@ import {
   runCacheBloat,
   runColdScanReport,
   runSlowStatement,
+  openConnectionSurge,
   startLockChain,
   type HeldSession,
 } from "./scenarios";
@@ -29,6 +30,8 @@ export interface WorkloadSchedule {
   idleTx: { startMs: number; holdMs: number; pauseMs: number };
   longTx: { startMs: number; holdMs: number; pauseMs: number };
   lockChain: { startMs: number; holdMs: number; periodMs: number };
+  /** Idle batch connections past 85 % of the usable slots (rule: > 80 % for a minute). */
+  connectionSurge: { startMs: number; holdMs: number; periodMs: number };
   cacheExpiry: number;
 }
 
@@ -42,6 +45,7 @@ export const DEFAULT_SCHEDULE: WorkloadSchedule = {
   idleTx: { startMs: 5_000, holdMs: 6.5 * 60_000, pauseMs: 30_000 },
   longTx: { startMs: 5_000, holdMs: 20 * 60_000, pauseMs: 60_000 },
   lockChain: { startMs: 90_000, holdMs: 80_000, periodMs: 5 * 60_000 },
+  connectionSurge: { startMs: 4 * 60_000, holdMs: 150_000, periodMs: 15 * 60_000 },
   cacheExpiry: 30_000,
 };
 
@@ -182,6 +186,17 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     later(sched.lockChain.holdMs, async () => {
       held.delete(chain);
       await chain.release();
+    });
+  });
+
+  every(sched.connectionSurge.startMs, sched.connectionSurge.periodMs, "connection surge", async () => {
+    const surge = await openConnectionSurge(opts.url);
+    if (stopped) return surge.release();
+    held.add(surge);
+    log(`workload: batch job holds ${surge.opened} idle connections for ${Math.round(sched.connectionSurge.holdMs / 1000)} s`);
+    later(sched.connectionSurge.holdMs, async () => {
+      held.delete(surge);
+      await surge.release();
     });
   });
 
