@@ -17,8 +17,18 @@ async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-const targetId = async (request: import("@playwright/test").APIRequestContext): Promise<string> =>
-  (await (await request.get("/api/health")).json()).targets[0].id;
+type Request = import("@playwright/test").APIRequestContext;
+type Group = { fingerprint: string; count: number; example: string | null };
+
+const targetId = async (request: Request): Promise<string> => (await (await request.get("/api/health")).json()).targets[0].id;
+
+/** The slow-statement group over the last hour whose example contains `marker`. */
+async function slowGroup(request: Request, id: string, marker: string): Promise<Group | undefined> {
+  const to = new Date();
+  const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
+  const body = await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json();
+  return (body.groups as Group[]).find((g) => g.example?.includes(marker));
+}
 
 test("a slow statement appears grouped by fingerprint with its count", async ({ page, request }) => {
   test.setTimeout(120_000);
@@ -32,10 +42,7 @@ test("a slow statement appears grouped by fingerprint with its count", async ({ 
   await expect
     .poll(
       async () => {
-        const to = new Date();
-        const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
-        const body = await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json();
-        const g = body.groups.find((x: { example: string | null }) => x.example?.includes("pg_sleep"));
+        const g = await slowGroup(request, id, "pg_sleep");
         fingerprint = g?.fingerprint ?? "";
         return g?.count ?? 0;
       },
@@ -73,10 +80,7 @@ test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, re
   await expect
     .poll(
       async () => {
-        const to = new Date();
-        const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
-        const body = await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json();
-        fingerprint = body.groups.find((x: { example: string | null }) => x.example?.includes("e2e-explain"))?.fingerprint ?? "";
+        fingerprint = (await slowGroup(request, id, "e2e-explain"))?.fingerprint ?? "";
         return fingerprint;
       },
       { timeout: 90_000, intervals: [2_000] },

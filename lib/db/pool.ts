@@ -1,5 +1,6 @@
 import "server-only";
 import pg from "pg";
+import { APPLICATION_NAMES } from "./application-names";
 
 // Type parsing is decided here, per pool, never by mutating pg's global parsers:
 // int8 and numeric arrive as JS numbers (counters stay far below 2^53 in practice; byte sizes
@@ -23,7 +24,7 @@ export interface TargetPoolOptions {
   applicationName?: string;
 }
 
-export const MONITOR_APPLICATION_NAME = "pgpulse";
+export const MONITOR_APPLICATION_NAME = APPLICATION_NAMES.monitor;
 
 /**
  * The monitoring session: read-only, with statement, lock and idle-in-transaction timeouts set
@@ -53,7 +54,7 @@ export function createStorePool(url: string, max = 4): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    application_name: "pgpulse-store",
+    application_name: APPLICATION_NAMES.store,
     statement_timeout: 30_000,
     connectionTimeoutMillis: 5_000,
     types: typeOverrides,

@@ -13,6 +13,7 @@ import { createTargetPool } from "@/lib/db/pool";
 import type { Health } from "@/lib/api/health";
 import { computeHealth } from "./health";
 import { targetTasks } from "./target-tasks";
+import { APPLICATION_NAMES } from "@/lib/db/application-names";
 
 // The whole monitoring loop — store, alert engine, delivery, one collector per target — built
 // from a validated config and a store URL. The server runtime and the fault tests both use it.
@@ -105,7 +106,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
       if (!target) throw new Error(`unknown target ${id}`);
       let pool = actionPools.get(id);
       if (!pool) {
-        pool = createTargetPool({ url: target.url, max: 1, applicationName: "pgpulse-action", statementTimeoutMs: 30_000 });
+        pool = createTargetPool({ url: target.url, max: 1, applicationName: APPLICATION_NAMES.action, statementTimeoutMs: 30_000 });
         actionPools.set(id, pool);
       }
       return pool;

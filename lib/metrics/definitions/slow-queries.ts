@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fingerprintSql } from "@/lib/analysis/sql-text";
 import type { MetricDefinition, SeriesValue } from "../types";
+import { OWN_APPLICATION_NAMES_SQL } from "@/lib/db/application-names";
 
 // Slow statements from three places, one row shape:
 // - slow_query_log: the application's own log (the guidelines' table), read with a cursor;
@@ -22,7 +23,7 @@ SELECT 'running' AS source, NULL::text AS fingerprint, a.query,
        NULL::text AS log_id
 FROM pg_stat_activity a
 WHERE a.backend_type = 'client backend' AND a.state = 'active' AND a.pid <> pg_backend_pid()
-  AND coalesce(a.application_name, '') NOT IN ('pgpulse', 'pgpulse-store', 'pgpulse-action')
+  AND coalesce(a.application_name, '') NOT IN (${OWN_APPLICATION_NAMES_SQL})
   AND a.datname = current_database()
   AND clock_timestamp() - a.query_start > (${threshold})::float8 * interval '1 millisecond'
 ORDER BY a.query_start`;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { MetricDefinition, SeriesValue } from "../types";
+import { OWN_APPLICATION_NAMES_SQL } from "@/lib/db/application-names";
 
 // Live sessions, cluster-wide. pg_stat_activity is shared memory, not cumulative stats: it is
 // current at every read, so it can be sampled every few seconds.
@@ -41,7 +42,7 @@ WHERE (
   )
   AND a.pid <> pg_backend_pid()
   -- application_name stays visible on hidden rows, so our own sessions are excluded there too.
-  AND coalesce(a.application_name, '') NOT IN ('pgpulse', 'pgpulse-store', 'pgpulse-action')
+  AND coalesce(a.application_name, '') NOT IN (${OWN_APPLICATION_NAMES_SQL})
 ORDER BY a.pid`;
 }
 

@@ -4,12 +4,11 @@ import { z } from "zod";
 import { toDbError } from "@/lib/db/errors";
 import { maybeOne } from "@/lib/db/query";
 import type { SessionAction } from "@/lib/api/activity";
+import { OWN_APPLICATION_NAMES } from "@/lib/db/application-names";
 
 // pg_cancel_backend / pg_terminate_backend on the action pool. pgpulse's own sessions are
 // refused in the same statement that signals (CASE evaluates the call only when allowed), so
 // no race can slip one through between a check and the call.
-
-const OWN_APPLICATIONS = ["pgpulse", "pgpulse-store", "pgpulse-action"];
 
 const SQL: Record<SessionAction, string> = {
   cancel: "pg_cancel_backend(x.pid)",
@@ -27,7 +26,7 @@ export async function signalBackend(pool: Pool, pid: number, action: SessionActi
        SELECT x.own, CASE WHEN NOT x.own THEN ${SQL[action]} END AS ok
        FROM (SELECT a.pid, (coalesce(a.application_name, '') = ANY($2::text[]) OR a.pid = pg_backend_pid()) AS own
              FROM pg_stat_activity a WHERE a.pid = $1) x`,
-      [pid, OWN_APPLICATIONS],
+      [pid, OWN_APPLICATION_NAMES],
       `session ${action}`,
     );
     // No row: the session ended since the page drew it.
