@@ -1,4 +1,4 @@
-import { rm, mkdir, access } from "node:fs/promises";
+import { rm, mkdir, access, chmod, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 
@@ -93,6 +93,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: (e: unknown) => log(String(e)),
   });
 
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await letPostgresUserThrough([path.resolve("node_modules"), path.dirname(dataDir)]);
   const initialised = await exists(path.join(dataDir, "PG_VERSION"));
   if (!initialised) {
     // A data directory left by a killed run without PG_VERSION is unusable: initdb wants it empty.
@@ -170,4 +172,24 @@ async function importWithoutExitOverride(specifier: string) {
     });
   }
   return mod;
+}
+
+/**
+ * As root, the servers run as the unprivileged "postgres" user (PostgreSQL refuses root), which
+ * must reach the binaries under node_modules and the data directory. A checkout in /root or in a
+ * `mktemp -d` folder (both 0700) would stop initdb with EACCES: each folder on the way gets the
+ * search bit for others (o+x: pass through, not list or read).
+ */
+async function letPostgresUserThrough(paths: string[]): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (const p of paths) {
+    let dir = path.resolve(p);
+    for (;;) {
+      const st = await stat(dir).catch(() => null);
+      if (st?.isDirectory() && !(st.mode & 0o001)) await chmod(dir, (st.mode & 0o7777) | 0o001);
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
 }
