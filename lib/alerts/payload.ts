@@ -1,3 +1,4 @@
+import { formatXidAge } from "@/lib/format/number";
 import type { Rule, Severity } from "./types";
 
 // The notification payloads. The generic webhook body is documented (lib/alerts/README.md) and
@@ -47,7 +48,7 @@ export function formatValue(value: number | null, unit: Rule["unit"]): string {
     case "seconds":
       return value >= 120 ? `${Math.floor(value / 60)} min ${Math.round(value % 60)} s` : `${Math.round(value)} s`;
     case "xid":
-      return `${(value / 1e9).toFixed(2)} billion`;
+      return formatXidAge(value);
     case "up":
       return value >= 1 ? "up" : "down";
   }

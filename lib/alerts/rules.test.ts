@@ -32,7 +32,12 @@ describe("rule defaults and overrides", () => {
     expect(byId.idle_in_transaction.threshold).toBe(300);
     expect(byId.long_transaction.threshold).toBe(900);
     expect(byId.blocked_sessions.threshold).toBe(60);
-    expect(byId.xid_wraparound).toMatchObject({ threshold: 1.5e9, severity: "critical" });
+    expect(byId.xid_wraparound).toMatchObject({ threshold: 1.5e9, clearThreshold: 1.4e9, severity: "critical" });
+  });
+
+  it("a lowered xid_wraparound threshold keeps a clear line that can be reached", () => {
+    const low = configSchema.parse({ targets: [{ id: "r", name: "R", url: "postgres://u@h/r", rules: { xid_wraparound: { threshold: 1_500_000 } } }] });
+    expect(resolveRule("xid_wraparound", low, "r")).toMatchObject({ threshold: 1_500_000, clearThreshold: 1_350_000 });
   });
 
   it("global thresholds feed the rule threshold", () => {

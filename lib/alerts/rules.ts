@@ -35,8 +35,9 @@ export const RULE_DEFAULTS: Record<RuleId, RuleDefault> = {
   long_transaction: { comparator: "gt", threshold: 900, clear: null, forSeconds: 0, keepFiringForSeconds: 0, severity: "warning", unit: "seconds", summary: "Long-running transaction" },
   // Value: the longest lock wait among waiting sessions, in seconds; the count is in details.
   blocked_sessions: { comparator: "gt", threshold: 60, clear: null, forSeconds: 0, keepFiringForSeconds: 0, severity: "warning", unit: "seconds", summary: "Sessions waiting on a lock" },
-  // VACUUM FREEZE drops the age by far more than 100 M, so the clear line never delays a real fix.
-  xid_wraparound: { comparator: "gt", threshold: 1_500_000_000, clear: (t) => t - 100_000_000, forSeconds: 0, keepFiringForSeconds: 0, severity: "critical", unit: "xid", summary: "Transaction ID age close to wraparound" },
+  // VACUUM FREEZE drops the age by far more than 100 M, so the clear line never delays a real fix;
+  // a threshold set below 1 billion clears 10 % under it (a fixed 100 M would never be reached).
+  xid_wraparound: { comparator: "gt", threshold: 1_500_000_000, clear: (t) => Math.max(t - 100_000_000, t * 0.9), forSeconds: 0, keepFiringForSeconds: 0, severity: "critical", unit: "xid", summary: "Transaction ID age close to wraparound" },
 };
 
 const DEFAULT_MIN_INDEX_BYTES = 10 * MB;

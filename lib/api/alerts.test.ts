@@ -15,6 +15,8 @@ describe("alerts helpers", () => {
   it("formats by unit; unknown is a dash", () => {
     expect(formatAlertValue(12 * 1024 ** 3, "bytes")).toBe("12 GB");
     expect(formatAlertValue(0.85, "ratio")).toBe("85 %");
+    expect(formatAlertValue(1_500_000, "xid")).toBe("1.50 million");
+    expect(formatAlertValue(0, "xid")).toBe("0");
     expect(formatAlertValue(87.25, "percent")).toBe("87.3 %");
     expect(formatAlertValue(1500, "ms")).toBe("1.50 s");
     expect(formatAlertValue(0, "count")).toBe("0");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatXidAge } from "@/lib/format/number";
 import { ALERT_COMMENT_MAX, SILENCE_REASON_MAX } from "@/lib/limits";
 import { isoTime, nullableIso, nullableNumber, severitySchema, type Severity } from "./common";
 import type { SeriesMetric } from "./series";
@@ -200,6 +201,8 @@ export function formatAlertValue(v: number | null, unit: string | null): string 
       return v >= 1000 ? `${n(v / 1000, 2)} s` : `${n(v)} ms`;
     case "seconds":
       return v >= 60 ? `${n(v / 60)} min` : `${n(v)} s`;
+    case "xid":
+      return formatXidAge(v);
     default:
       return n(v, 2);
   }

@@ -3,8 +3,9 @@
 /**
  * The demo's table-size threshold, in place of the guidelines' 10 GB: planetary_positions
  * (≈ 3M rows: ≈ 196 MB heap, ≈ 317 MB with indexes) is above it from the first sample, whether
- * heap or total size is compared; every other demo table stays below (birth_charts ≈ 62 MB over
- * all partitions, query_cache ≈ 50–90 MB).
+ * heap or total size is compared; the partner import's staging table crosses it during each
+ * import and falls back to nothing when archived; every other demo table stays below
+ * (birth_charts ≈ 62 MB over all partitions, query_cache ≈ 50–90 MB).
  */
 export const DEMO_TABLE_SIZE_BYTES = 128 * 1024 * 1024;
 
@@ -13,3 +14,16 @@ export const DEMO_STORE_DATABASE = "pgpulse";
 export const DEMO_MONITOR_ROLE = "pgpulse_monitor";
 export const DEMO_PG_PORT = 54329;
 export const DEMO_APP_PORT = 3000;
+
+/** The demo's second server (reporting ETL): its port is the first one's + 1. */
+export const DEMO_REPORTS_DATABASE = "kundli_reports";
+export const DEMO_TARGET_ID = "kundli";
+export const DEMO_REPORTS_TARGET_ID = "reports";
+
+/**
+ * The demo's xid_wraparound line for kundli_reports, in place of 1.5 billion: a thousandth, so
+ * its ETL (≈ 2 M transactions in ≈ 10 s) can cross it without running for hours. The settings
+ * page shows it as that target's override.
+ */
+export const DEMO_XID_AGE_THRESHOLD = 1_500_000;
+export const DEMO_ETL_XIDS = 2_000_000;

@@ -43,16 +43,7 @@ export async function prepareDemoDatabase(opts: PrepareOptions): Promise<Prepare
   const storeDatabase = opts.storeDatabase ?? DEMO_STORE_DATABASE;
   const role = opts.monitorRole ?? DEMO_MONITOR_ROLE;
 
-  const admin = new pg.Client({ connectionString: opts.server.url("postgres") });
-  await admin.connect();
-  try {
-    for (const db of [database, storeDatabase]) {
-      const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [db]);
-      if (exists.rowCount === 0) await admin.query((await admin.query<{ s: string }>(`SELECT format('CREATE DATABASE %I', $1::text) AS s`, [db])).rows[0].s);
-    }
-  } finally {
-    await admin.end();
-  }
+  for (const db of [database, storeDatabase]) await ensureDatabase(opts.server.url("postgres"), db);
 
   const adminUrl = opts.server.url(database);
   const client = new pg.Client({ connectionString: adminUrl, application_name: "pgpulse-demo-seed" });
@@ -65,27 +56,47 @@ export async function prepareDemoDatabase(opts: PrepareOptions): Promise<Prepare
     await client.end();
   }
 
-  const setup = await runSetup({ url: adminUrl, monitorRole: { name: role, password: opts.monitorPassword } });
+  const { monitorUrl, setup } = await installMonitoring(adminUrl, role, opts.monitorPassword);
+  return {
+    adminUrl,
+    monitorUrl,
+    storeUrl: opts.server.url(storeDatabase),
+    seed,
+    setup,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/**
+ * What `npm run setup` installs, plus the demo's monitoring role; returns that role's URL of
+ * the same database.
+ */
+export async function installMonitoring(adminUrl: string, role: string, password: string): Promise<{ monitorUrl: string; setup: SetupAction[] }> {
+  const setup = await runSetup({ url: adminUrl, monitorRole: { name: role, password } });
   // The role belongs to the demo: keep its password in step with the secrets file, which may
   // have been regenerated since the role was created. A verifier, never the clear text.
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
-    const sql = await c.query<{ s: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS s`, [role, scramVerifier(opts.monitorPassword)]);
+    const sql = await c.query<{ s: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS s`, [role, scramVerifier(password)]);
     await c.query(sql.rows[0].s);
   } finally {
     await c.end();
   }
-
   const monitor = new URL(adminUrl);
   monitor.username = encodeURIComponent(role);
-  monitor.password = encodeURIComponent(opts.monitorPassword);
-  return {
-    adminUrl,
-    monitorUrl: monitor.toString(),
-    storeUrl: opts.server.url(storeDatabase),
-    seed,
-    setup: setup.actions,
-    seconds: (performance.now() - started) / 1000,
-  };
+  monitor.password = encodeURIComponent(password);
+  return { monitorUrl: monitor.toString(), setup: setup.actions };
+}
+
+/** Creates `database` on the server unless it exists. */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]);
+    if (exists.rowCount === 0) await admin.query((await admin.query<{ s: string }>(`SELECT format('CREATE DATABASE %I', $1::text) AS s`, [database])).rows[0].s);
+  } finally {
+    await admin.end();
+  }
 }

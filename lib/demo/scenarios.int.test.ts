@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { BATCH_APP_NAME, connect, holdIdleTransaction, holdLongTransaction, openConnectionSurge, runCacheBloat, runSlowStatement, startLockChain } from "./scenarios";
-import { applySchema, seedDemoData } from "./seed";
+import type { TestDatabase } from "@/test/db";
+import { createSeededDemoDatabase } from "@/test/demo-db";
+import { BATCH_APP_NAME, holdIdleTransaction, holdLongTransaction, openConnectionSurge, runCacheBloat, runSlowStatement, startLockChain } from "./scenarios";
 
 // Each alert condition, produced for real on a small seed.
 
@@ -10,11 +10,7 @@ let db: TestDatabase;
 let c: pg.Client;
 
 beforeAll(async () => {
-  db = await createTestDatabase(17, "demo_scen");
-  c = await connect(db.url, "test");
-  await applySchema(c);
-  await seedDemoData(c, { scale: 0.01 });
-  await c.query(`CREATE EXTENSION IF NOT EXISTS pgstattuple`);
+  ({ db, client: c } = await createSeededDemoDatabase("demo_scen"));
 });
 
 afterAll(async () => {

@@ -8,9 +8,9 @@ import { connect, runColdScanReport } from "./scenarios";
 import { applySchema, seedDemoData } from "./seed";
 import { startWorkload } from "./workload";
 
-// A server configured like the demo's (shared_buffers = 16MB), so the cold-scan scenario can be
-// measured: scans of a table bigger than a quarter of shared_buffers use a ring buffer and read
-// every block again.
+// A server scaled like the demo's (there 256MB of shared_buffers and ≈ 196 MB of positions, here
+// 16MB and ≈ 30 MB), so the cold-scan scenario can be measured: scans of a table bigger than a
+// quarter of shared_buffers use a ring buffer and read every block again.
 
 let root: string;
 let server: EmbeddedServer;
@@ -68,9 +68,10 @@ describe("demo workload", () => {
       log: (l) => lines.push(l),
       bloatRows: 20_000,
       schedule: {
-        slow: [200, 60_000],
-        coldScan: [300, 60_000],
-        bloat: [100, 60_000],
+        slow: { startMs: 200, everyMs: 60_000, forMs: 1, periodMs: 60_000 },
+        coldScan: { startMs: 300, everyMs: 60_000, forMs: 1, periodMs: 60_000 },
+        bloat: { startMs: 100, holdMs: 60_000, periodMs: 60_000 },
+        stagingImport: { startMs: 60_000, holdMs: 60_000, periodMs: 60_000 },
         idleTx: { startMs: 100, holdMs: 60_000, pauseMs: 1_000 },
         longTx: { startMs: 100, holdMs: 60_000, pauseMs: 1_000 },
         lockChain: { startMs: 500, holdMs: 60_000, periodMs: 60_000 },

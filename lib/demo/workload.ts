@@ -1,8 +1,12 @@
 import "server-only";
 import pg from "pg";
 import { APP_OPS, expireCache, pickOp, type AppContext } from "./app-ops";
+import { DEMO_ETL_XIDS, DEMO_TABLE_SIZE_BYTES } from "./constants";
+import { archivePartnerImport, freezeAllDatabases, reindexConcurrently, runPartnerImport, runPerRowEtl, xidAges } from "./maintenance";
 import {
   APP_NAME,
+  ETL_APP_NAME,
+  MAINTENANCE_APP_NAME,
   REPORT_APP_NAME,
   connect,
   holdIdleTransaction,
@@ -13,41 +17,63 @@ import {
   runSlowStatement,
   openConnectionSurge,
   startLockChain,
-  type HeldSession,
 } from "./scenarios";
+import type { ReportsServer } from "./reports-server";
+import { createScheduler, type Burst, type Episode, type Hold } from "./scheduler";
 
 // The demo's traffic: the application's ordinary operations at `rate` per second, and on a
-// schedule every condition the default alerts watch — first within a few minutes of start, then
-// again and again. Errors are logged and the loop goes on; stop() clears every timer and closes
-// every connection it opened.
+// schedule (lib/demo/scheduler.ts) every condition the default alerts watch, each followed by
+// what ends it — first within a few minutes of start, then again and again, so every alert
+// both fires and resolves. Errors are logged and the loop goes on; stop() clears every timer
+// and closes every connection it opened.
 
 export interface WorkloadSchedule {
-  /** First run and period of each scenario, in ms. */
-  slow: [number, number];
-  coldScan: [number, number];
-  /** Bloat is checked every period and recreated when below 35 %. */
-  bloat: [number, number];
-  idleTx: { startMs: number; holdMs: number; pauseMs: number };
-  longTx: { startMs: number; holdMs: number; pauseMs: number };
-  lockChain: { startMs: number; holdMs: number; periodMs: number };
+  /** Slow statements come in bursts: slow_query resolves after 10 quiet minutes. */
+  slow: Burst;
+  /** So do the cold scans: the 5-minute cache hit ratio recovers between bursts. */
+  coldScan: Burst;
+  /** The cache index is bloated (unless it still is), then rebuilt with REINDEX CONCURRENTLY. */
+  bloat: Episode;
+  /** The partner import grows its staging table past the size line; the archive step empties it. */
+  stagingImport: Episode;
+  idleTx: Hold;
+  longTx: Hold;
+  lockChain: Episode;
   /** Idle batch connections past 85 % of the usable slots (rule: > 80 % for a minute). */
-  connectionSurge: { startMs: number; holdMs: number; periodMs: number };
+  connectionSurge: Episode;
+  /**
+   * The reports server, each period: the ETL at `startMs`, the freeze job `freezeAfterMs`
+   * later, and `restartAfterMs` later a maintenance restart that keeps it down for `downMs`.
+   */
+  reports: { startMs: number; freezeAfterMs: number; restartAfterMs: number; downMs: number; periodMs: number };
   cacheExpiry: number;
 }
 
-// Rules: slow > 1 s, idle in transaction > 5 min, transaction > 15 min, lock wait > 1 min.
-// The bloat burst runs before the first lock chain: rows deleted while the chain's
-// transactions hold xids could not be vacuumed away.
+const MIN = 60_000;
+
+// Rules: slow > 1 s (resolves after 10 quiet minutes), cache ratio < 90 % over 5 minutes,
+// idle in transaction > 5 min, transaction > 15 min, lock wait > 1 min, target down for 30 s.
+// index_bloat is sampled every 10 minutes and table_stats every 2: the bloat is held 20 minutes
+// and the staging table 10, so each is seen firing before it is fixed. The bloat burst runs
+// before the first lock chain: rows deleted while the chain's transactions hold xids could not
+// be vacuumed away.
 export const DEFAULT_SCHEDULE: WorkloadSchedule = {
-  slow: [20_000, 60_000],
-  coldScan: [30_000, 60_000],
-  bloat: [10_000, 5 * 60_000],
-  idleTx: { startMs: 5_000, holdMs: 6.5 * 60_000, pauseMs: 30_000 },
-  longTx: { startMs: 5_000, holdMs: 20 * 60_000, pauseMs: 60_000 },
-  lockChain: { startMs: 90_000, holdMs: 80_000, periodMs: 5 * 60_000 },
-  connectionSurge: { startMs: 4 * 60_000, holdMs: 150_000, periodMs: 15 * 60_000 },
+  slow: { startMs: 20_000, everyMs: MIN, forMs: 8 * MIN, periodMs: 30 * MIN },
+  coldScan: { startMs: 30_000, everyMs: MIN, forMs: 8 * MIN, periodMs: 30 * MIN },
+  bloat: { startMs: 10_000, holdMs: 20 * MIN, periodMs: 40 * MIN },
+  stagingImport: { startMs: 2 * MIN, holdMs: 10 * MIN, periodMs: 30 * MIN },
+  idleTx: { startMs: 5_000, holdMs: 6.5 * MIN, pauseMs: 30_000 },
+  longTx: { startMs: 5_000, holdMs: 20 * MIN, pauseMs: MIN },
+  // Every 15 minutes, not 5: the waiting UPDATE is itself a slow statement, and its slow_query
+  // alert needs 10 quiet minutes to resolve.
+  lockChain: { startMs: 90_000, holdMs: 80_000, periodMs: 15 * MIN },
+  connectionSurge: { startMs: 4 * MIN, holdMs: 150_000, periodMs: 15 * MIN },
+  reports: { startMs: MIN, freezeAfterMs: 8 * MIN, restartAfterMs: 13 * MIN, downMs: 2 * MIN, periodMs: 30 * MIN },
   cacheExpiry: 30_000,
 };
+
+/** The demo's second server, which the workload stops and starts. */
+export type ReportsHandle = Pick<ReportsServer, "url" | "adminUrl" | "running" | "stop" | "start">;
 
 export interface WorkloadOptions {
   /** Superuser or owner URL of kundli_db. */
@@ -58,6 +84,15 @@ export interface WorkloadOptions {
   schedule?: Partial<WorkloadSchedule>;
   /** Rows of the cache burst that bloats the cache index (default 200k: index > 10 MB). */
   bloatRows?: number;
+  /** The table-size line the staging import must cross (it stops at 1.25 times it). */
+  tableSizeBytes?: number;
+  /** Rows per import batch (default 10,000 ≈ 10 MB) and the pause between batches (default 8 s). */
+  importBatchRows?: number;
+  importPauseMs?: number;
+  /** Without it, the reports scenarios (ETL, freeze, maintenance restart) do not run. */
+  reports?: ReportsHandle;
+  /** Transactions per ETL run (default DEMO_ETL_XIDS). */
+  etlXids?: number;
 }
 
 export interface Workload {
@@ -70,56 +105,24 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
   const log = opts.log ?? (() => {});
   const rate = opts.rate ?? DEFAULT_RATE;
   const sched: WorkloadSchedule = { ...DEFAULT_SCHEDULE, ...opts.schedule };
-  let stopped = false;
+  const clock = createScheduler(log);
   const pool = new pg.Pool({ connectionString: opts.url, max: 4, application_name: APP_NAME, statement_timeout: 30_000 });
   pool.on("error", (e) => {
-    if (!stopped) log(`workload: pool error: ${e.message}`);
+    if (!clock.stopped) log(`workload: pool error: ${e.message}`);
   });
   const report = await connect(opts.url, REPORT_APP_NAME);
-
-  const timers = new Set<NodeJS.Timeout>();
-  const held = new Set<{ release(): Promise<void> }>();
-  const later = (ms: number, fn: () => unknown) => {
-    if (stopped) return;
-    const t = setTimeout(() => {
-      timers.delete(t);
-      if (!stopped) void Promise.resolve().then(fn).catch((e) => log(`workload: ${(e as Error).message}`));
-    }, ms);
-    timers.add(t);
+  // Maintenance jobs get a connection of their own: a REINDEX CONCURRENTLY that waits for a
+  // transaction must not hold up the cold-scan report behind it.
+  const withClient = async <T>(url: string, name: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const c = await connect(url, name);
+    try {
+      return await fn(c);
+    } finally {
+      await c.end().catch(() => {});
+    }
   };
-  const every = (first: number, period: number, name: string, fn: () => Promise<unknown>) => {
-    let busy = false;
-    const run = async () => {
-      later(period, run);
-      if (busy) return;
-      busy = true;
-      try {
-        await fn();
-      } catch (e) {
-        if (!stopped) log(`workload: ${name} failed: ${(e as Error).message}`);
-      } finally {
-        busy = false;
-      }
-    };
-    later(first, run);
-  };
-  const hold = (name: string, cfg: { startMs: number; holdMs: number; pauseMs: number }, open: () => Promise<HeldSession>) => {
-    const cycle = async () => {
-      const s = await open();
-      if (stopped) return s.release();
-      held.add(s);
-      log(`workload: ${name} (pid ${s.pid}) held for ${Math.round(cfg.holdMs / 1000)} s`);
-      later(cfg.holdMs, async () => {
-        held.delete(s);
-        await s.release();
-        later(cfg.pauseMs, cycle);
-      });
-    };
-    later(cfg.startMs, () => cycle().catch((e) => {
-      log(`workload: ${name} failed: ${(e as Error).message}`);
-      later(cfg.pauseMs, cycle);
-    }));
-  };
+  const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+  const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
   const seed = await pool.query<{ users: number; max_id: string }>(
     `SELECT coalesce((SELECT users FROM demo_seed), (SELECT count(*)::int FROM users)) AS users,
@@ -127,7 +130,7 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
   );
   const ctx: AppContext = { pool, users: seed.rows[0].users, maxChartId: Number(seed.rows[0].max_id) };
   // Keeps a partition ahead when the demo runs across a month boundary.
-  every(0, 6 * 3_600_000, "create_monthly_partition", () => pool.query("CALL create_monthly_partition()"));
+  clock.every(0, 6 * 3_600_000, "create_monthly_partition", () => pool.query("CALL create_monthly_partition()"));
 
   // Application traffic: a tick every 100 ms starts rate/10 operations, never more than a few
   // in flight, so a slow disk turns into a lower rate rather than a pile-up.
@@ -136,9 +139,9 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
   const counts = new Map<string, number>(APP_OPS.map(([name]) => [name, 0]));
   let errors = 0;
   if (rate > 0) {
-    const tick = setInterval(() => {
+    clock.interval(100, () => {
       credit += rate / 10;
-      while (credit >= 1 && inFlight < 8 && !stopped) {
+      while (credit >= 1 && inFlight < 8 && !clock.stopped) {
         credit -= 1;
         const [name, op] = pickOp();
         inFlight++;
@@ -151,62 +154,92 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
           .finally(() => inFlight--);
       }
       credit = Math.min(credit, rate);
-    }, 100);
-    timers.add(tick as unknown as NodeJS.Timeout);
-    const summary = setInterval(() => {
+    });
+    clock.interval(5 * 60_000, () => {
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       log(`workload: ${total} application operations so far, ${errors} errors`);
-    }, 5 * 60_000);
-    timers.add(summary as unknown as NodeJS.Timeout);
+    });
   }
 
-  every(sched.cacheExpiry, sched.cacheExpiry, "cache expiry", () => expireCache(pool));
-  every(sched.slow[0], sched.slow[1], "slow statement", async () => {
+  clock.every(sched.cacheExpiry, sched.cacheExpiry, "cache expiry", () => expireCache(pool));
+  clock.burst("slow statement", sched.slow, async () => {
     const ms = await runSlowStatement(pool, 3 + Math.floor(Math.random() * Math.max(1, ctx.users - 3)));
     log(`workload: slow statement took ${(ms / 1000).toFixed(1)} s (recorded in slow_query_log)`);
   });
-  every(sched.coldScan[0], sched.coldScan[1], "cold scan report", async () => {
+  clock.burst("cold scan report", sched.coldScan, async () => {
     const r = await runColdScanReport(report);
     log(`workload: sign-distribution report scanned planetary_positions in ${(r.ms / 1000).toFixed(1)} s`);
   });
-  every(sched.bloat[0], sched.bloat[1], "cache index bloat", async () => {
+  clock.episodes("cache index bloat", sched.bloat, false, async () => {
     const before = await measureBloat(report);
-    if (before.bloatPct !== null && before.bloatPct >= 35 && before.indexBytes > 10 * 1024 * 1024) return;
-    const r = await runCacheBloat(report, opts.bloatRows ?? 200_000);
-    const pct = r.bloatPct === null ? "unknown (pgstattuple missing)" : `${r.bloatPct.toFixed(0)} %`;
-    log(`workload: cache purge left ${r.index} at ${(r.indexBytes / 1048576).toFixed(1)} MB, bloat ${pct}`);
+    // A bloat left by an earlier run is kept, and fixed on this run's schedule.
+    if (before.bloatPct === null || before.bloatPct < 35 || before.indexBytes < 10 * 1024 * 1024) {
+      const r = await runCacheBloat(report, opts.bloatRows ?? 200_000);
+      const pct = r.bloatPct === null ? "unknown (pgstattuple missing)" : `${r.bloatPct.toFixed(0)} %`;
+      log(`workload: cache purge left ${r.index} at ${mb(r.indexBytes)}, bloat ${pct}; REINDEX in ${seconds(sched.bloat.holdMs)}`);
+    } else {
+      log(`workload: ${before.index} is still ${before.bloatPct.toFixed(0)} % bloated from an earlier run; REINDEX in ${seconds(sched.bloat.holdMs)}`);
+    }
+    return async () => {
+      const r = await withClient(opts.url, MAINTENANCE_APP_NAME, (c) => reindexConcurrently(c));
+      const pct = r.bloatPct === null ? "unknown" : `${r.bloatPct.toFixed(0)} %`;
+      log(`workload: REINDEX INDEX CONCURRENTLY ${r.index}: now ${mb(r.indexBytes)}, bloat ${pct}`);
+    };
   });
-  hold("idle-in-transaction session", sched.idleTx, () => holdIdleTransaction(opts.url, 3 + Math.floor(Math.random() * 100)));
-  hold("long transaction", sched.longTx, () => holdLongTransaction(opts.url));
-  every(sched.lockChain.startMs, sched.lockChain.periodMs, "lock chain", async () => {
+  clock.episodes("partner import", sched.stagingImport, false, async () => {
+    const line = opts.tableSizeBytes ?? DEMO_TABLE_SIZE_BYTES;
+    const r = await withClient(opts.url, APP_NAME, (c) =>
+      runPartnerImport(c, { targetBytes: line * 1.25, batchRows: opts.importBatchRows, pauseMs: opts.importPauseMs ?? 8_000, cancelled: () => clock.stopped }),
+    );
+    if (clock.stopped) return null;
+    log(`workload: partner import staged ${r.rows.toLocaleString("en-US")} rows (${mb(r.bytes)}); archived in ${seconds(sched.stagingImport.holdMs)}`);
+    return async () => {
+      const left = await withClient(opts.url, MAINTENANCE_APP_NAME, archivePartnerImport);
+      log(`workload: partner import merged and archived: staging table now ${mb(left)}`);
+    };
+  });
+  clock.hold("idle-in-transaction session", sched.idleTx, () => holdIdleTransaction(opts.url, 3 + Math.floor(Math.random() * 100)));
+  clock.hold("long transaction", sched.longTx, () => holdLongTransaction(opts.url));
+  clock.episodes("lock chain", sched.lockChain, true, async () => {
     const chain = await startLockChain(opts.url);
-    if (stopped) return chain.release();
-    held.add(chain);
-    log(`workload: lock chain ${chain.pids.a} ← ${chain.pids.b} ← ${chain.pids.c} for ${Math.round(sched.lockChain.holdMs / 1000)} s`);
-    later(sched.lockChain.holdMs, async () => {
-      held.delete(chain);
-      await chain.release();
-    });
+    log(`workload: lock chain ${chain.pids.a} ← ${chain.pids.b} ← ${chain.pids.c} for ${seconds(sched.lockChain.holdMs)}`);
+    return () => chain.release();
+  });
+  clock.episodes("connection surge", sched.connectionSurge, true, async () => {
+    const surge = await openConnectionSurge(opts.url);
+    log(`workload: batch job holds ${surge.opened} idle connections for ${seconds(sched.connectionSurge.holdMs)}`);
+    return () => surge.release();
   });
 
-  every(sched.connectionSurge.startMs, sched.connectionSurge.periodMs, "connection surge", async () => {
-    const surge = await openConnectionSurge(opts.url);
-    if (stopped) return surge.release();
-    held.add(surge);
-    log(`workload: batch job holds ${surge.opened} idle connections for ${Math.round(sched.connectionSurge.holdMs / 1000)} s`);
-    later(sched.connectionSurge.holdMs, async () => {
-      held.delete(surge);
-      await surge.release();
+  if (opts.reports) {
+    const rs = opts.reports;
+    const r = sched.reports;
+    const xids = opts.etlXids ?? DEMO_ETL_XIDS;
+    const startServer = (why: string) => clock.finishFirst(rs.start().then(() => log(`workload: reports server started (${why})`)));
+    clock.every(r.startMs, r.periodMs, "reporting ETL", async () => {
+      if (!rs.running()) await startServer("it was down at ETL time");
+      const t0 = performance.now();
+      const ages = await withClient(rs.adminUrl, ETL_APP_NAME, async (c) => {
+        await runPerRowEtl(c, xids);
+        return xidAges(c);
+      });
+      const oldest = Math.max(...Object.values(ages));
+      log(`workload: reporting ETL committed ${xids.toLocaleString("en-US")} transactions in ${((performance.now() - t0) / 1000).toFixed(1)} s; oldest unfrozen xid age ${oldest.toLocaleString("en-US")}`);
+      clock.later(r.freezeAfterMs, async () => {
+        const names = await withClient(rs.url(), MAINTENANCE_APP_NAME, (c) => freezeAllDatabases(c, (db) => connect(rs.url(db), MAINTENANCE_APP_NAME)));
+        log(`workload: freeze job ran VACUUM (FREEZE) in ${names.join(", ")} on the reports server`);
+      }, "freeze job");
+      clock.later(r.restartAfterMs, async () => {
+        await rs.stop();
+        log(`workload: reports server stopped for maintenance, back in ${seconds(r.downMs)}`);
+        clock.later(r.downMs, () => startServer("maintenance over"), "reports server start");
+      }, "reports server maintenance stop");
     });
-  });
+  }
 
   return {
     async stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-      await Promise.allSettled([...held].map((h) => h.release()));
-      held.clear();
+      await clock.stop();
       // Operations still running finish or fail against the closing pool; wait briefly for them.
       for (let i = 0; i < 50 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
       await report.end().catch(() => {});

@@ -26,6 +26,15 @@ export function formatCompact(n: number | null | undefined): string {
   return trim(v, a >= 100 ? 0 : a >= 10 ? 1 : 2) + units[i];
 }
 
+/** A transaction-ID age in words, at the scale it lives at: "1.60 billion", "2.00 million", "48,210". */
+export function formatXidAge(n: number | null | undefined): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return UNKNOWN;
+  const abs = Math.abs(n);
+  if (abs >= 1e9) return `${(n / 1e9).toFixed(2)} billion`;
+  if (abs >= 1e6) return `${(n / 1e6).toFixed(2)} million`;
+  return grouped.format(Math.round(n));
+}
+
 /** A rate per second: "12.3/s". */
 export function formatRate(n: number | null | undefined): string {
   return n === null || n === undefined || Number.isNaN(n) ? UNKNOWN : `${formatCompact(n)}/s`;

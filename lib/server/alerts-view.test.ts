@@ -61,6 +61,7 @@ describe("summarizeAlert", () => {
     [alert({ rule: "long_transaction", objectKey: "pid:102", labels: { pid: "102", user: "", application: "" }, value: 1000, threshold: 900 }), "Session 102 has had a transaction open for 16 min 40 s (threshold 15 min)"],
     [alert({ rule: "blocked_sessions", objectKey: "locks", value: 90, threshold: 60, details: { count: 1 } }), "1 session waiting on a lock, the longest for 1 min 30 s (threshold 1 min)"],
     [alert({ rule: "xid_wraparound", objectKey: "db:kundli_db", value: 1.6e9, threshold: 1.5e9 }), "Transaction ID age of kundli_db is 1.60 billion (threshold 1.50 billion)"],
+    [alert({ rule: "xid_wraparound", objectKey: "db:kundli_reports", value: 2_000_039, threshold: 1_500_000 }), "Transaction ID age of kundli_reports is 2.00 million (threshold 1.50 million)"],
     [alert({ rule: "table_size", value: null }), "public.audit_log is — (threshold 128 MB)"],
   ])("%#: %s", (a, text) => {
     expect(summarizeAlert(a, plain)).toBe(text);

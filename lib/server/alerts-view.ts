@@ -6,7 +6,7 @@ import { silencedBy as findSilence } from "@/lib/alerts/silence-match";
 import type { Rule } from "@/lib/alerts/types";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatSeconds, formatDuration } from "@/lib/format/duration";
-import { formatPercent, UNKNOWN } from "@/lib/format/number";
+import { formatPercent, formatXidAge, UNKNOWN } from "@/lib/format/number";
 
 // lib/alerts records → the API contracts (lib/api/alerts.ts). Pure: the route handlers load the
 // records and the silences, this module decides how they read.
@@ -32,7 +32,6 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 const stripPrefix = (object: string, prefix: string) => (object.startsWith(prefix) ? object.slice(prefix.length) : object);
 // Connection errors can quote a URL; nothing that looks like one reaches a response.
 const scrubUrls = (s: string) => s.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, "<url>");
-const billions = (v: number | null) => (v === null ? UNKNOWN : `${(v / 1e9).toFixed(2)} billion`);
 const oneLine = (s: string, max: number) => {
   const flat = s.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
@@ -83,7 +82,7 @@ export function summarizeAlert(
       return `${who} waiting on a lock, the longest for ${formatSeconds(v)} (threshold ${formatSeconds(t)})`;
     }
     case "xid_wraparound":
-      return `Transaction ID age of ${stripPrefix(a.objectKey, "db:")} is ${billions(v)} (threshold ${billions(t)})`;
+      return `Transaction ID age of ${stripPrefix(a.objectKey, "db:")} is ${formatXidAge(v)} (threshold ${formatXidAge(t)})`;
     default:
       return `${a.rule} on ${a.objectKey || a.targetId}: ${v ?? UNKNOWN} (threshold ${t ?? UNKNOWN})`;
   }

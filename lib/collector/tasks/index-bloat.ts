@@ -12,7 +12,9 @@ import { runMetric } from "@/lib/metrics/run";
 // estimate is known to mislead (deduplicated, NULL-heavy, expression keys). pgstatindex reads
 // every block of the index, so it is bounded: indexes above a size cap are never read, a run
 // reads at most a byte budget, and each call has its own statement timeout. An exact figure is
-// reused until the index's page count changes (or for an hour).
+// reused until the index's page count changes or its table is vacuumed again (or for an hour):
+// a purge followed by VACUUM leaves the pages in place and empties them, which is how most
+// bloat comes about.
 
 export interface IndexBloatTaskOptions {
   /** Indexes larger than this are never read by pgstatindex (default 1 GiB). */
@@ -30,6 +32,7 @@ export interface IndexBloatTaskOptions {
 interface ExactEntry {
   at: number;
   indexBytes: number;
+  tableVacuums: number;
   bloatPercent: number;
   wastedBytes: number;
 }
@@ -40,6 +43,12 @@ const pgstatindexRow = z.object({
   deleted_pages: z.number(),
   avg_leaf_density: z.number().nullable(),
 });
+
+// VACUUMs of each index's table so far (manual + auto), for the indexes about to be confirmed.
+const vacuumCountsRow = z.object({ indexrelid: z.coerce.number().int(), vacuums: z.coerce.number().int() });
+const VACUUM_COUNTS_SQL = `/* pgpulse */ SELECT x.indexrelid::bigint AS indexrelid,
+  (pg_stat_get_vacuum_count(x.indrelid) + pg_stat_get_autovacuum_count(x.indrelid))::bigint AS vacuums
+  FROM pg_index x WHERE x.indexrelid = ANY($1::oid[])`;
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -56,6 +65,10 @@ export function confirmationOrder(rows: IndexBloatRow[], thresholdPercent: numbe
     .filter((r) => r.bloat_percent !== null && (over(r) || !r.reliable))
     .filter((r) => r.index_bytes >= o.minIndexBytes && r.index_bytes <= o.maxIndexBytes)
     .sort((a, b) => Number(over(b)) - Number(over(a)) || b.index_bytes - a.index_bytes);
+}
+
+function stillValid(cached: ExactEntry, r: IndexBloatRow, tableVacuums: number | undefined, nowMs: number, reuseMs: number): boolean {
+  return nowMs - cached.at < reuseMs && cached.indexBytes === r.index_bytes && cached.tableVacuums === tableVacuums;
 }
 
 export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): CollectorTask {
@@ -80,9 +93,11 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): Collecto
     const client = await ctx.pool.connect();
     try {
       await client.query(`/* pgpulse */ SET statement_timeout = ${Math.floor(o.callTimeoutMs)}`);
+      const counted = await client.query(VACUUM_COUNTS_SQL, [todo.map((r) => r.indexrelid)]);
+      const vacuums = new Map(counted.rows.map((x) => vacuumCountsRow.parse(x)).map((x) => [x.indexrelid, x.vacuums]));
       for (const r of todo) {
         const cached = known.get(r.indexrelid);
-        if (cached && cached.indexBytes === r.index_bytes && nowMs - cached.at < o.reuseMs) {
+        if (cached && stillValid(cached, r, vacuums.get(r.indexrelid), nowMs, o.reuseMs)) {
           fresh.set(r.indexrelid, cached);
           continue;
         }
@@ -96,7 +111,7 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): Collecto
             r.fillfactor,
             r.block_size,
           );
-          fresh.set(r.indexrelid, { at: nowMs, indexBytes: r.index_bytes, bloatPercent: Math.round(e.bloatPercent * 10) / 10, wastedBytes: e.wastedBytes });
+          fresh.set(r.indexrelid, { at: nowMs, indexBytes: r.index_bytes, tableVacuums: vacuums.get(r.indexrelid) ?? -1, bloatPercent: Math.round(e.bloatPercent * 10) / 10, wastedBytes: e.wastedBytes });
         } catch (err) {
           // A lock held on the index, a timeout, an index dropped meanwhile: keep the estimate.
           const kind = toDbError(err).kind;

@@ -1,0 +1,168 @@
+import path from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getAlert, listAlerts, type Alert } from "@/lib/alerts/read";
+import { RULE_IDS, type RuleId } from "@/lib/alerts/types";
+import { configSchema } from "@/lib/config/schema";
+import { prepareDemoDatabase, type PreparedDemo } from "@/lib/demo/prepare";
+import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
+import { startWorkload, type Workload, type WorkloadSchedule } from "@/lib/demo/workload";
+import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
+import { startPgpulse, type Pgpulse } from "@/lib/server/compose";
+import { removeRoot, tempRoot, until } from "@/test/faults/support";
+
+// The demo's promise, checked end to end on a compressed clock: its workload, against its two
+// servers, makes every default rule fire and then resolve. Same code as `npm run demo` (the
+// servers, the seed, the scenarios and what ends them, pgpulse's whole loop); only the durations
+// are test-sized — the schedule in seconds instead of minutes, and the rules' time lines (idle
+// 3 s instead of 5 min, a 10 s cache window, …) shortened to match. Thresholds that are not
+// durations keep their meaning: the cache ratio line stays 90 %, saturation 80 %.
+
+const MB = 1024 * 1024;
+const TABLE_LINE = 24 * MB; // planetary_positions (≈ 45 MB at this seed) is over it all along
+const XID_LINE = 200_000;
+
+const SCHEDULE: WorkloadSchedule = {
+  slow: { startMs: 1_000, everyMs: 1_000, forMs: 3_000, periodMs: 600_000 },
+  // After the bloat burst and the import, whose millions of buffer hits would dilute the scans' reads.
+  coldScan: { startMs: 25_000, everyMs: 1_500, forMs: 9_000, periodMs: 600_000 },
+  bloat: { startMs: 500, holdMs: 15_000, periodMs: 600_000 },
+  stagingImport: { startMs: 1_000, holdMs: 10_000, periodMs: 600_000 },
+  idleTx: { startMs: 500, holdMs: 6_000, pauseMs: 600_000 },
+  longTx: { startMs: 500, holdMs: 12_000, pauseMs: 600_000 },
+  lockChain: { startMs: 3_000, holdMs: 6_000, periodMs: 600_000 },
+  connectionSurge: { startMs: 4_000, holdMs: 8_000, periodMs: 600_000 },
+  reports: { startMs: 1_000, freezeAfterMs: 8_000, restartAfterMs: 12_000, downMs: 6_000, periodMs: 600_000 },
+  cacheExpiry: 1_000,
+};
+
+/** The rules' durations shrunk like the schedule; every rule on, for both targets. */
+const RULES = {
+  slow_query: { keepFiringForSeconds: 4 },
+  index_bloat: { minIndexBytes: 1 * MB },
+  cache_hit_ratio: { windowSeconds: 8 },
+  target_down: { forSeconds: 2 },
+  connection_saturation: { forSeconds: 2 },
+  idle_in_transaction: { threshold: 3 },
+  long_transaction: { threshold: 8 },
+  blocked_sessions: { threshold: 3 },
+};
+
+const INTERVALS = { server: 1_000, stat_activity: 1_000, connections: 1_000, db_stats: 1_000, slow_queries: 1_000, table_stats: 2_000, index_stats: 3_000, index_bloat: 3_000, db_size: 3_000 };
+
+/** Where each rule's demo condition shows: target and object (a pid-keyed object is any). */
+const EXPECTED: Record<RuleId, { target: string; object?: string }> = {
+  slow_query: { target: "kundli" },
+  table_size: { target: "kundli", object: "public.chart_import_staging" },
+  index_bloat: { target: "kundli", object: "public.query_cache_pkey" },
+  cache_hit_ratio: { target: "kundli", object: "db:kundli_db" },
+  target_down: { target: "reports", object: "target" },
+  connection_saturation: { target: "kundli", object: "connections" },
+  idle_in_transaction: { target: "kundli" },
+  long_transaction: { target: "kundli" },
+  blocked_sessions: { target: "kundli", object: "locks" },
+  xid_wraparound: { target: "reports", object: "db:kundli_reports" },
+};
+
+let root: string;
+let main: EmbeddedServer;
+let reports: ReportsServer;
+let demo: PreparedDemo;
+let rt: Pgpulse;
+let workload: Workload;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  root = await tempRoot("demo-cycle");
+  const mainDir = path.join(root, "main");
+  // Like the demo's server, scaled with the seed: planetary_positions (≈ 30 MB of heap) is more
+  // than a quarter of shared_buffers, so the report's full scan goes through a ring and reads,
+  // while everything else stays cached. 100 connections, as in the demo.
+  const settings = { shared_preload_libraries: "pg_stat_statements", shared_buffers: "96MB", max_connections: 100, "pg_stat_statements.track": "all" };
+  [main, reports] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: mainDir, settings }),
+    startReportsServer({ dataDir: path.join(root, "reports"), monitorPassword: "cycle-monitor-pw" }),
+  ]);
+  demo = await prepareDemoDatabase({ server: main, seedScale: 0.15, monitorPassword: "cycle-monitor-pw" });
+  // The seed leaves the table it just wrote in shared_buffers; on the demo's server, long after
+  // its seed, it is on disk. A restart empties the cache (same port: the URLs stay valid).
+  await main.stop();
+  main = await startEmbeddedPostgres({ dataDir: mainDir, port: main.port, settings });
+  const config = configSchema.parse({
+    targets: [
+      { id: "kundli", name: "kundli_db", url: demo.monitorUrl, thresholds: { tableSizeBytes: TABLE_LINE } },
+      { id: "reports", name: "kundli_reports", url: reports.monitorUrl, rules: { xid_wraparound: { threshold: XID_LINE } } },
+    ],
+    rules: RULES,
+  });
+  rt = await startPgpulse({ config, storeUrl: demo.storeUrl, version: "demo-cycle-test", log: pino({ level: "silent" }), intervals: INTERVALS });
+  workload = await startWorkload({
+    url: demo.adminUrl,
+    rate: 30,
+    log: (l) => lines.push(l),
+    schedule: SCHEDULE,
+    bloatRows: 150_000,
+    tableSizeBytes: TABLE_LINE,
+    importBatchRows: 4_000,
+    importPauseMs: 500,
+    reports,
+    etlXids: Math.round(XID_LINE * 1.5),
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await workload?.stop();
+  await rt?.stop();
+  await reports?.stop();
+  await main?.stop();
+  await removeRoot(root);
+});
+
+const episodesOf = async (rule: RuleId): Promise<Alert[]> => {
+  const { target, object } = EXPECTED[rule];
+  const all = await listAlerts(rt.store.pool, { rule, target, state: ["pending", "firing", "resolved", "inactive"] });
+  return all.filter((a) => object === undefined || a.objectKey === object);
+};
+
+describe("the demo workload", () => {
+  it("makes every default rule fire and then resolve", async () => {
+    const pending = new Set<RuleId>(RULE_IDS);
+    try {
+      await until(
+        "every rule fired and resolved",
+        async () => {
+          for (const rule of [...pending]) {
+            const done = (await episodesOf(rule)).some((a) => a.state === "resolved" && a.firedAt !== null && a.resolvedAt! > a.firedAt);
+            if (done) pending.delete(rule);
+          }
+          return pending.size === 0;
+        },
+        150_000,
+        1_000,
+      );
+    } catch (e) {
+      const seen = await listAlerts(rt.store.pool, { state: ["pending", "firing", "resolved", "inactive"] });
+      const tasks = [...rt.collectors].map(([id, c]) => `${id}: ${JSON.stringify(c.snapshot().tasks)}`);
+      throw new Error(
+        `${(e as Error).message}; still waiting for: ${[...pending].join(", ")}\n` +
+          `alerts:\n${seen.map((a) => `${a.rule} ${a.targetId} ${a.objectKey} ${a.state} ${a.value}`).join("\n")}\n` +
+          `workload log:\n${lines.join("\n")}\ncollector tasks:\n${tasks.join("\n")}`,
+      );
+    }
+    // True on both sides: the value that fired is past the line, the one that resolved it back
+    // past the clear line (cache ratio: < 90 % then > 92 %; xid age: > 200 k then < 180 k).
+    const crossing = async (rule: RuleId) => {
+      const episode = (await episodesOf(rule)).find((a) => a.state === "resolved")!;
+      const { events } = (await getAlert(rt.store.pool, episode.id))!;
+      return { fired: events.find((e) => e.to === "firing")!.value, resolved: events.find((e) => e.to === "resolved")!.value };
+    };
+    const cache = await crossing("cache_hit_ratio");
+    expect(cache.fired).toBeLessThan(90);
+    expect(cache.resolved).toBeGreaterThan(92);
+    const xid = await crossing("xid_wraparound");
+    expect(xid.fired).toBeGreaterThan(XID_LINE);
+    expect(xid.resolved).toBeLessThan(XID_LINE * 0.9);
+    const errors = lines.filter((l) => /failed|error(?!s\b)/.test(l) && !/ 0 errors/.test(l));
+    expect(errors).toEqual([]);
+  }, 200_000);
+});
