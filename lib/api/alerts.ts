@@ -44,7 +44,7 @@ export const alertSchema = z.object({
   severity: severitySchema,
   value: nullableNumber,
   threshold: nullableNumber,
-  /** How value and threshold read: "bytes", "percent", "ms", "count", "ratio", "seconds". */
+  /** How value and threshold read: "bytes", "percent", "ms", "count", "ratio", "seconds", "xid" (a transaction-ID age). */
   unit: z.string().nullable(),
   /** Start of the current pending/firing episode. */
   since: isoTime,

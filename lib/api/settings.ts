@@ -18,7 +18,7 @@ export const ruleViewSchema = z.object({
   description: z.string().nullable(),
   enabled: z.boolean(),
   threshold: nullableNumber,
-  /** How the threshold reads: "bytes", "percent", "ms", "ratio", "seconds", "count". */
+  /** How the threshold reads: "bytes", "percent", "ms", "ratio", "seconds", "count", "xid" (a transaction-ID age). */
   unit: z.string().nullable(),
   forSeconds: z.number(),
   keepFiringForSeconds: nullableNumber,

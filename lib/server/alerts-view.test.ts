@@ -101,7 +101,7 @@ describe("toAlertView", () => {
   });
 
   it("maps units to the contract's vocabulary", () => {
-    expect(["slow_query", "table_size", "index_bloat", "idle_in_transaction", "xid_wraparound", "target_down", "nope"].map(unitOf)).toEqual(["ms", "bytes", "percent", "seconds", "count", null, null]);
+    expect(["slow_query", "table_size", "index_bloat", "idle_in_transaction", "xid_wraparound", "target_down", "nope"].map(unitOf)).toEqual(["ms", "bytes", "percent", "seconds", "xid", null, null]);
   });
 });
 

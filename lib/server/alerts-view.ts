@@ -12,7 +12,7 @@ import { formatPercent, formatXidAge, UNKNOWN } from "@/lib/format/number";
 // records and the silences, this module decides how they read.
 
 /** Rule units as the contract names them; "up" is a yes/no, not a measure. */
-const CONTRACT_UNIT: Record<Rule["unit"], string | null> = { ms: "ms", bytes: "bytes", percent: "percent", seconds: "seconds", xid: "count", up: null };
+const CONTRACT_UNIT: Record<Rule["unit"], string | null> = { ms: "ms", bytes: "bytes", percent: "percent", seconds: "seconds", xid: "xid", up: null };
 
 export function unitOf(rule: string): string | null {
   return isRuleId(rule) ? CONTRACT_UNIT[RULE_DEFAULTS[rule].unit] : null;
