@@ -7,7 +7,7 @@ import { configSchema } from "@/lib/config/schema";
 import { prepareDemoDatabase, type PreparedDemo } from "@/lib/demo/prepare";
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
 import { startWorkload, type Workload, type WorkloadSchedule } from "@/lib/demo/workload";
-import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
+import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { startPgpulse, type Pgpulse } from "@/lib/server/compose";
 import { removeRoot, tempRoot, until } from "@/test/faults/support";
 
@@ -65,7 +65,7 @@ const EXPECTED: Record<RuleId, { target: string; object?: string }> = {
 };
 
 let root: string;
-let main: EmbeddedServer;
+let main: RestartableServer;
 let reports: ReportsServer;
 let demo: PreparedDemo;
 let rt: Pgpulse;
@@ -74,20 +74,19 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   root = await tempRoot("demo-cycle");
-  const mainDir = path.join(root, "main");
   // Like the demo's server, scaled with the seed: planetary_positions (≈ 30 MB of heap) is more
   // than a quarter of shared_buffers, so the report's full scan goes through a ring and reads,
   // while everything else stays cached. 100 connections, as in the demo.
   const settings = { shared_preload_libraries: "pg_stat_statements", shared_buffers: "96MB", max_connections: 100, "pg_stat_statements.track": "all" };
   [main, reports] = await Promise.all([
-    startEmbeddedPostgres({ dataDir: mainDir, settings }),
+    startRestartablePostgres({ dataDir: path.join(root, "main"), settings }),
     startReportsServer({ dataDir: path.join(root, "reports"), monitorPassword: "cycle-monitor-pw" }),
   ]);
   demo = await prepareDemoDatabase({ server: main, seedScale: 0.15, monitorPassword: "cycle-monitor-pw" });
   // The seed leaves the table it just wrote in shared_buffers; on the demo's server, long after
   // its seed, it is on disk. A restart empties the cache (same port: the URLs stay valid).
   await main.stop();
-  main = await startEmbeddedPostgres({ dataDir: mainDir, port: main.port, settings });
+  await main.start();
   const config = configSchema.parse({
     targets: [
       { id: "kundli", name: "kundli_db", url: demo.monitorUrl, thresholds: { tableSizeBytes: TABLE_LINE } },

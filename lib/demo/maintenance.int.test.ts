@@ -79,7 +79,7 @@ describe("demo maintenance", () => {
       await runPerRowEtl(admin, 50_000);
       const after = await xidAges(admin);
       for (const name of Object.keys(before)) expect(after[name] - before[name]).toBeGreaterThanOrEqual(50_000);
-      const frozen = await freezeAllDatabases(admin, (d) => connect(reports.url(d), "test"));
+      const frozen = await freezeAllDatabases(reports.url);
       expect(frozen.sort()).toEqual(Object.keys(before).sort());
       const now = await xidAges(admin);
       for (const name of frozen) expect(now[name]).toBeLessThan(1_000);

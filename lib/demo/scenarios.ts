@@ -20,6 +20,21 @@ export async function connect(url: string, applicationName: string): Promise<pg.
 }
 
 /**
+ * fn on a connection of its own, closed afterwards (a maintenance job, a one-off step). While
+ * it runs the connection sits in `open`, so an owner that stops can close it under the job.
+ */
+export async function withClient<T>(url: string, applicationName: string, fn: (c: pg.Client) => Promise<T>, open?: Set<pg.Client>): Promise<T> {
+  const c = await connect(url, applicationName);
+  open?.add(c);
+  try {
+    return await fn(c);
+  } finally {
+    open?.delete(c);
+    await c.end().catch(() => {});
+  }
+}
+
+/**
  * A statement over one second: the compatibility report waits on the (simulated) ephemeris
  * service with pg_sleep, then the application records it in slow_query_log.
  */

@@ -151,5 +151,3 @@ export function createScheduler(log: (line: string) => void) {
     },
   };
 }
-
-export type Scheduler = ReturnType<typeof createScheduler>;

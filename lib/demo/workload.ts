@@ -17,6 +17,7 @@ import {
   runSlowStatement,
   openConnectionSurge,
   startLockChain,
+  withClient,
 } from "./scenarios";
 import type { ReportsServer } from "./reports-server";
 import { createScheduler, type Burst, type Episode, type Hold } from "./scheduler";
@@ -111,16 +112,9 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     if (!clock.stopped) log(`workload: pool error: ${e.message}`);
   });
   const report = await connect(opts.url, REPORT_APP_NAME);
-  // Maintenance jobs get a connection of their own: a REINDEX CONCURRENTLY that waits for a
-  // transaction must not hold up the cold-scan report behind it.
-  const withClient = async <T>(url: string, name: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => {
-    const c = await connect(url, name);
-    try {
-      return await fn(c);
-    } finally {
-      await c.end().catch(() => {});
-    }
-  };
+  // Connections of the jobs in flight: stop() closes them, as it closes `report`.
+  const jobs = new Set<pg.Client>();
+  const job = <T>(url: string, name: string, fn: (c: pg.Client) => Promise<T>) => withClient(url, name, fn, jobs);
   const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
   const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -170,31 +164,34 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     const r = await runColdScanReport(report);
     log(`workload: sign-distribution report scanned planetary_positions in ${(r.ms / 1000).toFixed(1)} s`);
   });
+  // Maintenance jobs and the cache purge get connections of their own (job): a REINDEX
+  // CONCURRENTLY that waits for a transaction, or a purge that vacuums until its rows are gone,
+  // must not hold up the cold-scan report queued behind it on `report`.
   clock.episodes("cache index bloat", sched.bloat, false, async () => {
-    const before = await measureBloat(report);
+    const before = await measureBloat(pool);
     // A bloat left by an earlier run is kept, and fixed on this run's schedule.
     if (before.bloatPct === null || before.bloatPct < 35 || before.indexBytes < 10 * 1024 * 1024) {
-      const r = await runCacheBloat(report, opts.bloatRows ?? 200_000);
+      const r = await job(opts.url, APP_NAME, (c) => runCacheBloat(c, opts.bloatRows ?? 200_000));
       const pct = r.bloatPct === null ? "unknown (pgstattuple missing)" : `${r.bloatPct.toFixed(0)} %`;
       log(`workload: cache purge left ${r.index} at ${mb(r.indexBytes)}, bloat ${pct}; REINDEX in ${seconds(sched.bloat.holdMs)}`);
     } else {
       log(`workload: ${before.index} is still ${before.bloatPct.toFixed(0)} % bloated from an earlier run; REINDEX in ${seconds(sched.bloat.holdMs)}`);
     }
     return async () => {
-      const r = await withClient(opts.url, MAINTENANCE_APP_NAME, (c) => reindexConcurrently(c));
+      const r = await job(opts.url, MAINTENANCE_APP_NAME, (c) => reindexConcurrently(c));
       const pct = r.bloatPct === null ? "unknown" : `${r.bloatPct.toFixed(0)} %`;
       log(`workload: REINDEX INDEX CONCURRENTLY ${r.index}: now ${mb(r.indexBytes)}, bloat ${pct}`);
     };
   });
   clock.episodes("partner import", sched.stagingImport, false, async () => {
     const line = opts.tableSizeBytes ?? DEMO_TABLE_SIZE_BYTES;
-    const r = await withClient(opts.url, APP_NAME, (c) =>
+    const r = await job(opts.url, APP_NAME, (c) =>
       runPartnerImport(c, { targetBytes: line * 1.25, batchRows: opts.importBatchRows, pauseMs: opts.importPauseMs ?? 8_000, cancelled: () => clock.stopped }),
     );
     if (clock.stopped) return null;
     log(`workload: partner import staged ${r.rows.toLocaleString("en-US")} rows (${mb(r.bytes)}); archived in ${seconds(sched.stagingImport.holdMs)}`);
     return async () => {
-      const left = await withClient(opts.url, MAINTENANCE_APP_NAME, archivePartnerImport);
+      const left = await job(opts.url, MAINTENANCE_APP_NAME, archivePartnerImport);
       log(`workload: partner import merged and archived: staging table now ${mb(left)}`);
     };
   });
@@ -219,14 +216,14 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     clock.every(r.startMs, r.periodMs, "reporting ETL", async () => {
       if (!rs.running()) await startServer("it was down at ETL time");
       const t0 = performance.now();
-      const ages = await withClient(rs.adminUrl, ETL_APP_NAME, async (c) => {
+      const ages = await job(rs.adminUrl, ETL_APP_NAME, async (c) => {
         await runPerRowEtl(c, xids);
         return xidAges(c);
       });
       const oldest = Math.max(...Object.values(ages));
       log(`workload: reporting ETL committed ${xids.toLocaleString("en-US")} transactions in ${((performance.now() - t0) / 1000).toFixed(1)} s; oldest unfrozen xid age ${oldest.toLocaleString("en-US")}`);
       clock.later(r.freezeAfterMs, async () => {
-        const names = await withClient(rs.url(), MAINTENANCE_APP_NAME, (c) => freezeAllDatabases(c, (db) => connect(rs.url(db), MAINTENANCE_APP_NAME)));
+        const names = await freezeAllDatabases(rs.url);
         log(`workload: freeze job ran VACUUM (FREEZE) in ${names.join(", ")} on the reports server`);
       }, "freeze job");
       clock.later(r.restartAfterMs, async () => {
@@ -242,6 +239,7 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
       await clock.stop();
       // Operations still running finish or fail against the closing pool; wait briefly for them.
       for (let i = 0; i < 50 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      await Promise.allSettled([...jobs].map((c) => c.end()));
       await report.end().catch(() => {});
       await pool.end().catch(() => {});
     },

@@ -119,6 +119,41 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   };
 }
 
+/** A server that can be stopped and started again on the same port and data directory. */
+export interface RestartableServer {
+  port: number;
+  major: PgMajor;
+  /** Superuser URL; valid while the server is down (same port, same user). */
+  url(database?: string): string;
+  running(): boolean;
+  /** Fast shutdown (SIGINT): clients are disconnected, statistics are written out. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** startEmbeddedPostgres, persistent, with a fixed port (a free one unless given) kept across restarts. */
+export async function startRestartablePostgres(opts: Omit<EmbeddedOptions, "persistent">): Promise<RestartableServer> {
+  const port = opts.port ?? (await freePort());
+  let handle: EmbeddedServer | null = null;
+  const start = async () => {
+    handle ??= await startEmbeddedPostgres({ ...opts, port, persistent: true });
+  };
+  await start();
+  const { major, url } = handle!;
+  return {
+    port,
+    major,
+    url,
+    running: () => handle !== null,
+    async stop() {
+      const h = handle;
+      handle = null;
+      await h?.stop();
+    },
+    start,
+  };
+}
+
 /** Within the package's 10 s exit-hook limit: past it the process exits regardless. */
 const OWNER_STOP_GRACE_MS = 8_000;
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import pino from "pino";
 import { configSchema, type PgpulseConfig } from "@/lib/config/schema";
-import { freePort, startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
+import { startRestartablePostgres } from "@/lib/embedded/postgres";
 import { startPgpulse, type Pgpulse, type PgpulseOptions } from "@/lib/server/compose";
 
 // Shared by the fault-injection tests: real PostgreSQL servers a test owns (so it can stop,
@@ -56,12 +56,7 @@ export interface FaultServer {
 
 export async function startFaultServer(root: string, name: string, settings: Record<string, string | number> = {}): Promise<FaultServer> {
   const dataDir = path.join(root, name);
-  const port = await freePort();
-  let handle: EmbeddedServer | null = null;
-  const boot = async () => {
-    handle = await startEmbeddedPostgres({ dataDir, port, major: 17, persistent: true, settings });
-  };
-  await boot();
+  const server = await startRestartablePostgres({ dataDir, major: 17, settings });
   const pidOf = async (): Promise<number | null> => {
     try {
       const pid = Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
@@ -71,27 +66,17 @@ export async function startFaultServer(root: string, name: string, settings: Rec
     }
   };
   return {
-    port,
+    ...server,
     dataDir,
-    url: (db = "postgres") => `postgres://postgres:postgres@127.0.0.1:${port}/${db}`,
-    running: () => handle !== null,
-    async stop() {
-      const h = handle;
-      handle = null;
-      await h?.stop();
-    },
     async crash() {
-      const h = handle;
-      if (!h) return;
+      if (!server.running()) return;
       const pid = await pidOf();
       if (!pid) throw new Error("no postmaster.pid");
-      handle = null;
       process.kill(pid, "SIGQUIT");
       // stop() only waits for the postmaster's exit; the SIGINT it also sends is ignored by a
       // postmaster already in immediate shutdown.
-      await h.stop();
+      await server.stop();
     },
-    start: boot,
     postmasterPid: pidOf,
   };
 }

@@ -93,8 +93,8 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): Collecto
     const client = await ctx.pool.connect();
     try {
       await client.query(`/* pgpulse */ SET statement_timeout = ${Math.floor(o.callTimeoutMs)}`);
-      const counted = await client.query(VACUUM_COUNTS_SQL, [todo.map((r) => r.indexrelid)]);
-      const vacuums = new Map(counted.rows.map((x) => vacuumCountsRow.parse(x)).map((x) => [x.indexrelid, x.vacuums]));
+      const counted = todo.length ? (await client.query(VACUUM_COUNTS_SQL, [todo.map((r) => r.indexrelid)])).rows : [];
+      const vacuums = new Map(counted.map((x) => vacuumCountsRow.parse(x)).map((x) => [x.indexrelid, x.vacuums]));
       for (const r of todo) {
         const cached = known.get(r.indexrelid);
         if (cached && stillValid(cached, r, vacuums.get(r.indexrelid), nowMs, o.reuseMs)) {
