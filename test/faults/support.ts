@@ -6,7 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import pino from "pino";
 import { configSchema, type PgpulseConfig } from "@/lib/config/schema";
-import { startRestartablePostgres } from "@/lib/embedded/postgres";
+import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { startPgpulse, type Pgpulse, type PgpulseOptions } from "@/lib/server/compose";
 
 // Shared by the fault-injection tests: real PostgreSQL servers a test owns (so it can stop,
@@ -40,16 +40,10 @@ export async function removeRoot(root: string | undefined): Promise<void> {
 }
 
 /** A dedicated PostgreSQL 17 that a test may stop (fast), crash (immediate) and restart. */
-export interface FaultServer {
-  port: number;
+export interface FaultServer extends RestartableServer {
   dataDir: string;
-  url(db?: string): string;
-  running(): boolean;
-  /** Fast shutdown (SIGINT): clients are disconnected, statistics are written out. */
-  stop(): Promise<void>;
   /** Immediate shutdown (SIGQUIT to the postmaster): a crash, recovery at next start resets statistics. */
   crash(): Promise<void>;
-  start(): Promise<void>;
   /** pid of the running postmaster (from postmaster.pid). */
   postmasterPid(): Promise<number | null>;
 }
