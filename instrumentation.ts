@@ -3,6 +3,6 @@
 
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { boot } = await import("./lib/server/boot");
+  const { boot } = await import("./lib/server/wiring/boot");
   await boot();
 }

@@ -1,5 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import { SEC_APP_PORT, SEC_METRICS_TOKEN, SEC_SESSION_SECRET, SEC_STORE_URL, writeSecurityConfig } from "./e2e/fixtures/security-config";
+import { e2eSuperuserUrl } from "./e2e/fixtures/target-config";
 
 // End-to-end tests in a real Chromium (Debian's, not a downloaded build) against `next start`,
 // with a real embedded PostgreSQL target prepared by e2e/fixtures/target-server.ts.
@@ -40,7 +41,7 @@ export default defineConfig({
       url: `http://127.0.0.1:${APP_PORT}/api/health`,
       env: {
         DATABASE_URL: `postgres://pgpulse_monitor:e2e-monitor-pw@127.0.0.1:${PG_PORT}/kundli_db`,
-        PGPULSE_STORE_URL: `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/pgpulse`,
+        PGPULSE_STORE_URL: e2eSuperuserUrl("pgpulse"),
         PGPULSE_DATA_DIR: ".pgpulse/e2e",
         PGPULSE_LOG_LEVEL: "warn",
         // Short cadences for the slow tasks, so specs see a new index or statement in seconds.

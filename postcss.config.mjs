@@ -1,1 +1,4 @@
-export default { plugins: { "@tailwindcss/postcss": {} } };
+// Tailwind 4 through its PostCSS plugin; no tailwind config file is needed.
+const config = { plugins: { "@tailwindcss/postcss": {} } };
+
+export default config;

@@ -1,17 +1,21 @@
 import "server-only";
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/lib/env";
-import { AuthError, authErrorBody } from "@/lib/auth/errors";
+import { DomainError } from "@/lib/errors";
+import { AuthError } from "@/lib/auth/errors";
+import { REFUSED_METHOD_HEADER } from "@/lib/auth/http-guard";
 import { requestIsTls } from "@/lib/auth/identify";
 import { installPeerTagging } from "@/lib/auth/peer";
-import { isApiPath, requiredAccess } from "@/lib/auth/policy";
+import { isApiPath, METHODS, requiredAccess } from "@/lib/auth/policy";
 import { checkRequest } from "@/lib/auth/require-role";
-import { contentSecurityPolicy, createNonce, HSTS_VALUE } from "@/lib/auth/security-headers";
+import { API_HEADERS, contentSecurityPolicy, createNonce, HSTS_VALUE } from "@/lib/auth/security-headers";
 import { authSettings, AuthConfigError, type AuthSettings } from "@/lib/auth/settings";
+import { badPathSegment } from "@/lib/server/http/path-guard";
 
-// Runs before every request except build assets: refuses cross-origin writes, enforces the
-// route × role table (lib/auth/policy.ts), and sets the per-request CSP nonce and HSTS.
-// Route handlers check again with requireRole(); this is the first wall, not the only one.
+// Runs before every request except build assets: refuses methods we do not serve and paths
+// that do not decode, refuses other host names and cross-origin writes, enforces the route ×
+// role table (lib/auth/policy.ts), and sets the per-request CSP nonce and HSTS.
+// Route handlers check again (route() in lib/server/http/route.ts); this is the first wall, not the only one.
 
 // instrumentation.ts installs this at start; repeating it here is harmless (idempotent) and
 // covers a process where it was not. Until then requests carry no peer and are refused.
@@ -22,6 +26,13 @@ let reportedConfigError = false;
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const api = isApiPath(pathname);
+  // Set by the HTTP-layer guard, which let the request on as OPTIONS (lib/auth/http-guard.ts).
+  const refusedMethod = request.headers.get(REFUSED_METHOD_HEADER);
+  if (refusedMethod !== null) {
+    return refuse(405, `method ${refusedMethod.slice(0, 32)} is not allowed`, api, { allow: METHODS.join(", ") });
+  }
+  const badPath = badPathSegment(pathname);
+  if (badPath) return refuse(400, badPath, api, {}, "path");
   let settings: AuthSettings;
   try {
     settings = authSettings();
@@ -55,7 +66,7 @@ export function proxy(request: NextRequest) {
   const tls = requestIsTls(request.headers, settings);
   if (api) {
     const res = NextResponse.next();
-    res.headers.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+    for (const [name, value] of Object.entries(API_HEADERS)) res.headers.set(name, value);
     if (tls) res.headers.set("strict-transport-security", HSTS_VALUE);
     return res;
   }
@@ -73,10 +84,15 @@ export function proxy(request: NextRequest) {
 }
 
 function deny(err: AuthError, api: boolean): NextResponse {
-  // Refusals carry the same CSP as any API answer: nothing in them may run or be framed.
-  const headers = { "cache-control": "no-store", "content-security-policy": "default-src 'none'; frame-ancestors 'none'" };
-  if (api) return NextResponse.json(authErrorBody(err), { status: err.status, headers });
-  return new NextResponse(err.message, { status: err.status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
+  if (api) return NextResponse.json(err.body(), { status: err.status, headers: API_HEADERS });
+  return refuse(err.status, err.message, false);
+}
+
+// Refusals carry the API headers on pages too: nothing in them may run, be framed or be cached.
+function refuse(status: number, message: string, api: boolean, extra: Record<string, string> = {}, param?: string): NextResponse {
+  const headers = { ...API_HEADERS, ...extra };
+  if (api) return NextResponse.json(new DomainError(status, message, { param }).body(), { status, headers });
+  return new NextResponse(message, { status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
 }
 
 export const config = {

@@ -11,7 +11,7 @@ import { listAlerts } from "@/lib/alerts/read";
 import { fingerprintSql, loadSqlParser } from "@/lib/analysis/sql-text";
 import { configSchema } from "@/lib/config/schema";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
-import { startPgpulse, type Pgpulse } from "@/lib/server/compose";
+import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
 import { runSetup } from "@/lib/setup/run-setup";
 
 // How long from a condition appearing in a database to its alert firing (the `fired_at` of the

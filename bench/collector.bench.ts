@@ -134,7 +134,7 @@ function markdown(o: {
       "",
       storeTable(s),
       "",
-      `Rollup overhead: minute + hour rollups = ${(100 * s.rollupOverhead).toFixed(0)} % of the raw samples' bytes per day. One-time: ${mib(s.oneTimeBytes)} (series and snapshot object keys). Steady state at the default retention (raw ${DEFAULT_RETENTION.rawDays} d, 1m ${DEFAULT_RETENTION.minuteDays} d, 1h ${DEFAULT_RETENTION.hourDays} d, snapshots ${DEFAULT_RETENTION.snapshotDays} d, events ${DEFAULT_RETENTION.eventDays} d): ${(s.steadyStateBytes / 1024 ** 3).toFixed(2)} GiB. Store write wall time: ${s.writeWallMs.toFixed(0)} ms for the period.`,
+      `Rollup overhead: minute + hour rollups = ${(100 * s.rollupOverhead).toFixed(0)} % of the raw samples' bytes per day. One-time: ${mib(s.oneTimeBytes)} (series and snapshot object keys). Steady state at the default retention (raw ${DEFAULT_RETENTION.rawDays} d, 1m ${DEFAULT_RETENTION.minuteDays} d, 1h ${DEFAULT_RETENTION.hourDays} d, snapshots ${DEFAULT_RETENTION.rowHistoryDays} d, events ${DEFAULT_RETENTION.eventDays} d): ${(s.steadyStateBytes / 1024 ** 3).toFixed(2)} GiB. Store write wall time: ${s.writeWallMs.toFixed(0)} ms for the period.`,
       "",
     ] : []),
   ].join("\n");

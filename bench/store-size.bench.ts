@@ -67,7 +67,7 @@ async function main() {
   const root = await mkdtemp(path.join(os.tmpdir(), "pgpulse-bench-"));
   await chmod(root, 0o755);
   const server = await startEmbeddedPostgres({ dataDir: path.join(root, "pg"), persistent: false });
-  const store = createStore({ url: server.url(), flushIntervalMs: 200, maxBufferedSnapshotRows: 1_000_000, snapshotMinIntervalMs: SNAPSHOT_MIN_MS, snapshotSeries: SNAPSHOT_SERIES });
+  const store = createStore({ url: server.url(), flushIntervalMs: 200, maxBufferedHistoryRows: 1_000_000, rowHistoryMinIntervalMs: SNAPSHOT_MIN_MS, rowHistorySeries: SNAPSHOT_SERIES });
   try {
     await store.migrate();
     const results: MetricResult[] = [];
@@ -104,7 +104,7 @@ async function main() {
     const by = Object.fromEntries(rows.map((r) => [r.family, r]));
     const mb = (b: number) => (b / 1024 ** 2).toFixed(1) + " MB";
     const perDay = (f: string) => (by[f]?.bytes ?? 0) * 24;
-    console.log(`tables=${TABLES} indexes=${INDEXES} snapshotMinIntervalMs=${SNAPSHOT_MIN_MS} snapshotSeries=${SNAPSHOT_SERIES}; ${results.length} results written in ${writeMs.toFixed(0)} ms`);
+    console.log(`tables=${TABLES} indexes=${INDEXES} rowHistoryMinIntervalMs=${SNAPSHOT_MIN_MS} rowHistorySeries=${SNAPSHOT_SERIES}; ${results.length} results written in ${writeMs.toFixed(0)} ms`);
     for (const r of rows) console.log(`  ${r.family.padEnd(22)} ${mb(r.bytes).padStart(10)} per hour, ${String(r.n).padStart(9)} rows`);
     const raw = perDay("samples");
     const snap = perDay("snapshot_sets") + perDay("snapshot_values") + (by.snapshot_objects?.bytes ?? 0);

@@ -1,13 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { expect, test } from "@playwright/test";
-import pg from "pg";
+import { expect, test } from "./fixtures/test";
 
 // The on-call loop end to end: a slow statement recorded in the target's slow_query_log is
 // collected (every 15 s), fires slow_query at once, shows on the panel, and is acknowledged
 // through the UI. Auth is off, so the acting user is the local admin "local".
 
-const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
-const TARGET_SUPERUSER_URL = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/kundli_db`;
 const APP_ORIGIN = `http://127.0.0.1:${Number(process.env.E2E_APP_PORT ?? 3100)}`;
 
 interface AlertBody {
@@ -19,20 +16,14 @@ interface AlertBody {
   ackComment: string | null;
 }
 
-test("a slow statement fires slow_query on the panel and a responder acknowledges it", async ({ page, request }) => {
+test("a slow statement fires slow_query on the panel and a responder acknowledges it", async ({ page, request, targetDb }) => {
   // One alert per fingerprint: a column named after the run gives this statement its own
   // fingerprint (an alias would not: fingerprints ignore aliases), so a retry on the same
   // server is not folded into the alert of an earlier attempt.
   const marker = `e2e_${randomBytes(4).toString("hex")}`;
-  const client = new pg.Client({ connectionString: TARGET_SUPERUSER_URL });
-  await client.connect();
-  try {
-    await client.query(`INSERT INTO slow_query_log (query_text, execution_time) VALUES ($1, interval '1.5 s')`, [
-      `SELECT ${marker} FROM birth_charts WHERE user_id = 42`,
-    ]);
-  } finally {
-    await client.end();
-  }
+  await targetDb.query(`INSERT INTO slow_query_log (query_text, execution_time) VALUES ($1, interval '1.5 s')`, [
+    `SELECT ${marker} FROM birth_charts WHERE user_id = 42`,
+  ]);
 
   let alert: AlertBody | undefined;
   await expect

@@ -1,26 +1,13 @@
-import { expect, test } from "@playwright/test";
-import pg from "pg";
+import type pg from "pg";
+import { expect, test } from "./fixtures/test";
 
 // A lock pile-up of three sessions on one row — A holds it in an open transaction, B waits for
 // A, C waits behind B — is drawn on the live page as the tree A → B → C, rooted at A.
 
-const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
-const url = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/kundli_db`;
-
-async function connect(name: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url, application_name: `e2e-${name}` });
-  c.on("error", () => {});
-  await c.connect();
-  return c;
-}
-
 const pidOf = async (c: pg.Client) => Number((await c.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
 
-test("a blocking chain of three sessions appears as a tree A → B → C", async ({ page, request }) => {
-  const health = await (await request.get("/api/health")).json();
-  const id: string = health.targets[0].id;
-
-  const [a, b, c] = await Promise.all([connect("a"), connect("b"), connect("c")]);
+test("a blocking chain of three sessions appears as a tree A → B → C", async ({ page, request, targetId: id, targetSession }) => {
+  const [a, b, c] = await Promise.all([targetSession("a"), targetSession("b"), targetSession("c")]);
   const waits: Promise<unknown>[] = [];
   try {
     const row = (await a.query("SELECT id FROM users ORDER BY email LIMIT 1")).rows[0].id as string;
@@ -55,8 +42,8 @@ test("a blocking chain of three sessions appears as a tree A → B → C", async
     await expect(nodeA).toContainText("root blocker");
     await expect(nodeB).toContainText("waiting");
   } finally {
+    // Release B and C before the fixture ends the sessions.
     await a.query("ROLLBACK").catch(() => {});
     await Promise.all(waits);
-    await Promise.all([a, b, c].map((x) => x.end().catch(() => {})));
   }
 });

@@ -1,12 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
 
 // The pipe end to end: a real target polled by the collector, stored, and drawn live.
 
-test("the overview lists the seeded target and draws real connection data", async ({ page, request }) => {
-  const health = await (await request.get("/api/health")).json();
-  expect(health.targets).toHaveLength(1);
-  const id: string = health.targets[0].id;
-
+test("the overview lists the seeded target and draws real connection data", async ({ page, targetId: id }) => {
   await page.goto("/");
   const row = page.getByTestId(`overview-target-${id}`);
   await expect(row).toBeVisible();

@@ -1,26 +1,10 @@
-import { expect, test } from "@playwright/test";
-import pg from "pg";
+import { expect, test } from "./fixtures/test";
 
 // A slow statement run several times appears as one fingerprint with its count; EXPLAIN refuses
 // a DELETE and draws a plan for a SELECT.
 
-const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
-const url = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/kundli_db`;
-
-async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 type Request = import("@playwright/test").APIRequestContext;
 type Group = { fingerprint: string; count: number; example: string | null };
-
-const targetId = async (request: Request): Promise<string> => (await (await request.get("/api/health")).json()).targets[0].id;
 
 /** The slow-statement group over the last hour whose example contains `marker`. */
 async function slowGroup(request: Request, id: string, marker: string): Promise<Group | undefined> {
@@ -30,13 +14,10 @@ async function slowGroup(request: Request, id: string, marker: string): Promise<
   return (body.groups as Group[]).find((g) => g.example?.includes(marker));
 }
 
-test("a slow statement appears grouped by fingerprint with its count", async ({ page, request }) => {
+test("a slow statement appears grouped by fingerprint with its count", async ({ page, request, targetId: id, targetDb }) => {
   test.setTimeout(120_000);
-  const id = await targetId(request);
   // Different literals, one fingerprint.
-  await withClient(async (c) => {
-    for (const s of ["1.2", "1.25", "1.3"]) await c.query(`SELECT pg_sleep(${s}) /* e2e-slow */`);
-  });
+  for (const s of ["1.2", "1.25", "1.3"]) await targetDb.query(`SELECT pg_sleep(${s}) /* e2e-slow */`);
 
   let fingerprint = "";
   await expect
@@ -62,9 +43,8 @@ test("a slow statement appears grouped by fingerprint with its count", async ({ 
   expect(count).toBeGreaterThanOrEqual(3);
 });
 
-test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, request, baseURL }) => {
+test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, request, baseURL, targetId: id, targetDb }) => {
   test.setTimeout(120_000);
-  const id = await targetId(request);
   // A write from outside the page must prove its origin (CSRF protection), as the page does.
   const headers = { origin: baseURL! };
 
@@ -75,7 +55,7 @@ test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, re
   expect(sneaky.status()).toBe(400);
 
   // A SELECT slow enough to be recorded, then explained from its detail page.
-  await withClient((c) => c.query("SELECT count(*) FROM generate_series(1::int, 20000000::int) AS g WHERE g % 7::int = 3::int /* e2e-explain */"));
+  await targetDb.query("SELECT count(*) FROM generate_series(1::int, 20000000::int) AS g WHERE g % 7::int = 3::int /* e2e-explain */");
   let fingerprint = "";
   await expect
     .poll(

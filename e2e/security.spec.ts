@@ -1,23 +1,38 @@
-import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import type { APIRequestContext, APIResponse } from "@playwright/test";
 import fc from "fast-check";
-import pg from "pg";
+import type pg from "pg";
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { POLICY, requiredAccess, ruleFor, type Access, type Method, type PolicyRule } from "@/lib/auth/policy";
+import { rawRequest, type RawAnswer, type RawRequest } from "./fixtures/raw-http";
 import {
   SEC_APP_PORT,
   SEC_BASE_URL,
   SEC_METRICS_TOKEN,
+  SEC_PUBLIC_URL,
+  SEC_STORE_ROLE,
   SEC_STORE_URL,
   SEC_TARGET_ID,
   SEC_USERS,
   SECURITY_SECRETS,
   type SecRole,
 } from "./fixtures/security-config";
-import { bodyArb, findLeak, HOSTILE, SPECIAL_BODIES, SPECIAL_STATUS, valueArb, type RawBody } from "./fixtures/security-fuzz";
+import {
+  bodyArb,
+  CHUNKED_BODIES,
+  findLeak,
+  HOSTILE,
+  ODD_METHODS,
+  RAW_ENCODED,
+  SPECIAL_BODIES,
+  SPECIAL_STATUS,
+  valueArb,
+  type RawBody,
+} from "./fixtures/security-fuzz";
 import { API_ROUTES, fillPath, pagesOnDisk, routesOnDisk, sampleParam, type ApiRoute } from "./fixtures/security-routes";
+import { expect, test as e2eTest, withClient } from "./fixtures/test";
 
 // The security model of docs/SECURITY.md, proved against a running server with built-in
 // sign-in (the second webServer of playwright.config.ts, port SEC_APP_PORT): the route × role
@@ -28,6 +43,13 @@ const ROLES: readonly SecRole[] = ["viewer", "responder", "admin"];
 const RANK: Record<Access, number> = { public: 0, viewer: 1, responder: 2, admin: 3 };
 const ALL_METHODS: readonly Method[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 const SAME_ORIGIN = { origin: SEC_BASE_URL };
+/** The first webServer: sign-in off, loopback only; its target is DATABASE_URL's "default". */
+const NONE_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
+
+/** The sign-in server's own store, as its own role (the audit log lives there). */
+const test = e2eTest.extend<{ secStore: pg.Client }>({
+  secStore: async ({}, use) => withClient(SEC_STORE_URL, use),
+});
 
 /** Session cookies ("pgpulse_session=…") per role, signed in once for the whole file. */
 const cookies = {} as Record<SecRole, string>;
@@ -45,6 +67,12 @@ test.beforeAll(async ({ playwright }) => {
 });
 
 const strictest = (a: Access, b: Access): Access => (RANK[a] >= RANK[b] ? a : b);
+
+/** A request to the sign-in server exactly as written (see fixtures/raw-http.ts), as `role`. */
+function raw(r: Omit<RawRequest, "port"> & { role?: SecRole | null }): Promise<RawAnswer> {
+  const headers = { ...SAME_ORIGIN, ...(r.role ? { cookie: cookies[r.role] } : {}), ...r.headers };
+  return rawRequest({ port: SEC_APP_PORT, ...r, headers });
+}
 
 function send(request: APIRequestContext, method: string, url: string, opts: { role?: SecRole | null; headers?: Record<string, string>; body?: RawBody | object } = {}): Promise<APIResponse> {
   const headers: Record<string, string> = { ...SAME_ORIGIN, ...(opts.role ? { cookie: cookies[opts.role] } : {}), ...opts.headers };
@@ -108,7 +136,7 @@ for (const [i, rule] of POLICY.entries()) {
   });
 }
 
-test("sign-in: cookie flags, one message for a wrong password and an unknown user, role from the session", async ({ playwright, request }) => {
+test("sign-in: cookie flags, one message for a wrong password and an unknown user, role from the session", async ({ playwright, request, secStore }) => {
   const ctx = await playwright.request.newContext({ baseURL: SEC_BASE_URL });
   const ok = await ctx.post("/api/auth/login", { headers: SAME_ORIGIN, data: { name: SEC_USERS.viewer.name, password: SEC_USERS.viewer.password } });
   const cookie = ok.headers()["set-cookie"];
@@ -121,18 +149,12 @@ test("sign-in: cookie flags, one message for a wrong password and an unknown use
   await ctx.dispose();
 
   // The sign-in is in the audit log, with who and from where.
-  const store = new pg.Client({ connectionString: SEC_STORE_URL });
-  await store.connect();
-  try {
-    const { rows } = await store.query(
-      "SELECT actor, role, source_address FROM pgpulse.audit_log WHERE action = 'auth.sign_in' AND actor = $1 ORDER BY at DESC LIMIT 1",
-      [SEC_USERS.viewer.name],
-    );
-    expect(rows[0]).toMatchObject({ actor: SEC_USERS.viewer.name, role: "viewer" });
-    expect(rows[0].source_address).toMatch(/127\.0\.0\.1/);
-  } finally {
-    await store.end();
-  }
+  const { rows } = await secStore.query(
+    "SELECT actor, role, source_address FROM pgpulse.audit_log WHERE action = 'auth.sign_in' AND actor = $1 ORDER BY at DESC LIMIT 1",
+    [SEC_USERS.viewer.name],
+  );
+  expect(rows[0]).toMatchObject({ actor: SEC_USERS.viewer.name, role: "viewer" });
+  expect(rows[0].source_address).toMatch(/127\.0\.0\.1/);
 
   const wrong = await send(request, "POST", "/api/auth/login", { body: { name: SEC_USERS.admin.name, password: "not-the-password" } });
   const unknown = await send(request, "POST", "/api/auth/login", { body: { name: "nobody-here", password: "not-the-password" } });
@@ -201,6 +223,15 @@ test("CSRF: writes without Origin or with a foreign Origin are refused even for 
     failOnStatusCode: false,
   });
   expect(sameSite.status()).toBe(400);
+});
+
+test("CSRF: an Origin with the other scheme is another site", async () => {
+  // This server speaks plain http: a page served from https://127.0.0.1:PORT is not ours.
+  for (const url of ["/api/silences", "/api/auth/login", "/api/auth/logout"]) {
+    const res = await raw({ method: "POST", path: url, role: "admin", headers: { origin: SEC_BASE_URL.replace("http:", "https:"), "content-type": "application/json" }, body: "{}" });
+    expect(res.status, `POST ${url}`).toBe(403);
+    expect(JSON.parse(res.text).error, `POST ${url}`).toBe("cross-origin request refused");
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -309,6 +340,95 @@ test("fuzz: every route answers hostile input with a 4xx, never a 5xx, stack or 
   }
 });
 
+test("fuzz: raw encodings, odd methods and chunked bodies at every route: never a 5xx", async () => {
+  test.setTimeout(180_000);
+  let sent = 0;
+  const check = (where: string, a: RawAnswer) => {
+    sent++;
+    checkAnswer(where, a.status, a.text);
+  };
+  for (const route of API_ROUTES) {
+    const body = route.method === "GET" ? {} : { headers: { "content-type": "application/json" }, body: "{}" };
+    const sample = (name: string, before: string) => sampleParam(name, before, SEC_TARGET_ID);
+    const paths: string[] = [];
+    // "RAW" survives encodeURIComponent unchanged; the raw value replaces it afterwards.
+    for (const name of [...route.path.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1])) {
+      const template = fillPath(route.path, (n, before) => (n === name ? "RAW" : sample(n, before)));
+      for (const v of RAW_ENCODED) paths.push(template.replace("RAW", v));
+    }
+    const url = fillPath(route.path, sample);
+    for (const q of route.query ?? []) for (const v of RAW_ENCODED) paths.push(`${url}?${q}=${v}`);
+    for (const path of paths) check(`${route.method} ${path}`, await raw({ method: route.method, path, role: "admin", ...body }));
+    for (const method of ODD_METHODS) check(`${method} ${url}`, await raw({ method, path: url, role: "admin" }));
+    if (route.method === "GET") continue;
+    for (const chunked of CHUNKED_BODIES) {
+      check(`${route.method} ${url} ${chunked.kind}`, await raw({ method: route.method, path: url, role: "admin", headers: { "content-type": "application/json" }, chunked }));
+    }
+  }
+  expect(sent).toBeGreaterThan(400);
+  for (const port of [SEC_APP_PORT, NONE_PORT]) expect((await rawRequest({ port, path: "/api/health" })).status, `${port} still alive`).toBe(200);
+});
+
+test("bad input: the exact 4xx for NUL, invalid UTF-8, odd methods, odd pids and a 5 MB chunked body", async () => {
+  const now = Date.now();
+  const range = `from=${new Date(now - 3_600_000).toISOString()}&to=${new Date(now).toISOString()}`;
+  const t = `/api/targets/${SEC_TARGET_ID}`;
+  const named: Array<[string, string]> = [
+    [`${t}/series?metric=tps&${range}&database=kundli%00db`, "database"],
+    [`${t}/tables/history?schema=pub%00lic&table=users&${range}`, "schema"],
+    [`${t}/tables/history?schema=public&table=us%00ers&${range}`, "table"],
+    ["/api/alerts?target=de%00mo", "target"],
+    ["/api/trends?target=de%00mo", "target"],
+    // Path segments: Next would fail to decode these (500); the proxy names the path instead.
+    ["/api/targets/%FF/activity", "path"],
+    ["/api/targets/%C3%28/activity", "path"],
+    ["/api/alerts/%C0%AF", "path"],
+    [`/api/targets/${SEC_TARGET_ID}%00/activity`, "path"],
+  ];
+  for (const [path, param] of named) {
+    const a = await raw({ path, role: "admin" });
+    expect(a.status, `${path}: ${a.text}`).toBe(400);
+    expect(JSON.parse(a.text).param, path).toBe(param);
+  }
+  const json = { "content-type": "application/json" };
+  const silence = { matchers: { target: "de\u0000mo" }, endsAt: new Date(now + 3_600_000).toISOString(), reason: "x" };
+  for (const [path, body, param] of [
+    ["/api/silences", silence, "matchers.target"],
+    ["/api/alerts/1/ack", { comment: "a\u0000b" }, "comment"],
+    [`${t}/explain`, { fingerprint: "0123456789abcde\u0000" }, "fingerprint"],
+  ] as const) {
+    const a = await raw({ method: "POST", path, role: "admin", headers: json, body: JSON.stringify(body) });
+    expect(a.status, `${path}: ${a.text}`).toBe(400);
+    expect(JSON.parse(a.text).param, path).toBe(param);
+  }
+
+  // A pid is plain decimal digits: nothing Number() would also read as a number.
+  for (const pid of ["1e3", "0x10", "%2012", "+12", "012", "12.0", "0", "-1", "2147483648"]) {
+    const a = await raw({ method: "POST", path: `${t}/sessions/${pid}/cancel`, role: "admin" });
+    expect(a.status, `pid ${pid}: ${a.text}`).toBe(400);
+    expect(JSON.parse(a.text).param, `pid ${pid}`).toBe("pid");
+  }
+
+  // Methods pgpulse does not serve: 405 with Allow, on API paths and pages, with our headers.
+  for (const path of ["/api/targets", "/", "/login"]) {
+    for (const method of ["TRACE", "PROPFIND"]) {
+      const a = await raw({ method, path, role: "admin" });
+      expect(a.status, `${method} ${path}`).toBe(405);
+      expect(a.headers["allow"], `${method} ${path}`).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+      expect(a.headers["x-content-type-options"], `${method} ${path}`).toBe("nosniff");
+      expect(a.headers["cache-control"], `${method} ${path}`).toBe("no-store");
+      expect(a.headers["content-security-policy"], `${method} ${path}`).toBe("default-src 'none'; frame-ancestors 'none'");
+    }
+  }
+
+  // A chunked body (no Content-Length) past the limit: 413, for the JSON API and for sign-in.
+  for (const [path, limit] of [["/api/silences", 65536], ["/api/auth/login", 8192]] as const) {
+    const a = await raw({ method: "POST", path, role: "admin", headers: json, chunked: { bytes: 5 * 1024 * 1024 } });
+    expect(a.status, `${path}: ${a.text}`).toBe(413);
+    expect(JSON.parse(a.text).error, path).toBe(`body larger than ${limit} bytes`);
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // 4. No secret leaves the server: API responses, pages, the client bundle.
 
@@ -333,10 +453,14 @@ test("secret scan: every GET API response and every page, as admin", async ({ re
     if (res.status() === 200) answered++;
     expectNoSecret(`GET ${url}`, JSON.stringify(res.headers()) + (await res.text()), res.status());
   }
-  // pgpulse's own sessions (collector, store, actions such as the walk's EXPLAIN and cancel)
-  // are not shown as the target's activity.
-  const activity = await (await send(request, "GET", `/api/targets/${SEC_TARGET_ID}/activity`, { role: "admin" })).text();
-  expect(activity).not.toMatch(/"application":"pgpulse/);
+  // This server's own store sessions (a role only it uses, on the target's server) are not shown
+  // as the target's activity. Own sessions are known by backend pid, not by name, so the other
+  // e2e server's sessions on the same PostgreSQL are rightly listed: only this role is ours alone.
+  const activity = (await (await send(request, "GET", `/api/targets/${SEC_TARGET_ID}/activity`, { role: "admin" })).json()) as {
+    sessions: Array<{ user: string | null }>;
+  };
+  expect(activity.sessions.length).toBeGreaterThan(0);
+  expect(activity.sessions.filter((s) => s.user === SEC_STORE_ROLE)).toEqual([]);
   // Most of them must really answer, or the scan proves nothing.
   expect(answered).toBeGreaterThanOrEqual(urls.size - 6);
 
@@ -371,6 +495,18 @@ test("secret scan: every file of the built client bundle", () => {
     expect(/postgres(?:ql)?:\/\/[^:/\s"']+:[^@\s"']+@/.test(text), `${f} contains a connection string with a password`).toBe(false);
   }
   expect(bytes).toBeGreaterThan(100_000);
+});
+
+test("health: an anonymous caller gets the status only; a viewer the details", async () => {
+  const anonymous = await raw({ path: "/api/health" });
+  expect(anonymous.status).toBe(200);
+  expect(Object.keys(JSON.parse(anonymous.text))).toEqual(["status"]);
+  const viewer = JSON.parse((await raw({ path: "/api/health", role: "viewer" })).text);
+  expect(viewer.targets.map((x: { id: string; name: string }) => [x.id, x.name])).toEqual([[SEC_TARGET_ID, "kundli_db"]]);
+  expect(viewer.version).toEqual(expect.any(String));
+  // Sign-in off on loopback: the local user is admin and sees everything.
+  const local = JSON.parse((await rawRequest({ port: NONE_PORT, path: "/api/health" })).text);
+  expect(local.targets.length).toBe(1);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -411,8 +547,79 @@ test("security headers on pages and API responses; no HSTS over plain http", asy
   expect(api.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
 });
 
+test("no-store and the API headers on every API answer: success, refusals, errors, Next's own", async () => {
+  const answers: Array<[string, RawAnswer]> = [
+    ["200", await raw({ path: "/api/targets", role: "admin" })],
+    ["200 health, anonymous", await raw({ path: "/api/health" })],
+    ["401", await raw({ path: "/api/targets" })],
+    ["403", await raw({ method: "POST", path: "/api/silences", role: "viewer", headers: { "content-type": "application/json" }, body: "{}" })],
+    ["404", await raw({ path: "/api/targets/no-such-target/activity", role: "admin" })],
+    ["400 from the handler", await raw({ path: "/api/alerts?state=nope", role: "admin" })],
+    ["400 from the proxy", await raw({ path: "/api/targets/%FF/activity", role: "admin" })],
+    ["405 from Next", await raw({ method: "PUT", path: "/api/targets", role: "admin" })],
+    ["405 from the proxy", await raw({ method: "TRACE", path: "/api/targets", role: "admin" })],
+    ["421", await raw({ path: "/api/targets", role: "admin", headers: { host: "rebind.attacker.example" } })],
+  ];
+  for (const [label, a] of answers) {
+    expect(a.status, label).toBe(Number(label.slice(0, 3)));
+    expect(a.headers["cache-control"], label).toBe("no-store");
+    expect(a.headers["x-content-type-options"], label).toBe("nosniff");
+    expect(a.headers["content-security-policy"], label).toBe("default-src 'none'; frame-ancestors 'none'");
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
-// 6. The loopback rule, on the real build.
+// 6. The host rule (DNS rebinding) and where sign-in may send you.
+
+test("host rule: a rebound name gets 421 from the loopback server without sign-in; our names still work", async () => {
+  const rebound = `rebind.attacker.example:${NONE_PORT}`;
+  const on = (path: string, host: string, extra: Partial<RawRequest> = {}) => rawRequest({ port: NONE_PORT, path, ...extra, headers: { host, ...extra.headers } });
+  // What a page on the rebound name can do: read who we are, read live activity, write with its own Origin.
+  for (const [label, a] of [
+    ["GET /api/auth/me", await on("/api/auth/me", rebound)],
+    ["GET activity", await on("/api/targets/default/activity", rebound)],
+    ["GET /", await on("/", rebound)],
+    ["POST /api/silences", await on("/api/silences", rebound, { method: "POST", headers: { origin: `http://${rebound}`, "content-type": "application/json" }, body: "{}" })],
+  ] as const) {
+    expect(a.status, label).toBe(421);
+    expect(a.text, label).toContain("localhost, 127.0.0.1, [::1], IP addresses and the host of publicUrl");
+  }
+  for (const host of [`127.0.0.1:${NONE_PORT}`, `localhost:${NONE_PORT}`]) {
+    const me = await on("/api/auth/me", host);
+    expect(me.status, host).toBe(200);
+    expect(JSON.parse(me.text), host).toMatchObject({ name: "local", role: "admin" });
+    expect((await on("/api/targets/default/activity", host)).status, host).toBe(200);
+  }
+
+  // With sign-in: the publicUrl's host is served, other names are not, whatever the cookie.
+  const publicHost = `${new URL(SEC_PUBLIC_URL).hostname}:${SEC_APP_PORT}`;
+  expect((await raw({ path: "/api/auth/me", role: "viewer", headers: { host: publicHost } })).status).toBe(200);
+  expect((await raw({ path: "/api/auth/me", role: "admin", headers: { host: `rebind.attacker.example:${SEC_APP_PORT}` } })).status).toBe(421);
+});
+
+test("sign-in: `next` only ever returns to a path on this origin (form and JSON)", async () => {
+  const { name, password } = SEC_USERS.viewer;
+  for (const next of ["/.//evil.example/phish", "/x/..//evil.example", "/%2e%2e//evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"]) {
+    const form = await raw({
+      method: "POST",
+      path: "/api/auth/login",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ name, password, next }).toString(),
+    });
+    expect(form.status, `form next=${next}`).toBe(303);
+    const viaJson = await raw({ method: "POST", path: "/api/auth/login", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, password, next }) });
+    expect(viaJson.status, `JSON next=${next}`).toBe(200);
+    for (const [how, location] of [["form", String(form.headers["location"])], ["JSON", JSON.parse(viaJson.text).next]]) {
+      // Resolved as the browser will, the target is here, and its path cannot be read as a host.
+      const target = new URL(location, SEC_BASE_URL);
+      expect(target.origin, `${how} next=${next} → ${location}`).toBe(SEC_BASE_URL);
+      expect(target.pathname, `${how} next=${next} → ${location}`).not.toMatch(/^\/[\/\\]/);
+    }
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// 7. The loopback rule, on the real build.
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

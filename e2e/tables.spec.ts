@@ -1,21 +1,13 @@
-import { expect, test } from "@playwright/test";
-import pg from "pg";
+import { expect, test } from "./fixtures/test";
 
 // A bloated index — 600k rows, 70 % deleted in scattered ranges, VACUUMed — shows its bloat
 // figure, where the figure comes from (estimate or pgstatindex), and the REINDEX to copy.
 
-const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
-const url = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/kundli_db`;
-
-test("a bloated index shows its figure, its source and the fix", async ({ page, request }) => {
+test("a bloated index shows its figure, its source and the fix", async ({ page, request, targetId: id, targetDb: c }) => {
   test.setTimeout(150_000);
-  const health = await (await request.get("/api/health")).json();
-  const id: string = health.targets[0].id;
   const table = `e2e_bloat_${Date.now().toString(36)}`;
   const index = `${table}_v_idx`;
 
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
   try {
     await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, v int NOT NULL)`);
     await c.query(`INSERT INTO ${table} SELECT g, g FROM generate_series(1, 600000) g`);
@@ -50,6 +42,5 @@ test("a bloated index shows its figure, its source and the fix", async ({ page, 
     await expect(page.getByTestId(`fix-reindex-public.${index}`)).toContainText(`REINDEX INDEX CONCURRENTLY public.${index};`);
   } finally {
     await c.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
-    await c.end();
   }
 });

@@ -1,43 +1,35 @@
-import { expect, test } from "@playwright/test";
-import pg from "pg";
+import type pg from "pg";
+import { expect, test } from "./fixtures/test";
 
 // The weekly page end to end: two weeks of hourly history written into the real store for the
 // seeded target, the page drawn with both weeks, and printed to PDF (A4 and Letter).
 
-const PG_PORT = Number(process.env.E2E_PG_PORT ?? 55433);
-const STORE_URL = `postgres://postgres:postgres@127.0.0.1:${PG_PORT}/pgpulse`;
 const HOUR = 3_600_000;
 
-async function seedHistory(targetId: string, prevFrom: string, to: string) {
-  const c = new pg.Client({ connectionString: STORE_URL });
-  await c.connect();
-  try {
-    await c.query("SELECT pgpulse.ensure_partitions('samples_1h', $1, 2)", [prevFrom]);
-    const { rows } = await c.query<{ id: string }>(
-      `WITH ins AS (INSERT INTO pgpulse.series (target_id, name, labels, kind) VALUES ($1, 'connections.total', '{}', 'gauge') ON CONFLICT DO NOTHING RETURNING id)
-       SELECT id FROM ins UNION ALL SELECT id FROM pgpulse.series WHERE target_id = $1 AND name = 'connections.total' AND labels = '{}'`,
-      [targetId],
-    );
-    const from = Date.parse(prevFrom);
-    const cur = from + 7 * 24 * HOUR;
-    const hours: Array<[string, number]> = [];
-    for (let t = from; t < Date.parse(to); t += HOUR) hours.push([new Date(t).toISOString(), t === cur + 50 * HOUR ? 42 : t < cur ? 20 : 30]);
-    await c.query(
-      `INSERT INTO pgpulse.samples_1h (series_id, bucket, min, max, sum, count, first_ts, first_value, last_ts, last_value)
-       SELECT $1, b::timestamptz, v, v, v, 1, b::timestamptz, v, b::timestamptz, v FROM unnest($2::text[], $3::float8[]) AS u(b, v)
-       ON CONFLICT DO NOTHING`,
-      [rows[0].id, hours.map((h) => h[0]), hours.map((h) => h[1])],
-    );
-    await c.query(
-      `INSERT INTO pgpulse.slow_query_events (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, captured_at, last_seen)
-       SELECT $1, 'slow_query_log', 'e2e-trends-' || i, 'e2e-fp', 'SELECT pg_sleep(1.5)', 1500, 1, $2::timestamptz + i * interval '1 day' + interval '1 hour', $2::timestamptz + i * interval '1 day' + interval '1 hour'
-         FROM generate_series(0, 13) i
-       ON CONFLICT DO NOTHING`,
-      [targetId, prevFrom],
-    );
-  } finally {
-    await c.end();
-  }
+async function seedHistory(c: pg.Client, targetId: string, prevFrom: string, to: string) {
+  await c.query("SELECT pgpulse.ensure_partitions('samples_1h', $1, 2)", [prevFrom]);
+  const { rows } = await c.query<{ id: string }>(
+    `WITH ins AS (INSERT INTO pgpulse.series (target_id, name, labels, kind) VALUES ($1, 'connections.total', '{}', 'gauge') ON CONFLICT DO NOTHING RETURNING id)
+     SELECT id FROM ins UNION ALL SELECT id FROM pgpulse.series WHERE target_id = $1 AND name = 'connections.total' AND labels = '{}'`,
+    [targetId],
+  );
+  const from = Date.parse(prevFrom);
+  const cur = from + 7 * 24 * HOUR;
+  const hours: Array<[string, number]> = [];
+  for (let t = from; t < Date.parse(to); t += HOUR) hours.push([new Date(t).toISOString(), t === cur + 50 * HOUR ? 42 : t < cur ? 20 : 30]);
+  await c.query(
+    `INSERT INTO pgpulse.samples_1h (series_id, bucket, min, max, sum, count, first_ts, first_value, last_ts, last_value)
+     SELECT $1, b::timestamptz, v, v, v, 1, b::timestamptz, v, b::timestamptz, v FROM unnest($2::text[], $3::float8[]) AS u(b, v)
+     ON CONFLICT DO NOTHING`,
+    [rows[0].id, hours.map((h) => h[0]), hours.map((h) => h[1])],
+  );
+  await c.query(
+    `INSERT INTO pgpulse.slow_query_events (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, captured_at, last_seen)
+     SELECT $1, 'slow_query_log', 'e2e-trends-' || i, 'e2e-fp', 'SELECT pg_sleep(1.5)', 1500, 1, $2::timestamptz + i * interval '1 day' + interval '1 hour', $2::timestamptz + i * interval '1 day' + interval '1 hour'
+       FROM generate_series(0, 13) i
+     ON CONFLICT DO NOTHING`,
+    [targetId, prevFrom],
+  );
 }
 
 test("the API refuses invalid parameters, naming them", async ({ request }) => {
@@ -54,11 +46,9 @@ test("the API refuses invalid parameters, naming them", async ({ request }) => {
   }
 });
 
-test("the trends page renders both weeks and prints on A4 and Letter", async ({ page, request }) => {
-  const health = await (await request.get("/api/health")).json();
-  const id: string = health.targets[0].id;
+test("the trends page renders both weeks and prints on A4 and Letter", async ({ page, request, targetId: id, storeDb }) => {
   const first = await (await request.get(`/api/trends?target=${encodeURIComponent(id)}`)).json();
-  await seedHistory(id, first.previousFrom, first.to);
+  await seedHistory(storeDb, id, first.previousFrom, first.to);
 
   await page.goto(`/trends?target=${encodeURIComponent(id)}&week=${first.week}`);
   await expect(page.getByTestId("trends-page")).toHaveAttribute("data-state", "ready");

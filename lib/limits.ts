@@ -25,17 +25,10 @@ export const TARGET_SERIES_POINTS = 240;
 /** Below the fastest cadence a smaller step only produces empty buckets. */
 export const MIN_STEP_SECONDS = 5;
 
-/** How often each kind of data is collected; a sample older than 2× its cadence is stale. */
-export const CADENCE_MS = {
-  activity: 3_000,
-  dbStats: 15_000,
-  connections: 15_000,
-  tables: 120_000,
-  indexes: 300_000,
-  bloat: 600_000,
-  slowQueries: 15_000,
-  alerts: 10_000,
-} as const;
+/**
+ * A sample older than this many cadences is stale. The cadence is the server's: each answer
+ * carries its metric's (`cadenceMs`, from the definition or its PGPULSE_INTERVALS override).
+ */
 export const STALE_FACTOR = 2;
 
 /** Browser refresh intervals. */

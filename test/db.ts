@@ -46,3 +46,11 @@ export async function createTestDatabase(major: number | string = 17, prefix = "
     },
   };
 }
+
+/** The same server and database as another role: the superuser's password is random per run. */
+export function urlAs(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = encodeURIComponent(user);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}

@@ -8,7 +8,7 @@ import { prepareDemoDatabase, type PreparedDemo } from "@/lib/demo/prepare";
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
 import { startWorkload, type Workload, type WorkloadSchedule } from "@/lib/demo/workload";
 import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
-import { startPgpulse, type Pgpulse } from "@/lib/server/compose";
+import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
 import { removeRoot, tempRoot, until } from "@/test/faults/support";
 
 // The demo's promise, checked end to end on a compressed clock: its workload, against its two

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { errorResponseSchema, loginResponseSchema } from "@/lib/auth/contracts";
+import { apiErrorBodySchema } from "@/lib/api/common";
+import { loginResponseSchema } from "@/lib/api/login";
 
 type Mode = "none" | "builtin" | "proxy";
 
@@ -42,7 +43,7 @@ export function LoginForm({ next, mode }: { next: string; mode: Mode }) {
         window.location.assign(loginResponseSchema.parse(body).next);
         return;
       }
-      const parsed = errorResponseSchema.safeParse(body);
+      const parsed = apiErrorBodySchema.safeParse(body);
       const retry = res.headers.get("retry-after");
       setError(res.status === 429 && retry ? `Too many failed attempts. Try again in ${retry} s.` : parsed.success ? parsed.data.error : `Sign-in failed (${res.status}).`);
     } catch {

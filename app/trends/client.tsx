@@ -5,15 +5,17 @@ import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { PageHeader } from "@/components/layout/page-header";
 import { useTargets } from "@/components/panels/queries";
+import { TrendsWeek } from "@/components/trends/week";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import { TONE_NOTE } from "@/components/ui/palette";
 import { Select } from "@/components/ui/select";
 import { useUrlState } from "@/components/ui/use-url-state";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { trendsResponseSchema, trendsUrl } from "@/lib/api/trends";
 import { parseIsoWeek, weekBounds } from "@/lib/trends/iso-week";
 import { parseTrendsParams, serializeTrendsParams, type TrendsParams } from "@/lib/trends/params";
-import { TargetWeek } from "./sections";
 
 const ZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"];
 
@@ -97,7 +99,7 @@ export function TrendsClient({ initial }: { initial: TrendsParams }) {
         }
       />
       {q.error && !data ? (
-        <p role="alert" className="rounded bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="trends-error">
+        <p role="alert" className={cx("rounded p-3 text-sm", TONE_NOTE.bad)} data-testid="trends-error">
           Could not load the week: {q.error.message}
         </p>
       ) : null}
@@ -116,7 +118,7 @@ export function TrendsClient({ initial }: { initial: TrendsParams }) {
               {t.previousSimulated && !t.simulated ? <Badge tone="muted">previous week simulated</Badge> : null}
             </h2>
           ) : null}
-          <TargetWeek t={t} week={data.week} previousWeek={data.previousWeek} tz={data.tz} />
+          <TrendsWeek t={t} week={data.week} previousWeek={data.previousWeek} tz={data.tz} />
         </div>
       ))}
     </div>

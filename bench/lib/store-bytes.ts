@@ -80,7 +80,7 @@ export interface StoreBytesOptions {
   target: BenchTarget;
   tasks: CollectorTask[];
   periodMs?: number;
-  retention?: { rawDays: number; minuteDays: number; hourDays: number; snapshotDays: number; eventDays: number };
+  retention?: { rawDays: number; minuteDays: number; hourDays: number; rowHistoryDays: number; eventDays: number };
 }
 
 export async function measureStoreBytes(o: StoreBytesOptions): Promise<StoreBytesResult> {
@@ -88,7 +88,7 @@ export async function measureStoreBytes(o: StoreBytesOptions): Promise<StoreByte
   // The store's rollup watermark starts at the real clock: the simulated hour lies ahead of it.
   const end = Math.ceil(Date.now() / HOUR) * HOUR + HOUR;
   const start = end - periodMs;
-  const store = createStore({ url: o.storeUrl, flushIntervalMs: 3_600_000, maxBufferedSamples: 10_000_000, maxBufferedSnapshotRows: 10_000_000 });
+  const store = createStore({ url: o.storeUrl, flushIntervalMs: 3_600_000, maxBufferedSamples: 10_000_000, maxBufferedHistoryRows: 10_000_000 });
   const ctx = o.target.ctx;
   const realNow = ctx.now;
   let clock = start;
@@ -137,7 +137,7 @@ export async function measureStoreBytes(o: StoreBytesOptions): Promise<StoreByte
     await store.runMaintenance(new Date(end + 20_000));
     writeWallMs += performance.now() - w;
     const status = store.status();
-    if (status.dropped || status.droppedSnapshotRows || status.rejectedBatches || !status.reachable) {
+    if (status.dropped || status.droppedHistoryRows || status.rejectedBatches || !status.reachable) {
       throw new Error(`store dropped or rejected data during the run: ${JSON.stringify(status)}`);
     }
 
@@ -162,7 +162,7 @@ export async function measureStoreBytes(o: StoreBytesOptions): Promise<StoreByte
       total: 0,
     };
     perDay.total = perDay.raw + perDay.minuteRollups + perDay.hourRollups + perDay.snapshots + perDay.events;
-    const r = o.retention ?? { rawDays: 14, minuteDays: 30, hourDays: 400, snapshotDays: 31, eventDays: 90 };
+    const r = o.retention ?? { rawDays: 14, minuteDays: 30, hourDays: 400, rowHistoryDays: 31, eventDays: 90 };
     const oneTimeBytes = families.filter((f) => f.scale === "once").reduce((n, f) => n + f.bytes, 0);
     return {
       periodMs,
@@ -176,7 +176,7 @@ export async function measureStoreBytes(o: StoreBytesOptions): Promise<StoreByte
       oneTimeBytes,
       steadyStateBytes:
         perDay.raw * r.rawDays + perDay.minuteRollups * r.minuteDays + perDay.hourRollups * r.hourDays +
-        perDay.snapshots * r.snapshotDays + perDay.events * r.eventDays + oneTimeBytes,
+        perDay.snapshots * r.rowHistoryDays + perDay.events * r.eventDays + oneTimeBytes,
       writeWallMs,
       collectWallMs,
     };

@@ -1,16 +1,14 @@
 import "server-only";
 import type pg from "pg";
 import { thresholdsSchema } from "@/lib/config/schema";
-import { defaultTasks } from "@/lib/collector/definition-tasks";
+import { catalogTasks } from "@/lib/collector/definition-tasks";
 import { probe } from "@/lib/collector/probe";
 import type { CollectorTask, TaskContext } from "@/lib/collector/types";
 import { createTargetPool } from "@/lib/db/pool";
 import { server } from "@/lib/metrics/definitions/server";
-import { targetTasks } from "@/lib/server/target-tasks";
 
-// Exactly what a collector runs for one target: its built-in groups, the target tasks the
-// server adds (a target task with a built-in id replaces it, as in createCollector), and the
-// `server` probe, which the collector schedules itself every minute.
+// Exactly what a collector runs for one target: the catalog's tasks, and the `server` probe,
+// which the collector schedules itself.
 
 export interface BenchTarget {
   ctx: TaskContext;
@@ -21,10 +19,10 @@ export interface BenchTarget {
 /** The `server` probe as a task; a successful run refreshes the context's capabilities. */
 function probeTask(): CollectorTask {
   return {
-    id: "server",
+    id: server.id,
     intervalMs: server.intervalMs,
     timeoutMs: server.timeoutMs,
-    lane: "live",
+    lane: server.lane,
     async run(ctx) {
       const o = await probe(ctx.pool, ctx.targetId, ctx.now);
       if (o.caps) ctx.caps = o.caps;
@@ -34,9 +32,7 @@ function probeTask(): CollectorTask {
 }
 
 export function collectorTasks(): CollectorTask[] {
-  const byId = new Map<string, CollectorTask>();
-  for (const t of [probeTask(), ...defaultTasks(), ...targetTasks()]) byId.set(t.id, t);
-  return [...byId.values()];
+  return [probeTask(), ...catalogTasks()];
 }
 
 /** A monitoring pool like the collector's (one connection, read-only session) and its capabilities. */

@@ -1,9 +1,8 @@
 "use client";
 
 import type { ComponentProps } from "react";
-import type { ChartArea as ChartAreaT } from "./chart-area";
 import type { ChartBar as ChartBarT } from "./chart-bar";
-import type { ChartLine as ChartLineT } from "./chart-line";
+import type { CartesianProps } from "./chart-parts";
 import { useCharts } from "./use-charts";
 
 // Placeholders of the right height until the chart chunk arrives, so nothing jumps.
@@ -12,12 +11,12 @@ function Placeholder({ height = 200 }: { height?: number }) {
   return <div style={{ height }} className="animate-pulse rounded bg-slate-50 dark:bg-slate-800/50" aria-label="Loading chart" />;
 }
 
-export function ChartLine(props: ComponentProps<typeof ChartLineT>) {
+export function ChartLine(props: CartesianProps) {
   const c = useCharts();
   return c ? <c.ChartLine {...props} /> : <Placeholder height={props.height} />;
 }
 
-export function ChartArea(props: ComponentProps<typeof ChartAreaT>) {
+export function ChartArea(props: CartesianProps) {
   const c = useCharts();
   return c ? <c.ChartArea {...props} /> : <Placeholder height={props.height} />;
 }

@@ -1,21 +1,17 @@
 "use client";
 
 import Link from "next/link";
-import { useQuery } from "@tanstack/react-query";
-import { alertCountSchema } from "@/lib/api/alerts";
-import { fetchJson } from "@/lib/api/fetch-json";
-import { REFRESH_MS } from "@/lib/limits";
+import { useAlertCount } from "@/components/panels/queries";
 import { cx } from "@/components/ui/cx";
+import { TONE_SOLID } from "@/components/ui/palette";
 
 /** Firing alerts by severity, on every page. Unknown (request failed) is shown as "?", not 0. */
 export function AlertBadge() {
-  // Same key as the alerts page invalidates after an ack.
-  const q = useQuery({ queryKey: ["alert-count"], queryFn: () => fetchJson("/api/alerts/count", alertCountSchema), refetchInterval: REFRESH_MS.alertCount });
+  const q = useAlertCount();
   const c = q.data;
   const firing = c ? c.firing.critical + c.firing.warning + c.firing.info : null;
   const state = q.isPending ? "loading" : q.isError && !c ? "error" : "ready";
-  const tone =
-    c === undefined ? "bg-slate-600" : c.firing.critical > 0 ? "bg-red-600" : c.firing.warning > 0 ? "bg-amber-500 text-black" : firing ? "bg-sky-600" : "bg-slate-600";
+  const tone = TONE_SOLID[c === undefined ? "muted" : c.firing.critical > 0 ? "bad" : c.firing.warning > 0 ? "warn" : firing ? "info" : "muted"];
   const title = c
     ? `${c.firing.critical} critical, ${c.firing.warning} warning, ${c.firing.info} info firing; ${c.pending} pending`
     : q.isError

@@ -1,14 +1,22 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useSyncExternalStore } from "react";
 
 // The choice is stored under "pgpulse-theme"; the inline script in the root layout applies it
-// before first paint, this button only flips it.
+// before first paint, this button only flips it. The <html> class is the one source of truth:
+// the button reads it (null on the server, which cannot know it) and re-renders when it changes.
 const KEY = "pgpulse-theme";
 
+function subscribe(onChange: () => void): () => void {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+  return () => observer.disconnect();
+}
+const isDark = () => document.documentElement.classList.contains("dark");
+const unknownOnServer = () => null;
+
 export function ThemeToggle() {
-  const [dark, setDark] = useState<boolean | null>(null);
-  useEffect(() => setDark(document.documentElement.classList.contains("dark")), []);
+  const dark = useSyncExternalStore<boolean | null>(subscribe, isDark, unknownOnServer);
   const flip = () => {
     const next = !document.documentElement.classList.contains("dark");
     document.documentElement.classList.toggle("dark", next);
@@ -17,7 +25,6 @@ export function ThemeToggle() {
     } catch {
       // Storage disabled: the choice lasts for this page only.
     }
-    setDark(next);
   };
   return (
     <button

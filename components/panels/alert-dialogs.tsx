@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogError } from "@/components/ui/dialog";
 import { Select, TextInput } from "@/components/ui/select";
 import { ackResponseSchema, silenceResponseSchema, type Alert, type SilenceCreate } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
@@ -58,11 +58,7 @@ export function AckButton({ alert }: { alert: Alert }) {
               className="mt-1 w-full rounded border border-slate-300 bg-white p-2 text-sm dark:border-slate-600 dark:bg-slate-800"
             />
           </label>
-          {m.error ? (
-            <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
-              {m.error.message}
-            </p>
-          ) : null}
+          <DialogError message={m.error?.message} className="mt-2" />
           <div className="mt-3 flex justify-end gap-2">
             <Button onClick={() => setOpen(false)}>Cancel</Button>
             <Button type="submit" variant="primary" disabled={m.isPending} data-testid="ack-submit">
@@ -145,11 +141,7 @@ export function SilenceButton({ alert, label = "Silence" }: { alert?: Pick<Alert
             <TextInput value={reason} maxLength={SILENCE_REASON_MAX} onChange={(e) => setReason(e.target.value)} className="w-full" placeholder="maintenance window, known issue…" data-testid="silence-reason" />
           </label>
           {noMatcher ? <p className="text-xs text-amber-700">Give at least one matcher.</p> : null}
-          {m.error ? (
-            <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-              {m.error.message}
-            </p>
-          ) : null}
+          <DialogError message={m.error?.message} />
           <div className="flex justify-end gap-2 pt-2">
             <Button onClick={() => setOpen(false)}>Cancel</Button>
             <Button type="submit" variant="primary" disabled={m.isPending || noMatcher || !reason.trim()} data-testid="silence-submit">

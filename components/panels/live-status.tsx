@@ -1,9 +1,11 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import { TONE_TEXT } from "@/components/ui/palette";
 import { useNow } from "@/components/ui/use-now";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
+import { REFRESH_MS } from "@/lib/limits";
 import { isStale } from "./panel-state";
 import { useActivity } from "./queries";
 
@@ -12,7 +14,7 @@ export function LiveStatus({ targetId, paused, onPausedChange }: { targetId: str
   const q = useActivity(targetId, paused);
   const now = useNow(1000);
   const takenAt = q.data?.takenAt ?? null;
-  const stale = takenAt !== null && isStale(takenAt, CADENCE_MS.activity, now, REFRESH_MS.live);
+  const stale = takenAt !== null && isStale(takenAt, q.data?.cadenceMs ?? 0, now, REFRESH_MS.live);
   const state = paused ? "paused" : q.error ? "error" : stale ? "stale" : takenAt ? "fresh" : "waiting";
   return (
     <div className="flex items-center gap-2 text-sm" data-testid="live-status" data-state={state}>
@@ -20,10 +22,10 @@ export function LiveStatus({ targetId, paused, onPausedChange }: { targetId: str
         aria-live="polite"
         className={
           state === "fresh"
-            ? "text-slate-600 dark:text-slate-300"
+            ? TONE_TEXT.secondary
             : state === "paused"
               ? "text-slate-500"
-              : "font-medium text-amber-700 dark:text-amber-300"
+              : cx("font-medium", TONE_TEXT.warn)
         }
         title={takenAt ?? undefined}
       >

@@ -2,25 +2,24 @@
 
 import Link from "next/link";
 import { Badge, BadgeSeverity, BadgeState } from "@/components/ui/badge";
-import { useNow } from "@/components/ui/use-now";
+import { cx } from "@/components/ui/cx";
+import { LINK, TONE_TEXT } from "@/components/ui/palette";
 import { Time } from "@/components/ui/value";
 import { formatAlertValue } from "@/lib/api/alerts";
-import { can } from "@/lib/api/me";
+import { can } from "@/lib/auth/actions";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo, formatDateTime } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
 import { AckButton, SilenceButton } from "./alert-dialogs";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useAlertDetail, useMe, useNotifications } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 /** One alert: its figures, every state change, and every notification delivery attempt. */
 export function PanelAlertDetail({ id }: { id: string }) {
   const q = useAlertDetail(id);
   const me = useMe();
-  const now = useNow(1000);
+  const { state, now } = usePanelState(q, { everyMs: 1000 });
   const a = q.data?.alert;
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: a !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   const responder = can(me.data?.role, "ack");
   return (
     <div className="space-y-4">
@@ -30,7 +29,7 @@ export function PanelAlertDetail({ id }: { id: string }) {
             <div className="flex flex-wrap items-center gap-2">
               <BadgeSeverity severity={a.severity} />
               <BadgeState state={a.state} />
-              <Link href={`/targets/${encodeURIComponent(a.target)}/live`} className="text-sm text-sky-700 hover:underline dark:text-sky-300">
+              <Link href={`/targets/${encodeURIComponent(a.target)}/live`} className={cx("text-sm", LINK)}>
                 {a.target}
               </Link>
               {Object.entries(a.labels).map(([k, v]) => (
@@ -80,7 +79,7 @@ export function PanelAlertDetail({ id }: { id: string }) {
                       {e.fromState} → <strong>{e.toState}</strong>
                     </span>
                     <span className="text-slate-500">{formatAlertValue(e.value, a.unit)}</span>
-                    {e.note ? <span className="text-slate-600 dark:text-slate-300">{e.note}</span> : null}
+                    {e.note ? <span className={TONE_TEXT.secondary}>{e.note}</span> : null}
                   </li>
                 ))}
               </ol>
@@ -95,13 +94,12 @@ export function PanelAlertDetail({ id }: { id: string }) {
 
 function PanelNotifications({ id }: { id: string }) {
   const q = useNotifications(id);
-  const now = useNow(5000);
+  const { state, now } = usePanelState(q, { everyMs: 5000 });
   const list = q.data?.notifications ?? [];
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   return (
     <Panel testId="panel-notifications" title="Notifications" state={state} error={q.error}>
       {list.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">No notification was queued (no matching channel, or silenced).</p>
+        <p className={cx("text-sm", TONE_TEXT.secondary)}>No notification was queued (no matching channel, or silenced).</p>
       ) : (
         <ul className="space-y-2 text-sm">
           {list.map((n) => (
@@ -114,7 +112,7 @@ function PanelNotifications({ id }: { id: string }) {
                   {n.deliveredAt ? ` · delivered ${formatAgo(n.deliveredAt, now)}` : ""}
                   {n.nextAttemptAt && n.status === "pending" ? ` · next try ${formatAgo(n.nextAttemptAt, now)}` : ""}
                 </span>
-                {n.lastError ? <span className="text-xs text-red-700 dark:text-red-300">{n.lastError}</span> : null}
+                {n.lastError ? <span className={cx("text-xs", TONE_TEXT.bad)}>{n.lastError}</span> : null}
               </div>
               {n.attemptLog.length ? (
                 <ol className="ml-4 text-xs text-slate-500">

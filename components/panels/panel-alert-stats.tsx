@@ -1,20 +1,19 @@
 "use client";
 
 import { CsvButton } from "@/components/ui/csv-button";
-import { useNow } from "@/components/ui/use-now";
+import { cx } from "@/components/ui/cx";
+import { TONE_TEXT } from "@/components/ui/palette";
 import { Value } from "@/components/ui/value";
 import type { TimeRange } from "@/lib/api/search-params";
-import { CADENCE_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useAlertStats } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 /** Mean time to acknowledge and to resolve, per rule, over the range. */
 export function PanelAlertStats({ range }: { range: TimeRange }) {
   const q = useAlertStats(range);
-  const now = useNow(10_000);
+  const { state } = usePanelState(q, { everyMs: 10_000 });
   const rules = q.data?.rules ?? [];
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   return (
     <Panel
       testId="panel-alert-stats"
@@ -37,7 +36,7 @@ export function PanelAlertStats({ range }: { range: TimeRange }) {
       }
     >
       {rules.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">No alert fired in this range.</p>
+        <p className={cx("text-sm", TONE_TEXT.secondary)}>No alert fired in this range.</p>
       ) : (
         <table className="w-full text-sm">
           <thead className="text-left text-xs text-slate-500">

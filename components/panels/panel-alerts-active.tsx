@@ -4,17 +4,18 @@ import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
 import { Badge, BadgeSeverity, BadgeState } from "@/components/ui/badge";
 import { CsvButton } from "@/components/ui/csv-button";
-import { useNow } from "@/components/ui/use-now";
+import { cx } from "@/components/ui/cx";
+import { LINK, TONE_TEXT } from "@/components/ui/palette";
 import { formatAlertValue, sortAlerts, sparklineMetricFor, type Alert } from "@/lib/api/alerts";
-import { can } from "@/lib/api/me";
+import { can } from "@/lib/auth/actions";
 import type { CsvColumn } from "@/lib/format/csv";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS, RANGE_MS } from "@/lib/limits";
+import { RANGE_MS } from "@/lib/limits";
 import { AckButton, SilenceButton } from "./alert-dialogs";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useAlerts, useMe, useSeries } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 // What is wrong now: firing, then pending, the most severe first, each with what it measures
 // against what, for how long, and the two actions a responder takes.
@@ -38,10 +39,9 @@ export const ALERT_CSV: CsvColumn<Alert>[] = [
 export function PanelAlertsActive() {
   const q = useAlerts({ state: ["firing", "pending"] });
   const me = useMe();
-  const now = useNow(1000);
+  const { state, now } = usePanelState(q, { everyMs: 1000 });
   const alerts = sortAlerts(q.data?.alerts ?? []);
   const responder = can(me.data?.role, "ack");
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   return (
     <Panel
       testId="panel-alerts-active"
@@ -56,7 +56,7 @@ export function PanelAlertsActive() {
       }
     >
       {alerts.length === 0 ? (
-        <p data-testid="alerts-none" className="text-sm text-emerald-700 dark:text-emerald-300">
+        <p data-testid="alerts-none" className={cx("text-sm", TONE_TEXT.good)}>
           Nothing is firing or pending.
         </p>
       ) : (
@@ -79,7 +79,7 @@ function AlertRow({ alert: a, now, responder }: { alert: Alert; now: number; res
         <BadgeState state={a.state} />
       </div>
       <div className="min-w-56 flex-1">
-        <Link href={`/alerts/${encodeURIComponent(a.id)}`} className="font-medium text-sky-700 hover:underline dark:text-sky-300">
+        <Link href={`/alerts/${encodeURIComponent(a.id)}`} className={cx("font-medium", LINK)}>
           {a.rule}
         </Link>{" "}
         <span className="text-sm text-slate-500">on</span>{" "}
@@ -87,7 +87,7 @@ function AlertRow({ alert: a, now, responder }: { alert: Alert; now: number; res
           {a.target}
         </Link>
         {a.object ? <div className="truncate font-mono text-xs" title={a.object}>{a.object}</div> : null}
-        {a.summary ? <div className="text-xs text-slate-600 dark:text-slate-300">{a.summary}</div> : null}
+        {a.summary ? <div className={cx("text-xs", TONE_TEXT.secondary)}>{a.summary}</div> : null}
       </div>
       <div className="w-48 text-sm tabular" title={`value ${a.value ?? "unknown"}, threshold ${a.threshold ?? "unknown"}`}>
         <span className="font-semibold">{formatAlertValue(a.value, a.unit)}</span>

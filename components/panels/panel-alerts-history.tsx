@@ -3,25 +3,22 @@
 import Link from "next/link";
 import { BadgeSeverity, BadgeState } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
+import { LINK } from "@/components/ui/palette";
 import { Select, TextInput } from "@/components/ui/select";
-import { useNow } from "@/components/ui/use-now";
 import { Time } from "@/components/ui/value";
 import { alertStateSchema, formatAlertValue, type Alert, type AlertState } from "@/lib/api/alerts";
 import type { AlertsParams } from "@/lib/api/search-params";
 import { formatDuration } from "@/lib/format/duration";
 import { formatDateTime } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
-import { ALERT_CSV } from "./panel-alerts-active";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useAlerts } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 /** Every alert episode in the range, filtered by rule, target and state (all in the URL). */
 export function PanelAlertsHistory({ params, set }: { params: AlertsParams; set: (p: Partial<AlertsParams>) => void }) {
   const q = useAlerts({ state: params.state.length ? params.state : undefined, target: params.target, rule: params.rule, range: params.range });
-  const now = useNow(5000);
+  const { state } = usePanelState(q, { everyMs: 5000 });
   const alerts = q.data?.alerts ?? [];
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   const columns: Column<Alert>[] = [
     { id: "since", header: "started", width: "9rem", cell: (a) => <Time iso={a.since}>{formatDateTime(a.since)}</Time>, sort: (a) => a.since },
     { id: "severity", header: "severity", width: "6rem", cell: (a) => <BadgeSeverity severity={a.severity} />, sort: (a) => ({ critical: 0, warning: 1, info: 2 })[a.severity] },
@@ -31,7 +28,7 @@ export function PanelAlertsHistory({ params, set }: { params: AlertsParams; set:
       header: "rule",
       width: "10rem",
       cell: (a) => (
-        <Link href={`/alerts/${encodeURIComponent(a.id)}`} className="text-sky-700 hover:underline dark:text-sky-300">
+        <Link href={`/alerts/${encodeURIComponent(a.id)}`} className={LINK}>
           {a.rule}
         </Link>
       ),

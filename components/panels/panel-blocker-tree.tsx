@@ -2,30 +2,25 @@
 
 import Link from "next/link";
 import { BadgeState } from "@/components/ui/badge";
-import { useNow } from "@/components/ui/use-now";
+import { cx } from "@/components/ui/cx";
+import { MARK, TONE_TEXT } from "@/components/ui/palette";
 import { Value } from "@/components/ui/value";
 import type { BlockerNode } from "@/lib/api/activity";
-import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
+import { REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useActivity } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 // Who blocks whom. The roots are what a DBA acts on: the session everyone waits for, what it
 // runs and for how long. "No blocking" is a real, calm answer, drawn as such (not as empty).
 
 export function PanelBlockerTree({ targetId, paused }: { targetId: string; paused: boolean }) {
   const q = useActivity(targetId, paused);
-  const now = useNow(1000);
-  const tree = q.data?.blockerTree ?? [];
-  const state = panelState({
-    isPending: q.isPending,
-    error: q.error,
-    hasData: q.data !== undefined && q.data.takenAt !== null,
-    takenAt: q.data?.takenAt ?? null,
-    cadenceMs: CADENCE_MS.activity,
-    slackMs: REFRESH_MS.live,
-    now,
+  const { state } = usePanelState(q, {
+    everyMs: 1000,
+    sampled: { takenAt: q.data?.takenAt ?? null, cadenceMs: q.data?.cadenceMs ?? 0, slackMs: REFRESH_MS.live },
   });
+  const tree = q.data?.blockerTree ?? [];
   const blocked = tree.reduce((a, r) => a + r.blockedCount, 0);
   return (
     <Panel
@@ -38,7 +33,7 @@ export function PanelBlockerTree({ targetId, paused }: { targetId: string; pause
       unavailable={q.data?.unavailable}
     >
       {tree.length === 0 ? (
-        <p data-testid="blocker-tree-none" className="text-sm text-emerald-700 dark:text-emerald-300">
+        <p data-testid="blocker-tree-none" className={cx("text-sm", TONE_TEXT.good)}>
           No session is waiting on another one.
         </p>
       ) : (
@@ -55,18 +50,18 @@ export function PanelBlockerTree({ targetId, paused }: { targetId: string; pause
 function Node({ node, depth, targetId }: { node: BlockerNode; depth: number; targetId: string }) {
   const root = depth === 0;
   return (
-    <li role="treeitem" aria-expanded={node.children.length ? true : undefined} aria-level={depth + 1} data-testid={node.repeated ? `blocker-node-${node.pid}-ref` : `blocker-node-${node.pid}`} data-root={root || undefined}>
-      <div className={root ? "rounded border border-red-300 bg-red-50 p-2 dark:border-red-800 dark:bg-red-950/50" : "border-l-2 border-slate-300 py-1 pl-2 dark:border-slate-600"}>
+    <li role="treeitem" aria-selected={false} aria-expanded={node.children.length ? true : undefined} aria-level={depth + 1} data-testid={node.repeated ? `blocker-node-${node.pid}-ref` : `blocker-node-${node.pid}`} data-root={root || undefined}>
+      <div className={root ? cx("rounded border p-2", MARK.rootBlocker) : "border-l-2 border-slate-300 py-1 pl-2 dark:border-slate-600"}>
         <div className="flex flex-wrap items-center gap-2">
           <Link href={`/targets/${encodeURIComponent(targetId)}/live?pid=${node.pid}`} className="font-mono font-semibold hover:underline">
             {node.pid}
           </Link>
-          {root ? <span className="text-xs font-semibold text-red-700 uppercase dark:text-red-300">{node.inCycle ? "deadlock cycle" : "root blocker"}</span> : null}
-          {!root && node.inCycle ? <span className="text-xs text-red-700 dark:text-red-300">in cycle</span> : null}
+          {root ? <span className={cx("text-xs font-semibold uppercase", TONE_TEXT.bad)}>{node.inCycle ? "deadlock cycle" : "root blocker"}</span> : null}
+          {!root && node.inCycle ? <span className={cx("text-xs", TONE_TEXT.bad)}>in cycle</span> : null}
           {node.known ? (
             <>
               <BadgeState state={node.state} />
-              <span className="text-xs text-slate-600 dark:text-slate-300">
+              <span className={cx("text-xs", TONE_TEXT.secondary)}>
                 {node.user ?? "?"} · {node.application || "no application_name"}
               </span>
             </>

@@ -1,6 +1,5 @@
 "use client";
 
-import { useMemo } from "react";
 import { ChartArea } from "@/components/charts/lazy";
 import { ChartLine } from "@/components/charts/lazy";
 import type { Reference, YBound } from "@/components/charts/chart-parts";
@@ -10,7 +9,7 @@ import { useNow } from "@/components/ui/use-now";
 import { SERIES_UNITS, type SeriesMetric } from "@/lib/api/series";
 import { stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
-import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-state";
 import { useCharts } from "@/components/charts/use-charts";
 import { useSeries } from "./queries";
 
@@ -28,7 +27,6 @@ export function PanelChart({
   references = [],
   yDomain,
   paused,
-  cadenceMs,
   height,
 }: {
   testId: string;
@@ -41,8 +39,6 @@ export function PanelChart({
   references?: Reference[];
   yDomain?: [YBound, YBound];
   paused?: boolean;
-  /** The collection cadence behind these series (freshness is judged against it). */
-  cadenceMs: number;
   height?: number;
 }) {
   const results = useSeries(
@@ -52,29 +48,22 @@ export function PanelChart({
     { paused },
   );
   const now = useNow(5000);
-  const data = useMemo(
-    () => joinSeries(Object.fromEntries(metrics.map((m, i) => [m.metric, results[i]?.data?.points]))),
-    [results.map((r) => r.dataUpdatedAt).join(","), metrics],
-  );
+  // Joined on every render (a few hundred points, re-rendered every 5 s): cheaper to reason about
+  // than a memo keyed on fetch stamps.
+  const data = joinSeries(Object.fromEntries(metrics.map((m, i) => [m.metric, results[i]?.data?.points])));
   const categories = metrics.map((m) => m.metric);
   const labels = Object.fromEntries(metrics.map((m) => [m.metric, m.label]));
   const unit = SERIES_UNITS[metrics[0].metric];
   const failed = results.find((r) => r.error)?.error ?? null;
-  const allFailed = results.every((r) => r.error && !r.data);
   const unavailable = results.map((r) => r.data?.unavailable).find(Boolean) ?? null;
-  const newest = results
-    .map((r) => (r.data ? lastValueAt(r.data.points) : null))
-    .filter((t): t is string => t !== null)
-    .sort()
-    .at(-1) ?? null;
+  const newest = newestValueAt(results.map((r) => r.data?.points));
   const charts = useCharts();
   const state = drawnState(panelState({
     isPending: results.some((r) => r.isPending),
-    error: allFailed ? failed : results.some((r) => r.error) ? failed : null,
+    error: failed,
     hasData: hasValues(data, categories),
     takenAt: newest,
-    // A bucket is stamped at its start, so a fresh value can be one step plus one cadence old.
-    cadenceMs: stepSecondsFor(rangeMs) * 1000 + cadenceMs,
+    cadenceMs: chartCadenceMs(stepSecondsFor(rangeMs), results.map((r) => r.data)),
     now,
   }), charts !== null);
   const Chart = kind === "area" ? ChartArea : ChartLine;

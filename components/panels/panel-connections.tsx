@@ -1,14 +1,13 @@
 "use client";
 
-import { useMemo } from "react";
 import { ChartArea } from "@/components/charts/lazy";
 import type { Reference } from "@/components/charts/chart-parts";
 import { hasValues, joinSeries, remainder } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
-import { CADENCE_MS, stepSecondsFor } from "@/lib/limits";
+import { REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
-import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { chartCadenceMs, drawnState, lastValueAt, panelState } from "./panel-state";
 import { useCharts } from "@/components/charts/use-charts";
 import { useActivity, useSeries } from "./queries";
 
@@ -17,12 +16,9 @@ export function PanelConnections({ targetId, rangeMs, paused }: { targetId: stri
   const [total, active, iit] = useSeries(targetId, ["connections_total", "connections_active", "connections_idle_in_transaction"], rangeMs, { paused });
   const activity = useActivity(targetId, paused);
   const now = useNow(5000);
-  const stamp = [total, active, iit].map((r) => r.dataUpdatedAt).join(",");
-  const data = useMemo(() => {
-    const rows = joinSeries({ total: total.data?.points, active: active.data?.points, idle_in_transaction: iit.data?.points });
-    // Idle and other states are what total leaves after the two states drawn explicitly.
-    return remainder(rows, "total", ["active", "idle_in_transaction"], "other");
-  }, [stamp]);
+  const rows = joinSeries({ total: total.data?.points, active: active.data?.points, idle_in_transaction: iit.data?.points });
+  // Idle and other states are what total leaves after the two states drawn explicitly.
+  const data = remainder(rows, "total", ["active", "idle_in_transaction"], "other");
   const cats = ["active", "idle_in_transaction", "other"];
   const error = total.error ?? active.error ?? iit.error ?? null;
   const newest = total.data ? lastValueAt(total.data.points) : null;
@@ -32,7 +28,10 @@ export function PanelConnections({ targetId, rangeMs, paused }: { targetId: stri
     error: total.error && !total.data ? total.error : null,
     hasData: hasValues(data, cats),
     takenAt: newest,
-    cadenceMs: stepSecondsFor(rangeMs) * 1000 + CADENCE_MS.connections,
+    cadenceMs: chartCadenceMs(stepSecondsFor(rangeMs), [total.data, active.data, iit.data]),
+    // Sessions are sampled every few seconds but the chart polls less often: data fetched
+    // fresh ages on screen until the next poll.
+    slackMs: REFRESH_MS.charts,
     now,
   }), charts !== null);
   const sat = activity.data?.saturation;

@@ -4,11 +4,13 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { cx } from "@/components/ui/cx";
+import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { TextInput } from "@/components/ui/select";
 import { explainResponseSchema, explainUrl, placeholderCount, type ExplainRequest } from "@/lib/api/explain";
-import { parsePlan } from "@/lib/api/explain-plan";
+import { parsePlan } from "@/lib/analysis/explain-plan";
 import { fetchJson } from "@/lib/api/fetch-json";
-import { can } from "@/lib/api/me";
+import { can } from "@/lib/auth/actions";
 import { PlanTree } from "./plan-tree";
 import { useMe } from "./queries";
 
@@ -40,7 +42,7 @@ export function PanelExplain({ targetId, fingerprint, normalized }: { targetId: 
     <Card data-testid="panel-explain" data-state={state}>
       <CardHeader title="EXPLAIN" subtitle="Runs on the target in a read-only transaction with a statement timeout; only a single SELECT can be explained." />
       {!can(role, "explain") ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">EXPLAIN needs the responder role{me.data ? ` (you are ${me.data.role})` : ""}.</p>
+        <p className={cx("text-sm", TONE_TEXT.secondary)}>EXPLAIN needs the responder role{me.data ? ` (you are ${me.data.role})` : ""}.</p>
       ) : (
         <div className="space-y-2">
           {n > 0 ? (
@@ -77,7 +79,7 @@ export function PanelExplain({ targetId, fingerprint, normalized }: { targetId: 
             </Button>
           </div>
           {m.isError ? (
-            <p role="alert" data-testid="explain-error" className="rounded bg-red-50 p-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+            <p role="alert" data-testid="explain-error" className={cx("rounded p-2 text-sm", TONE_NOTE.bad)}>
               {m.error.message}
             </p>
           ) : null}

@@ -2,18 +2,19 @@
 
 import { Badge } from "@/components/ui/badge";
 import { CopyBox } from "@/components/ui/copy-box";
+import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
+import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { Select, TextInput } from "@/components/ui/select";
-import { useNow } from "@/components/ui/use-now";
 import { Value } from "@/components/ui/value";
-import { bloatReliabilityText, indexAdvice } from "@/lib/api/index-advice";
+import { bloatReliabilityText, indexAdvice } from "@/lib/analysis/index-advice";
 import type { IndexRow } from "@/lib/api/indexes";
 import { INDEX_FLAGS, type TablesParams } from "@/lib/api/search-params";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
+import { REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useIndexes } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 // Indexes with their size, use, bloat (with where the figure comes from and whether to trust
 // it), and for the ones worth acting on the statement a DBA would run.
@@ -30,8 +31,11 @@ export function PanelIndexes({
   onChange: (p: Partial<TablesParams>) => void;
 }) {
   const res = useIndexes(targetId);
-  const now = useNow(5000);
   const d = res.data;
+  const { state, now } = usePanelState(res, {
+    everyMs: 5000,
+    sampled: { takenAt: d?.takenAt ?? null, cadenceMs: d?.cadenceMs ?? 0, slackMs: REFRESH_MS.tables },
+  });
   const threshold = d?.bloatThresholdPercent ?? 30;
   const minBytes = d?.minIndexBytes ?? 0;
   const needle = q?.toLowerCase() ?? null;
@@ -41,15 +45,6 @@ export function PanelIndexes({
     if (flag === "duplicate") return r.duplicateOf !== null;
     if (flag === "bloated") return r.bloatPercent !== null && r.bloatPercent > threshold;
     return true;
-  });
-  const state = panelState({
-    isPending: res.isPending,
-    error: res.error,
-    hasData: d !== undefined && d.takenAt !== null,
-    takenAt: d?.takenAt ?? null,
-    cadenceMs: CADENCE_MS.indexes,
-    slackMs: REFRESH_MS.tables,
-    now,
   });
 
   const columns: Column<IndexRow>[] = [
@@ -78,7 +73,7 @@ export function PanelIndexes({
         <Value
           value={r.bloatPercent}
           kind="percent"
-          className={r.bloatPercent !== null && r.bloatPercent > threshold ? (r.bloatSource === "exact" || r.reliable ? "font-semibold text-red-700 dark:text-red-300" : "text-amber-700 dark:text-amber-300") : undefined}
+          className={r.bloatPercent !== null && r.bloatPercent > threshold ? (r.bloatSource === "exact" || r.reliable ? cx("font-semibold", TONE_TEXT.bad) : TONE_TEXT.warn) : undefined}
         />
       ),
       sort: (r) => r.bloatPercent,
@@ -142,7 +137,7 @@ export function PanelIndexes({
       takenAt={d?.takenAt}
       unavailable={d?.unavailable}
     >
-      {d?.bloatUnavailable ? <p className="mb-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">Bloat figures unavailable: {d.bloatUnavailable}</p> : null}
+      {d?.bloatUnavailable ? <p className={cx("mb-2 rounded px-2 py-1 text-xs", TONE_NOTE.warn)}>Bloat figures unavailable: {d.bloatUnavailable}</p> : null}
       <DataTable
         label="Indexes"
         rows={rows}

@@ -1,14 +1,13 @@
 "use client";
 
-import { useMemo } from "react";
 import { ChartLine } from "@/components/charts/lazy";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
 import type { TargetSummary } from "@/lib/api/targets";
-import { CADENCE_MS, REFRESH_MS, stepSecondsFor } from "@/lib/limits";
+import { REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
-import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-state";
 import { useCharts } from "@/components/charts/use-charts";
 import { useSeriesForTargets } from "./queries";
 
@@ -27,26 +26,16 @@ export function PanelOverviewConnections({
   const now = useNow(5000);
   const ids = targets.map((t) => t.id);
   const results = useSeriesForTargets(ids, "connections_total", rangeMs, REFRESH_MS.overview);
-  const stamp = results.map((r) => r.dataUpdatedAt).join(",");
-  const data = useMemo(
-    () => joinSeries(Object.fromEntries(ids.map((id, i) => [id, results[i]?.data?.points]))),
-    // results changes identity every render; the fetch stamps say when the data changed.
-    [stamp, ids.join(",")],
-  );
+  const data = joinSeries(Object.fromEntries(ids.map((id, i) => [id, results[i]?.data?.points])));
   const error = targetsError ?? results.find((r) => r.error)?.error ?? null;
-  const newest =
-    results
-      .map((r) => (r.data ? lastValueAt(r.data.points) : null))
-      .filter((x): x is string => x !== null)
-      .sort()
-      .at(-1) ?? null;
+  const newest = newestValueAt(results.map((r) => r.data?.points));
   const charts = useCharts();
   const state = drawnState(panelState({
     isPending: targetsPending || results.some((r) => r.isPending),
     error: targetsError ?? (results.length > 0 && results.every((r) => r.error) ? error : null),
     hasData: hasValues(data, ids),
     takenAt: newest,
-    cadenceMs: stepSecondsFor(rangeMs) * 1000 + CADENCE_MS.activity,
+    cadenceMs: chartCadenceMs(stepSecondsFor(rangeMs), results.map((r) => r.data)),
     now,
   }), charts !== null);
   return (

@@ -4,17 +4,18 @@ import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
 import { Badge, BadgeSeverity } from "@/components/ui/badge";
 import { CsvButton } from "@/components/ui/csv-button";
-import { useNow } from "@/components/ui/use-now";
+import { cx } from "@/components/ui/cx";
+import { LINK, TONE_TEXT } from "@/components/ui/palette";
 import { Value } from "@/components/ui/value";
 import type { TargetHealth } from "@/lib/api/health";
 import type { OverviewTarget } from "@/lib/api/overview";
 import type { TargetSummary } from "@/lib/api/targets";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
 import type { CsvColumn } from "@/lib/format/csv";
 import { Panel } from "./panel";
-import { isStale, panelState } from "./panel-state";
+import { isStale } from "./panel-state";
 import { useSeriesForTargets } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 // The fleet: one row per target. Health and connections come from the endpoints every
 // deployment has; alert counts, TPS, cache ratio and largest table from /api/overview when
@@ -41,18 +42,17 @@ export function PanelOverviewTargets({
   error: Error | null;
   rangeMs: number;
 }) {
-  const now = useNow(1000);
   const rows: Row[] = targets.map((t) => ({
     target: t,
     health: health.find((h) => h.id === t.id),
     extra: overview?.find((o) => o.id === t.id),
   }));
+  const { state, now } = usePanelState({ isPending: pending, error, data: targets }, { everyMs: 1000, hasData: rows.length > 0 });
   const connections = useSeriesForTargets(
     targets.map((t) => t.id),
     "connections_total",
     rangeMs,
   );
-  const state = panelState({ isPending: pending, error, hasData: rows.length > 0, takenAt: null, cadenceMs: CADENCE_MS.activity, now });
   const csv: CsvColumn<Row>[] = [
     { header: "id", value: (r) => r.target.id },
     { header: "name", value: (r) => r.target.name },
@@ -78,7 +78,7 @@ export function PanelOverviewTargets({
     >
       <div className="overflow-x-auto">
         <table className="w-full text-sm">
-          <thead className="text-left text-xs text-slate-500 dark:text-slate-400">
+          <thead className={cx("text-left text-xs", TONE_TEXT.muted)}>
             <tr>
               <th className="px-2 py-1">Target</th>
               <th className="px-2 py-1">Health</th>
@@ -92,7 +92,7 @@ export function PanelOverviewTargets({
           </thead>
           <tbody>
             {rows.map((r, i) => (
-              <TargetRow key={r.target.id} row={r} now={now} connections={connections[i]?.data?.points ?? r.extra?.sparklines.connections ?? []} />
+              <TargetRow key={r.target.id} row={r} now={now} connections={connections[i]?.data?.points ?? r.extra?.sparklines.connections ?? []} sessionsCadenceMs={connections[i]?.data?.cadenceMs ?? null} />
             ))}
           </tbody>
         </table>
@@ -101,13 +101,14 @@ export function PanelOverviewTargets({
   );
 }
 
-function TargetRow({ row, now, connections }: { row: Row; now: number; connections: ReadonlyArray<[string, number | null]> }) {
+function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now: number; connections: ReadonlyArray<[string, number | null]>; sessionsCadenceMs: number | null }) {
   const { target: t, health: h, extra: x } = row;
-  const lagging = h?.lastSampleAt ? isStale(h.lastSampleAt, CADENCE_MS.activity * 5, now) : false;
+  // Sessions are the most frequent sample: five of their cycles without any sample is a lag.
+  const lagging = h?.lastSampleAt && sessionsCadenceMs !== null ? isStale(h.lastSampleAt, sessionsCadenceMs * 5, now) : false;
   return (
     <tr data-testid={`overview-target-${t.id}`} data-up={h?.up === null || h?.up === undefined ? "unknown" : String(h.up)} className="border-t border-slate-100 align-top dark:border-slate-800">
       <td className="px-2 py-2">
-        <Link href={`/targets/${encodeURIComponent(t.id)}/live`} className="font-medium text-sky-700 hover:underline dark:text-sky-300">
+        <Link href={`/targets/${encodeURIComponent(t.id)}/live`} className={cx("font-medium", LINK)}>
           {t.name}
         </Link>
         <div className="font-mono text-xs text-slate-500">
@@ -116,7 +117,7 @@ function TargetRow({ row, now, connections }: { row: Row; now: number; connectio
           {h?.serverVersion ? ` · PostgreSQL ${h.serverVersion}` : ""}
         </div>
         {x?.privilegeWarnings.map((w) => (
-          <div key={w} data-testid="privilege-warning" className="mt-1 max-w-md text-xs text-amber-700 dark:text-amber-300">
+          <div key={w} data-testid="privilege-warning" className={cx("mt-1 max-w-md text-xs", TONE_TEXT.warn)}>
             ⚠ {w}
           </div>
         ))}
@@ -137,7 +138,7 @@ function TargetRow({ row, now, connections }: { row: Row; now: number; connectio
             <div className="text-xs" title={h.downSince ?? undefined}>
               since {formatAgo(h.downSince, now)}
             </div>
-            {h.lastError ? <div className="max-w-xs text-xs break-words text-red-700 dark:text-red-300">{h.lastError}</div> : null}
+            {h.lastError ? <div className={cx("max-w-xs text-xs break-words", TONE_TEXT.bad)}>{h.lastError}</div> : null}
           </div>
         )}
       </td>
@@ -170,7 +171,7 @@ function TargetRow({ row, now, connections }: { row: Row; now: number; connectio
         ) : null}
       </td>
       <td className="px-2 py-2 text-right">
-        <Value value={x?.cacheHitRatio ?? null} kind="percent" className={x?.cacheHitRatio !== null && x?.cacheHitRatio !== undefined && x.cacheHitRatio < 90 ? "text-red-700 dark:text-red-300" : undefined} />
+        <Value value={x?.cacheHitRatio ?? null} kind="percent" className={x?.cacheHitRatio !== null && x?.cacheHitRatio !== undefined && x.cacheHitRatio < 90 ? TONE_TEXT.bad : undefined} />
         {x ? (
           <div>
             <Sparkline points={x.sparklines.cacheHitRatio} label={`cache hit ratio of ${t.name}`} width={72} height={18} reference={90} />

@@ -4,26 +4,23 @@ import { ChartLine } from "@/components/charts/lazy";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { Badge } from "@/components/ui/badge";
-import { useNow } from "@/components/ui/use-now";
 import { Time, Value } from "@/components/ui/value";
 import { resolveRange, type TimeRange } from "@/lib/api/search-params";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useSlowQueryDetail } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 /** One fingerprint: its figures, mean time and occurrences over the range, example texts. */
 export function PanelQueryDetail({ targetId, fingerprint, range }: { targetId: string; fingerprint: string; range: TimeRange }) {
   const q = useSlowQueryDetail(targetId, fingerprint, range);
-  const now = useNow(5000);
   const d = q.data;
   const g = d?.group ?? null;
+  const { state, now } = usePanelState(q, { everyMs: 5000, hasData: g !== null });
   const w = resolveRange(range, now);
   const meanRows = joinSeries({ mean: d?.meanMs });
   const countRows = joinSeries({ count: g?.occurrences });
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: g !== null, takenAt: null, cadenceMs: CADENCE_MS.slowQueries, now });
   return (
     <Panel testId="panel-query-detail" title="Statement" state={state} error={q.error} empty="This fingerprint was not seen in the selected range; try a longer one.">
       {g ? (

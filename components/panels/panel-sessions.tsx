@@ -4,23 +4,34 @@ import { useMemo } from "react";
 import { BadgeState } from "@/components/ui/badge";
 import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
+import { MARK, TONE_TEXT } from "@/components/ui/palette";
 import { Select, TextInput } from "@/components/ui/select";
-import { useNow } from "@/components/ui/use-now";
 import { Value } from "@/components/ui/value";
 import type { Session } from "@/lib/api/activity";
-import { can } from "@/lib/api/me";
+import { can } from "@/lib/auth/actions";
 import type { LiveParams, SessionSortKey } from "@/lib/api/search-params";
-import { CADENCE_MS, HIGHLIGHT_AGE_MS, REFRESH_MS } from "@/lib/limits";
+import { HIGHLIGHT_AGE_MS, REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { filterSessions } from "./filter-sessions";
 import { useActivity, useMe } from "./queries";
 import { SessionActions } from "./session-actions";
+import { usePanelState } from "./use-panel-state";
 
 // Every client session of the target: filterable, sortable (state in the URL) and virtualized,
 // so a thousand sessions scroll smoothly. Queries and transactions over 1 s stand out.
 
 const old = (ms: number | null) => ms !== null && ms > HIGHLIGHT_AGE_MS;
+
+function ageColumn(id: string, header: string, ms: (s: Session) => number | null): Column<Session> {
+  return {
+    id,
+    header,
+    width: "6.5rem",
+    align: "right",
+    cell: (s) => <Value value={ms(s)} kind="ms" className={old(ms(s)) ? cx("font-semibold", TONE_TEXT.warn) : undefined} />,
+    sort: ms,
+  };
+}
 
 export function PanelSessions({
   targetId,
@@ -35,19 +46,13 @@ export function PanelSessions({
 }) {
   const q = useActivity(targetId, paused);
   const me = useMe();
-  const now = useNow(1000);
   const sessions = useMemo(() => q.data?.sessions ?? [], [q.data]);
   const shown = useMemo(() => filterSessions(sessions, params), [sessions, params]);
   const states = useMemo(() => [...new Set(sessions.map((s) => s.state).filter((s): s is string => s !== null))].sort(), [sessions]);
   const admin = can(me.data?.role, "cancel");
-  const state = panelState({
-    isPending: q.isPending,
-    error: q.error,
-    hasData: q.data !== undefined && q.data.takenAt !== null,
-    takenAt: q.data?.takenAt ?? null,
-    cadenceMs: CADENCE_MS.activity,
-    slackMs: REFRESH_MS.live,
-    now,
+  const { state } = usePanelState(q, {
+    everyMs: 1000,
+    sampled: { takenAt: q.data?.takenAt ?? null, cadenceMs: q.data?.cadenceMs ?? 0, slackMs: REFRESH_MS.live },
   });
   const counts = q.data?.countsByState;
 
@@ -61,30 +66,16 @@ export function PanelSessions({
       id: "wait",
       header: "wait event",
       width: "9rem",
-      cell: (s) => (s.waitEventType ? <span className={cx("text-xs", s.waitEventType === "Lock" && "font-semibold text-red-700 dark:text-red-300")}>{`${s.waitEventType}: ${s.waitEvent ?? "?"}`}</span> : <span className="text-slate-400">—</span>),
+      cell: (s) => (s.waitEventType ? <span className={cx("text-xs", s.waitEventType === "Lock" && cx("font-semibold", TONE_TEXT.bad))}>{`${s.waitEventType}: ${s.waitEvent ?? "?"}`}</span> : <span className="text-slate-400">—</span>),
       csv: (s) => (s.waitEventType ? `${s.waitEventType}:${s.waitEvent ?? ""}` : null),
     },
-    {
-      id: "duration",
-      header: "query time",
-      width: "6.5rem",
-      align: "right",
-      cell: (s) => <Value value={s.durationMs} kind="ms" className={old(s.durationMs) ? "font-semibold text-amber-700 dark:text-amber-300" : undefined} />,
-      sort: (s) => s.durationMs,
-    },
-    {
-      id: "xact",
-      header: "xact age",
-      width: "6.5rem",
-      align: "right",
-      cell: (s) => <Value value={s.xactAgeMs} kind="ms" className={old(s.xactAgeMs) ? "font-semibold text-amber-700 dark:text-amber-300" : undefined} />,
-      sort: (s) => s.xactAgeMs,
-    },
+    ageColumn("duration", "query time", (s) => s.durationMs),
+    ageColumn("xact", "xact age", (s) => s.xactAgeMs),
     {
       id: "blocked",
       header: "blocked by",
       width: "6.5rem",
-      cell: (s) => (s.blockedBy.length ? <span className="font-mono text-xs text-red-700 dark:text-red-300">{s.blockedBy.join(", ")}</span> : null),
+      cell: (s) => (s.blockedBy.length ? <span className={cx("font-mono text-xs", TONE_TEXT.bad)}>{s.blockedBy.join(", ")}</span> : null),
       csv: (s) => s.blockedBy.join(" "),
     },
     {
@@ -115,7 +106,7 @@ export function PanelSessions({
       unavailable={q.data?.unavailable}
     >
       {params.pid !== null ? (
-        <p data-testid="selected-session" className="mb-2 rounded bg-sky-50 px-2 py-1 text-sm dark:bg-sky-950">
+        <p data-testid="selected-session" className={cx("mb-2 rounded px-2 py-1 text-sm", MARK.selected)}>
           {selected ? `Session ${params.pid} is highlighted below.` : `Session ${params.pid} is not running any more.`}{" "}
           <button type="button" className="underline" onClick={() => setParams({ pid: null })}>
             clear
@@ -128,7 +119,7 @@ export function PanelSessions({
         columns={columns}
         rowKey={(s) => String(s.pid)}
         rowTestId={(s) => `session-row-${s.pid}`}
-        rowClassName={(s) => cx(s.pid === params.pid && "bg-sky-100 dark:bg-sky-900", s.blockedBy.length > 0 && "bg-red-50/60 dark:bg-red-950/40")}
+        rowClassName={(s) => cx(s.pid === params.pid && MARK.selectedStrong, s.blockedBy.length > 0 && MARK.blocked)}
         detail={(s) => (
           <pre className="max-h-64 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs whitespace-pre-wrap dark:bg-slate-800">
             {s.hidden ? "hidden: insufficient privilege" : (s.query ?? "")}

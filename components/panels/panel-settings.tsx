@@ -4,25 +4,24 @@ import { useMutation } from "@tanstack/react-query";
 import { Badge, BadgeSeverity } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { CsvButton } from "@/components/ui/csv-button";
-import { useNow } from "@/components/ui/use-now";
+import { cx } from "@/components/ui/cx";
+import { TONE_TEXT } from "@/components/ui/palette";
 import { formatAlertValue } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
-import { can } from "@/lib/api/me";
+import { can } from "@/lib/auth/actions";
 import { testNotificationResponseSchema, testNotificationUrl, type ChannelView } from "@/lib/api/settings";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatSeconds } from "@/lib/format/duration";
-import { CADENCE_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useMe, useSettings } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 // Read-only: rules and channels come from the config file. Channel URLs never reach the page.
 
 export function PanelRules() {
   const q = useSettings();
-  const now = useNow(60_000);
+  const { state } = usePanelState(q, { everyMs: 60_000 });
   const d = q.data;
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: d !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   return (
     <Panel
       testId="panel-rules"
@@ -113,13 +112,12 @@ export function PanelRules() {
 export function PanelChannels() {
   const q = useSettings();
   const me = useMe();
-  const now = useNow(60_000);
+  const { state } = usePanelState(q, { everyMs: 60_000 });
   const channels = q.data?.channels ?? [];
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts, now });
   return (
     <Panel testId="panel-channels" title="Notification channels" state={state} error={q.error}>
       {channels.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">
+        <p className={cx("text-sm", TONE_TEXT.secondary)}>
           No channel configured: alerts show here but notify nobody. Add a webhook or Slack channel under <code>channels</code> in pgpulse.config.json.
         </p>
       ) : (
@@ -148,12 +146,12 @@ function Channel({ channel: c, admin }: { channel: ChannelView; admin: boolean }
         </Button>
       ) : null}
       {m.data ? (
-        <span role="status" className={m.data.ok ? "text-xs text-emerald-700 dark:text-emerald-300" : "text-xs text-red-700 dark:text-red-300"}>
+        <span role="status" className={cx("text-xs", m.data.ok ? TONE_TEXT.good : TONE_TEXT.bad)}>
           {m.data.ok ? `delivered (HTTP ${m.data.statusCode ?? "?"})` : `failed: ${m.data.error ?? `HTTP ${m.data.statusCode ?? "?"}`}`}
         </span>
       ) : null}
       {m.error ? (
-        <span role="alert" className="text-xs text-red-700 dark:text-red-300">
+        <span role="alert" className={cx("text-xs", TONE_TEXT.bad)}>
           {m.error.message}
         </span>
       ) : null}

@@ -3,31 +3,30 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
-import { useNow } from "@/components/ui/use-now";
+import { cx } from "@/components/ui/cx";
+import { TONE_TEXT } from "@/components/ui/palette";
 import { fetchJson } from "@/lib/api/fetch-json";
-import { can } from "@/lib/api/me";
+import { can } from "@/lib/auth/actions";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useMe, useSilences } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 /** Active silences (maintenance windows), with who set them, why, and until when. */
 export function PanelSilences() {
   const q = useSilences();
   const me = useMe();
   const qc = useQueryClient();
-  const now = useNow(5000);
+  const { state, now } = usePanelState(q, { everyMs: 5000 });
   const expire = useMutation({
     mutationFn: (id: string) => fetchJson(`/api/silences/${encodeURIComponent(id)}`, z.unknown(), { method: "DELETE" }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["silences"] }),
   });
   const active = (q.data?.silences ?? []).filter((s) => s.active);
-  const state = panelState({ isPending: q.isPending, error: q.error, hasData: q.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.alerts * 3, now });
   return (
     <Panel testId="panel-silences" title="Active silences" state={state} error={q.error ?? expire.error}>
       {active.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">No active silence: every alert notifies.</p>
+        <p className={cx("text-sm", TONE_TEXT.secondary)}>No active silence: every alert notifies.</p>
       ) : (
         <ul className="space-y-1 text-sm">
           {active.map((s) => (

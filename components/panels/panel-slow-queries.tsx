@@ -3,37 +3,29 @@
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
 import { Badge } from "@/components/ui/badge";
+import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
+import { LINK, TONE_TEXT } from "@/components/ui/palette";
 import { TextInput } from "@/components/ui/select";
-import { useNow } from "@/components/ui/use-now";
 import { Time, Value } from "@/components/ui/value";
 import { rangeKey } from "./queries";
 import type { TimeRange } from "@/lib/api/search-params";
 import type { SlowGroup } from "@/lib/api/slow-queries";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
-import { CADENCE_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useSlowQueries } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 // Slow statements grouped by fingerprint over the range, the costliest first (total time).
 
 export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: string; range: TimeRange; q: string | null; onFilter: (q: string | null) => void }) {
   const res = useSlowQueries(targetId, range);
-  const now = useNow(5000);
   const d = res.data;
+  // An answer with no groups is a real answer ("nothing slow"), unless no source can be read.
+  const { state, now } = usePanelState(res, { everyMs: 5000, hasData: d !== undefined && d.unavailable === null });
   const needle = q?.toLowerCase() ?? null;
   const rows = (d?.groups ?? []).filter((g) => needle === null || (g.example ?? "").toLowerCase().includes(needle) || g.fingerprint.includes(needle));
-  const state = panelState({
-    isPending: res.isPending,
-    error: res.error,
-    // An answer with no groups is a real answer ("nothing slow"), unless no source can be read.
-    hasData: d !== undefined && d.unavailable === null,
-    takenAt: null,
-    cadenceMs: CADENCE_MS.slowQueries,
-    now,
-  });
   const detailHref = (fp: string) => {
     const rk = rangeKey(range);
     const qs = range.kind === "relative" ? (rk === "24h" ? "" : `?range=${rk}`) : `?from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`;
@@ -45,7 +37,7 @@ export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: s
       header: "statement",
       width: "minmax(20rem, 2fr)",
       cell: (g) => (
-        <Link href={detailHref(g.fingerprint)} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300" title={g.example ?? undefined}>
+        <Link href={detailHref(g.fingerprint)} className={cx("font-mono text-xs", LINK)} title={g.example ?? undefined}>
           {g.example ?? `fingerprint ${g.fingerprint}`}
         </Link>
       ),
@@ -117,7 +109,7 @@ export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: s
         </ul>
       ) : null}
       {rows.length === 0 && !needle ? (
-        <p data-testid="slow-queries-none" className="text-sm text-emerald-700 dark:text-emerald-300">
+        <p data-testid="slow-queries-none" className={cx("text-sm", TONE_TEXT.good)}>
           No statement over the threshold in this range.
         </p>
       ) : (
@@ -140,21 +132,20 @@ export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: s
 /** Statements running right now over the threshold, each linked to its session. */
 export function PanelRunningSlow({ targetId, range }: { targetId: string; range: TimeRange }) {
   const res = useSlowQueries(targetId, range);
-  const now = useNow(5000);
+  const { state } = usePanelState(res, { everyMs: 5000 });
   const running = res.data?.running ?? [];
-  const state = panelState({ isPending: res.isPending, error: res.error, hasData: res.data !== undefined, takenAt: null, cadenceMs: CADENCE_MS.activity, now });
   return (
     <Panel testId="panel-running-slow" title="Running now over the threshold" state={state} error={res.error}>
       {running.length === 0 ? (
-        <p className="text-sm text-slate-600 dark:text-slate-300">None right now.</p>
+        <p className={cx("text-sm", TONE_TEXT.secondary)}>None right now.</p>
       ) : (
         <ul className="space-y-1 text-sm">
           {running.map((r) => (
             <li key={r.pid} data-testid={`running-slow-${r.pid}`} className="flex flex-wrap items-baseline gap-2">
-              <Link href={`/targets/${encodeURIComponent(targetId)}/live?pid=${r.pid}`} className="font-mono text-sky-700 hover:underline dark:text-sky-300">
+              <Link href={`/targets/${encodeURIComponent(targetId)}/live?pid=${r.pid}`} className={cx("font-mono", LINK)}>
                 pid {r.pid}
               </Link>
-              <Value value={r.durationMs} kind="ms" className="font-semibold text-amber-700 dark:text-amber-300" />
+              <Value value={r.durationMs} kind="ms" className={cx("font-semibold", TONE_TEXT.warn)} />
               <span className="text-xs text-slate-500">
                 {r.user ?? "?"} · {r.application || "—"}
               </span>

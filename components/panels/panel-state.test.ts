@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drawnState, lastValueAt, panelState, type PanelStateInput } from "./panel-state";
+import { chartCadenceMs, drawnState, lastValueAt, newestValueAt, panelState, type PanelStateInput } from "./panel-state";
 
 const now = Date.parse("2025-01-01T12:00:00Z");
 const base: PanelStateInput = { isPending: false, error: null, hasData: true, takenAt: "2025-01-01T11:59:58Z", cadenceMs: 3000, now };
@@ -25,6 +25,13 @@ describe("panelState", () => {
     expect(lastValueAt([["a", null]])).toBeNull();
     expect(lastValueAt([["a", 0]])).toBe("a");
   });
+  it("newestValueAt takes the latest real value of any series, not the last series", () => {
+    const older: Array<[string, number | null]> = [["2025-01-01T11:59:00Z", 1]];
+    const newer: Array<[string, number | null]> = [["2025-01-01T11:59:30Z", 2], ["2025-01-01T11:59:45Z", null]];
+    expect(newestValueAt([newer, undefined, older])).toBe("2025-01-01T11:59:30Z");
+    expect(newestValueAt([undefined, [["2025-01-01T11:59:00Z", null]]])).toBeNull();
+    expect(newestValueAt([])).toBeNull();
+  });
 });
 
 describe("drawnState", () => {
@@ -34,5 +41,16 @@ describe("drawnState", () => {
     expect(drawnState("ready", true)).toBe("ready");
     expect(drawnState("empty", false)).toBe("empty");
     expect(drawnState("error", false)).toBe("error");
+  });
+});
+
+describe("chartCadenceMs", () => {
+  it.each([
+    ["one step plus the series' cadence", 5, [{ cadenceMs: 3_000 }], 8_000],
+    ["the slowest of series drawn together", 15, [{ cadenceMs: 3_000 }, { cadenceMs: 15_000 }], 30_000],
+    ["an overridden cadence as the server sends it", 5, [{ cadenceMs: 60_000 }], 65_000],
+    ["the step alone before any answer", 5, [undefined, undefined], 5_000],
+  ] as const)("%s", (_, step, answers, want) => {
+    expect(chartCadenceMs(step, answers)).toBe(want);
   });
 });

@@ -43,6 +43,26 @@ export function lastValueAt(points: ReadonlyArray<readonly [string, number | nul
   return null;
 }
 
+/** The newest real value among series drawn together: the freshness of the whole chart. */
+export function newestValueAt(series: ReadonlyArray<ReadonlyArray<readonly [string, number | null]> | undefined>): string | null {
+  return (
+    series
+      .map((points) => (points ? lastValueAt(points) : null))
+      .filter((t): t is string => t !== null)
+      .sort()
+      .at(-1) ?? null
+  );
+}
+
+/**
+ * The cadence a chart is judged by, from its series' answers (each carries its metric's cadence):
+ * a bucket is stamped at its start, so a fresh value can be one step plus one cadence old, and
+ * series drawn together wait for the slowest. No answer yet: no sample to age.
+ */
+export function chartCadenceMs(stepSeconds: number, answers: ReadonlyArray<{ cadenceMs: number } | undefined>): number {
+  return stepSeconds * 1000 + Math.max(0, ...answers.map((a) => a?.cadenceMs ?? 0));
+}
+
 /** A chart panel is "ready" only once the chart code is loaded and the points are drawn. */
 export function drawnState(s: PanelState, chartsLoaded: boolean): PanelState {
   return chartsLoaded || (s !== "ready" && s !== "stale") ? s : "loading";

@@ -3,13 +3,12 @@
 import { ChartLine } from "@/components/charts/lazy";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
-import { useNow } from "@/components/ui/use-now";
 import { resolveRange, type TimeRange } from "@/lib/api/search-params";
-import { CADENCE_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { drawnState, lastValueAt, panelState } from "./panel-state";
+import { drawnState, lastValueAt } from "./panel-state";
 import { useCharts } from "@/components/charts/use-charts";
 import { useTableHistory } from "./queries";
+import { usePanelState } from "./use-panel-state";
 
 /** One table's total size over the selected range, against the size threshold. */
 export function PanelTableHistory({ targetId, table, range, thresholdBytes }: { targetId: string; table: string; range: TimeRange; thresholdBytes: number | null }) {
@@ -17,19 +16,12 @@ export function PanelTableHistory({ targetId, table, range, thresholdBytes }: { 
   const schema = dot > 0 ? table.slice(0, dot) : "public";
   const name = dot > 0 ? table.slice(dot + 1) : table;
   const q = useTableHistory(targetId, schema, name, range);
-  const now = useNow(10_000);
-  const w = resolveRange(range, now);
   const data = joinSeries({ bytes: q.data?.points });
   const newest = q.data ? lastValueAt(q.data.points) : null;
   const charts = useCharts();
-  const state = drawnState(panelState({
-    isPending: q.isPending,
-    error: q.error,
-    hasData: hasValues(data, ["bytes"]),
-    takenAt: newest,
-    cadenceMs: CADENCE_MS.tables * 3,
-    now,
-  }), charts !== null);
+  const panel = usePanelState(q, { everyMs: 10_000, hasData: hasValues(data, ["bytes"]), sampled: { takenAt: newest, cadenceMs: q.data?.cadenceMs ?? 0 } });
+  const state = drawnState(panel.state, charts !== null);
+  const w = resolveRange(range, panel.now);
   return (
     <Panel testId="panel-table-history" title={`Size history · ${schema}.${name}`} state={state} error={q.error} takenAt={newest} empty="No size snapshots in this range yet; they are taken every few minutes.">
       <ChartLine

@@ -1,19 +1,20 @@
 "use client";
 
 import { Badge } from "@/components/ui/badge";
+import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
+import { LINK, MARK, TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { TextInput } from "@/components/ui/select";
-import { useNow } from "@/components/ui/use-now";
 import { Time, Value } from "@/components/ui/value";
 import type { TimeRange } from "@/lib/api/search-params";
 import { likelyNeedsIndex, type TableRow } from "@/lib/api/tables";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatAgo, formatDate } from "@/lib/format/time";
-import { CADENCE_MS, REFRESH_MS } from "@/lib/limits";
+import { REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { panelState } from "./panel-state";
 import { useTables } from "./queries";
 import { SizeBar } from "./size-bar";
+import { usePanelState } from "./use-panel-state";
 
 // Per table: how it is read (seq vs index scans), written (rates over the range), vacuumed,
 // and how big it is against the threshold, with growth and the projected crossing date.
@@ -37,8 +38,11 @@ export function PanelTables({
   onSelect: (table: string) => void;
 }) {
   const res = useTables(targetId, range);
-  const now = useNow(5000);
   const d = res.data;
+  const { state, now } = usePanelState(res, {
+    everyMs: 5000,
+    sampled: { takenAt: d?.takenAt ?? null, cadenceMs: d?.cadenceMs ?? 0, slackMs: REFRESH_MS.tables },
+  });
   const all = d?.rows ?? [];
   const partitionsOf = new Map<string, TableRow[]>();
   for (const r of all) {
@@ -49,15 +53,6 @@ export function PanelTables({
   const needle = q?.toLowerCase() ?? null;
   const top = all.filter((r) => r.parent === null && (needle === null || key(r).toLowerCase().includes(needle)));
   const threshold = d?.thresholdBytes ?? 0;
-  const state = panelState({
-    isPending: res.isPending,
-    error: res.error,
-    hasData: d !== undefined && d.takenAt !== null,
-    takenAt: d?.takenAt ?? null,
-    cadenceMs: CADENCE_MS.tables,
-    slackMs: REFRESH_MS.tables,
-    now,
-  });
 
   const columns: Column<TableRow>[] = [
     {
@@ -66,7 +61,7 @@ export function PanelTables({
       width: "minmax(18rem, 1.5fr)",
       cell: (r) => (
         <span className="flex min-w-0 items-center gap-1">
-          <button type="button" onClick={() => onSelect(key(r))} className="min-w-0 truncate font-mono text-xs text-sky-700 hover:underline dark:text-sky-300" title="Show size history">
+          <button type="button" onClick={() => onSelect(key(r))} className={cx("min-w-0 truncate font-mono text-xs", LINK)} title="Show size history">
             {key(r)}
           </button>
           {r.isPartitioned ? <Badge tone="info">partitioned · {partitionsOf.get(key(r))?.length ?? 0}</Badge> : null}
@@ -103,41 +98,19 @@ export function PanelTables({
       align: "right",
       cell: (r) => {
         const share = r.nDeadTup !== null && r.nLiveTup ? r.nDeadTup / (r.nLiveTup + r.nDeadTup) : null;
-        return <Value value={r.nDeadTup} kind="count" className={share !== null && share > 0.2 ? "font-semibold text-amber-700 dark:text-amber-300" : undefined} />;
+        return <Value value={r.nDeadTup} kind="count" className={share !== null && share > 0.2 ? cx("font-semibold", TONE_TEXT.warn) : undefined} />;
       },
       sort: (r) => r.nDeadTup,
     },
-    {
-      id: "vacuum",
-      header: "last vacuum / auto",
-      width: "11rem",
-      cell: (r) => (
-        <span className="text-xs">
-          <Time iso={r.lastVacuum}>{formatAgo(r.lastVacuum, now)}</Time> / <Time iso={r.lastAutovacuum}>{formatAgo(r.lastAutovacuum, now)}</Time>
-        </span>
-      ),
-      sort: (r) => maxIso(r.lastVacuum, r.lastAutovacuum),
-      csv: (r) => `${r.lastVacuum ?? ""} / ${r.lastAutovacuum ?? ""}`,
-    },
-    {
-      id: "analyze",
-      header: "last analyze / auto",
-      width: "11rem",
-      cell: (r) => (
-        <span className="text-xs">
-          <Time iso={r.lastAnalyze}>{formatAgo(r.lastAnalyze, now)}</Time> / <Time iso={r.lastAutoanalyze}>{formatAgo(r.lastAutoanalyze, now)}</Time>
-        </span>
-      ),
-      sort: (r) => maxIso(r.lastAnalyze, r.lastAutoanalyze),
-      csv: (r) => `${r.lastAnalyze ?? ""} / ${r.lastAutoanalyze ?? ""}`,
-    },
+    maintenanceColumn("vacuum", "last vacuum / auto", (r) => [r.lastVacuum, r.lastAutovacuum], now),
+    maintenanceColumn("analyze", "last analyze / auto", (r) => [r.lastAnalyze, r.lastAutoanalyze], now),
     {
       id: "size",
       header: "size: heap · indexes · toast",
       width: "11rem",
       cell: (r) =>
         r.sizeUnavailable ? (
-          <span className="text-xs text-amber-700 dark:text-amber-300" title="The size could not be read at sample time">
+          <span className={cx("text-xs", TONE_TEXT.warn)} title="The size could not be read at sample time">
             size unavailable: {r.sizeUnavailable}
           </span>
         ) : (
@@ -171,11 +144,11 @@ export function PanelTables({
       width: "6rem",
       cell: (r) =>
         r.nextMonthPartitionExists === null ? null : r.nextMonthPartitionExists ? (
-          <span className="text-emerald-700 dark:text-emerald-300" title="Next month's partition exists">
+          <span className={TONE_TEXT.good} title="Next month's partition exists">
             ✓ exists
           </span>
         ) : (
-          <span className="font-semibold text-red-700 dark:text-red-300" title="Next month's partition is missing: inserts for next month will fail">
+          <span className={cx("font-semibold", TONE_TEXT.bad)} title="Next month's partition is missing: inserts for next month will fail">
             ✗ missing
           </span>
         ),
@@ -198,7 +171,7 @@ export function PanelTables({
       unavailable={d?.unavailable}
     >
       {d?.thresholdIsDemo ? (
-        <p data-testid="threshold-demo-note" className="mb-2 rounded bg-sky-50 px-2 py-1 text-xs text-sky-900 dark:bg-sky-950 dark:text-sky-200">
+        <p data-testid="threshold-demo-note" className={cx("mb-2 rounded px-2 py-1 text-xs", TONE_NOTE.info)}>
           Demo: the table size threshold is {formatBytes(d.thresholdBytes)} instead of the production default (10 GB), so the demo tables can cross it.
         </p>
       ) : null}
@@ -208,7 +181,7 @@ export function PanelTables({
         columns={columns}
         rowKey={key}
         rowTestId={(r) => `table-row-${key(r)}`}
-        rowClassName={(r) => (key(r) === selected ? "bg-sky-50 dark:bg-sky-950" : undefined)}
+        rowClassName={(r) => (key(r) === selected ? MARK.selected : undefined)}
         hasDetail={(r) => r.isPartitioned}
         detail={(r) => <Partitions rows={partitionsOf.get(key(r)) ?? []} threshold={threshold} />}
         defaultSort={{ id: "size", dir: "desc" }}
@@ -246,6 +219,25 @@ function Partitions({ rows, threshold }: { rows: TableRow[]; threshold: number }
       </tbody>
     </table>
   );
+}
+
+/** The last manual and the last automatic run of a maintenance task; sorted by the later one. */
+function maintenanceColumn(id: string, header: string, runs: (r: TableRow) => [string | null, string | null], now: number): Column<TableRow> {
+  return {
+    id,
+    header,
+    width: "11rem",
+    cell: (r) => {
+      const [manual, auto] = runs(r);
+      return (
+        <span className="text-xs">
+          <Time iso={manual}>{formatAgo(manual, now)}</Time> / <Time iso={auto}>{formatAgo(auto, now)}</Time>
+        </span>
+      );
+    },
+    sort: (r) => maxIso(...runs(r)),
+    csv: (r) => runs(r).map((t) => t ?? "").join(" / "),
+  };
 }
 
 function maxIso(a: string | null, b: string | null): string | null {

@@ -2,7 +2,9 @@
 
 import type { ReactNode } from "react";
 import { Card, CardHeader } from "@/components/ui/card";
+import { cx } from "@/components/ui/cx";
 import { EmptyState, fixFor } from "@/components/ui/empty-state";
+import { TONE_NOTE } from "@/components/ui/palette";
 import { useNow } from "@/components/ui/use-now";
 import { formatAgo } from "@/lib/format/time";
 import type { PanelState } from "./panel-state";
@@ -46,7 +48,7 @@ export function Panel({
       {state === "loading" ? (
         <div className="h-24 animate-pulse rounded bg-slate-100 dark:bg-slate-800" aria-label="Loading" />
       ) : state === "error" ? (
-        <p role="alert" className="rounded bg-red-50 p-3 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <p role="alert" className={cx("rounded p-3 text-sm", TONE_NOTE.bad)}>
           Could not load: {error?.message ?? "unknown error"}
         </p>
       ) : state === "empty" ? (
@@ -58,7 +60,7 @@ export function Panel({
       ) : (
         <>
           {state === "stale" ? (
-            <p data-testid={`${testId}-stale`} className="mb-2 rounded bg-amber-50 px-2 py-1 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">
+            <p data-testid={`${testId}-stale`} className={cx("mb-2 rounded px-2 py-1 text-xs", TONE_NOTE.warn)}>
               stale — last sample {takenAt ? formatAgo(takenAt, now) : "unknown"}
               {error ? ` · refresh failed: ${error.message}` : ""}
             </p>

@@ -3,8 +3,9 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
+import { MARK, TONE_TEXT } from "@/components/ui/palette";
 import { Value } from "@/components/ui/value";
-import type { ParsedPlan, PlanNode } from "@/lib/api/explain-plan";
+import type { ParsedPlan, PlanNode } from "@/lib/analysis/explain-plan";
 import { formatCompact } from "@/lib/format/number";
 
 /** An EXPLAIN plan as a tree: costs, estimated vs actual rows, time; the slowest node marked. */
@@ -12,7 +13,7 @@ export function PlanTree({ plan, raw }: { plan: ParsedPlan; raw: unknown }) {
   const [showRaw, setShowRaw] = useState(false);
   return (
     <div data-testid="plan-view" data-analyzed={plan.analyzed}>
-      <div className="mb-2 flex flex-wrap items-center gap-3 text-xs text-slate-600 dark:text-slate-300">
+      <div className={cx("mb-2 flex flex-wrap items-center gap-3 text-xs", TONE_TEXT.secondary)}>
         {plan.planningMs !== null ? (
           <span>
             planning <Value value={plan.planningMs} kind="ms" />
@@ -47,19 +48,19 @@ function Node({ node, plan, depth }: { node: PlanNode; plan: ParsedPlan; depth: 
   const misestimate = node.actualRows !== null && node.planRows !== null && node.planRows > 0 && (node.actualRows / node.planRows > 10 || node.planRows / Math.max(1, node.actualRows) > 10);
   const extras = Object.entries(node.extra).filter(([, v]) => typeof v === "string" || typeof v === "number");
   return (
-    <li role="treeitem" aria-level={depth + 1} aria-expanded={node.children.length ? true : undefined} data-testid={`plan-node-${node.id}`} data-slowest={slowest || undefined}>
-      <div className={cx("my-0.5 rounded border px-2 py-1", slowest ? "border-red-400 bg-red-50 dark:border-red-700 dark:bg-red-950/60" : "border-slate-200 dark:border-slate-700")}>
+    <li role="treeitem" aria-selected={false} aria-level={depth + 1} aria-expanded={node.children.length ? true : undefined} data-testid={`plan-node-${node.id}`} data-slowest={slowest || undefined}>
+      <div className={cx("my-0.5 rounded border px-2 py-1", slowest ? MARK.hottest : "border-slate-200 dark:border-slate-700")}>
         <div className="flex flex-wrap items-baseline gap-x-3">
           <span className="font-semibold">{node.nodeType}</span>
           {node.detail ? <span>{node.detail}</span> : null}
-          {slowest ? <span className="font-sans text-xs font-semibold text-red-700 dark:text-red-300">{plan.analyzed ? "most time spent here" : "highest cost"}</span> : null}
+          {slowest ? <span className={cx("font-sans text-xs font-semibold", TONE_TEXT.bad)}>{plan.analyzed ? "most time spent here" : "highest cost"}</span> : null}
         </div>
-        <div className="flex flex-wrap gap-x-3 text-slate-600 dark:text-slate-300">
+        <div className={cx("flex flex-wrap gap-x-3", TONE_TEXT.secondary)}>
           <span title="startup..total cost">
             cost {formatCompact(node.startupCost)}..{formatCompact(node.totalCost)}
           </span>
           <span>rows est. {formatCompact(node.planRows)}</span>
-          {node.actualRows !== null ? <span className={misestimate ? "font-semibold text-amber-700 dark:text-amber-300" : undefined}>actual {formatCompact(node.actualRows)}{node.loops && node.loops > 1 ? ` × ${node.loops} loops` : ""}</span> : null}
+          {node.actualRows !== null ? <span className={misestimate ? cx("font-semibold", TONE_TEXT.warn) : undefined}>actual {formatCompact(node.actualRows)}{node.loops && node.loops > 1 ? ` × ${node.loops} loops` : ""}</span> : null}
           {node.actualTotalMs !== null ? (
             <span>
               time <Value value={node.actualTotalMs} kind="ms" /> (self <Value value={node.exclusiveMs} kind="ms" />)

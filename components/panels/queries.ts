@@ -149,6 +149,7 @@ export function useSlowQueryDetail(targetId: string, fingerprint: string, range:
   });
 }
 
+/** Firing and pending counts for the nav badge; the alert actions invalidate the same key. */
 export function useAlertCount() {
   return useQuery({ queryKey: ["alert-count"], queryFn: () => fetchJson("/api/alerts/count", alertCountSchema), refetchInterval: REFRESH_MS.alertCount });
 }

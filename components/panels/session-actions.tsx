@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
+import { TONE_TEXT } from "@/components/ui/palette";
 import { sessionActionResponseSchema, type Session, type SessionAction } from "@/lib/api/activity";
 import { fetchJson } from "@/lib/api/fetch-json";
 
@@ -31,7 +32,7 @@ export function SessionActions({ targetId, session }: { targetId: string; sessio
       <Button size="sm" variant="ghost" onClick={() => (m.reset(), setAction("cancel"))} data-testid={`cancel-${session.pid}`}>
         Cancel
       </Button>
-      <Button size="sm" variant="ghost" className="text-red-700 dark:text-red-300" onClick={() => (m.reset(), setAction("terminate"))} data-testid={`terminate-${session.pid}`}>
+      <Button size="sm" variant="ghost" className={TONE_TEXT.bad} onClick={() => (m.reset(), setAction("terminate"))} data-testid={`terminate-${session.pid}`}>
         Terminate
       </Button>
       <ConfirmDialog

@@ -1,3 +1,5 @@
+import { cx } from "@/components/ui/cx";
+import { TONE_TEXT } from "@/components/ui/palette";
 import { formatBytes, formatBytesExact } from "@/lib/format/bytes";
 
 /** Heap / indexes / toast as one bar, scaled against the size threshold (a marker at 100 %). */
@@ -30,7 +32,7 @@ export function SizeBar({
         </div>
         <div className="absolute inset-y-0 w-0.5 bg-red-600" style={{ left: `calc(${pct(threshold)} - 2px)` }} />
       </div>
-      <div className={over ? "text-xs font-semibold text-red-700 dark:text-red-300" : "text-xs text-slate-500"}>
+      <div className={over ? cx("text-xs font-semibold", TONE_TEXT.bad) : "text-xs text-slate-500"}>
         {formatBytes(total)} {over ? "over threshold" : ""}
       </div>
     </div>

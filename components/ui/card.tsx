@@ -1,5 +1,6 @@
 import type { HTMLAttributes, ReactNode } from "react";
 import { cx } from "./cx";
+import { TONE_TEXT } from "./palette";
 
 export function Card({ className, ...rest }: HTMLAttributes<HTMLElement>) {
   return (
@@ -15,7 +16,7 @@ export function CardHeader({ title, actions, subtitle }: { title: ReactNode; sub
     <header className="mb-3 flex flex-wrap items-start justify-between gap-2">
       <div>
         <h2 className="text-sm font-semibold tracking-tight">{title}</h2>
-        {subtitle ? <p className="text-xs text-slate-500 dark:text-slate-400">{subtitle}</p> : null}
+        {subtitle ? <p className={cx("text-xs", TONE_TEXT.muted)}>{subtitle}</p> : null}
       </div>
       {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
     </header>

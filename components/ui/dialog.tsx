@@ -2,6 +2,8 @@
 
 import { useEffect, useRef, type ReactNode } from "react";
 import { Button } from "./button";
+import { cx } from "./cx";
+import { TONE_TEXT } from "./palette";
 
 // A modal built on <dialog>: focus is trapped and Escape closes it, both by the browser.
 
@@ -69,11 +71,7 @@ export function ConfirmDialog({
   return (
     <Dialog open={open} title={title} onClose={onClose} testId={testId}>
       <div className="text-sm">{body}</div>
-      {error ? (
-        <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      ) : null}
+      <DialogError message={error} className="mt-2" />
       <div className="mt-4 flex justify-end gap-2">
         <Button onClick={onClose}>Cancel</Button>
         <Button variant={danger ? "danger" : "primary"} disabled={busy} onClick={onConfirm} data-testid="confirm-button">
@@ -82,4 +80,13 @@ export function ConfirmDialog({
       </div>
     </Dialog>
   );
+}
+
+/** Why the dialog's action failed, announced as it appears. */
+export function DialogError({ message, className }: { message: string | null | undefined; className?: string }) {
+  return message ? (
+    <p role="alert" className={cx("text-sm", TONE_TEXT.bad, className)}>
+      {message}
+    </p>
+  ) : null;
 }

@@ -1,11 +1,13 @@
 import type { ReactNode } from "react";
+import { cx } from "./cx";
+import { TONE_TEXT } from "./palette";
 
 /** Nothing to show, and what to do about it. */
 export function EmptyState({ title, action, testId }: { title: ReactNode; action?: ReactNode; testId?: string }) {
   return (
-    <div data-testid={testId} className="rounded border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-300">
+    <div data-testid={testId} className={cx("rounded border border-dashed border-slate-300 p-4 text-sm dark:border-slate-700", TONE_TEXT.secondary)}>
       <p className="font-medium">{title}</p>
-      {action ? <p className="mt-1 text-slate-500 dark:text-slate-400">{action}</p> : null}
+      {action ? <p className={cx("mt-1", TONE_TEXT.muted)}>{action}</p> : null}
     </div>
   );
 }

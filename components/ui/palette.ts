@@ -14,14 +14,53 @@ export const TONE_BADGE: Record<Tone, string> = {
   muted: "bg-transparent text-slate-500 ring-slate-200 dark:text-slate-400 dark:ring-slate-700",
 };
 
-export const TONE_TEXT: Record<Tone, string> = {
+/** Text in a tone; "secondary" is prose that explains rather than alarms. */
+export const TONE_TEXT: Record<Tone | "secondary", string> = {
   neutral: "text-slate-900 dark:text-slate-100",
   good: "text-emerald-700 dark:text-emerald-300",
   warn: "text-amber-700 dark:text-amber-300",
   bad: "text-red-700 dark:text-red-300",
   info: "text-sky-700 dark:text-sky-300",
   muted: "text-slate-500 dark:text-slate-400",
+  secondary: "text-slate-600 dark:text-slate-300",
 };
+
+export const LINK = "text-sky-700 hover:underline dark:text-sky-300";
+
+/** A notice inside a panel: failed, stale, or a note about the figures. */
+export const TONE_NOTE: Record<"bad" | "warn" | "info", string> = {
+  bad: "bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-200",
+  warn: "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
+  info: "bg-sky-50 text-sky-900 dark:bg-sky-950 dark:text-sky-200",
+};
+
+/** Cells of a coverage strip: all, some or none of the hours have data (muted: no hours yet). */
+export const TONE_CELL: Record<"good" | "warn" | "bad" | "muted", string> = {
+  good: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
+  warn: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
+  bad: "bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200",
+  muted: "bg-slate-100 text-slate-400 dark:bg-slate-800",
+};
+
+/** A count on the always-dark nav bar, coloured by the worst severity it counts. */
+export const TONE_SOLID: Record<"bad" | "warn" | "info" | "muted", string> = {
+  bad: "bg-red-600",
+  warn: "bg-amber-500 text-black",
+  info: "bg-sky-600",
+  muted: "bg-slate-600",
+};
+
+/** Backgrounds that mark a row or a block. */
+export const MARK = {
+  selected: "bg-sky-50 dark:bg-sky-950",
+  /** The session picked from a link (?pid=). */
+  selectedStrong: "bg-sky-100 dark:bg-sky-900",
+  blocked: "bg-red-50/60 dark:bg-red-950/40",
+  /** The root of a lock tree: what the DBA acts on. */
+  rootBlocker: "border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950/50",
+  /** The plan node where the most time (or cost) went. */
+  hottest: "border-red-400 bg-red-50 dark:border-red-700 dark:bg-red-950/60",
+} as const;
 
 export const SEVERITY_TONE: Record<Severity, Tone> = { critical: "bad", warning: "warn", info: "info" };
 

@@ -6,7 +6,7 @@ import { createDeliveryWorker } from "./delivery";
 import { createAlertEngine } from "./engine";
 import { AlertError } from "./errors";
 import { alertCounts, getAlert, listAlerts, listNotifications, mttaMttr } from "./read";
-import { clock, createAlertStore, ok, startReceiver } from "./test-support";
+import { clock, createAlertStore, ok, startReceiver } from "@/test/support/alerts";
 
 const quiet = { info() {}, warn() {}, error() {} };
 const responder = { name: "ana", role: "responder" as const };

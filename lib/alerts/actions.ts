@@ -1,9 +1,10 @@
 import "server-only";
-import type { Pool, PoolClient } from "pg";
+import type { Pool } from "pg";
 import { z } from "zod";
 import { recordAudit } from "@/lib/auth/audit";
 import type { Actor } from "@/lib/auth/roles";
-import { many, maybeOne, one } from "@/lib/db/query";
+import { exec, many, maybeOne, one } from "@/lib/db/query";
+import { inTransaction } from "@/lib/db/transaction";
 import { AlertError } from "./errors";
 import { alertRowSchema, toAlert, ALERT_COLUMNS, type Alert } from "./read";
 
@@ -12,21 +13,6 @@ import { alertRowSchema, toAlert, ALERT_COLUMNS, type Alert } from "./read";
 export interface ActionOptions {
   sourceAddress?: string | null;
   now?: () => Date;
-}
-
-async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const out = await fn(client);
-    await client.query("COMMIT");
-    return out;
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
 }
 
 /** Acknowledges an open (pending or firing) alert: who, when, why. */
@@ -45,7 +31,8 @@ export async function acknowledge(pool: Pool, alertId: number, actor: Actor, com
       [alertId, actor.name, at, text],
       "alert: ack",
     );
-    await c.query(
+    await exec(
+      c,
       `INSERT INTO pgpulse.alert_events (alert_id, at, from_state, to_state, value, details) VALUES ($1, $2, $3, $3, $4, $5)`,
       [alertId, at, before.state, before.value, { acknowledgedBy: actor.name, comment: text }],
     );

@@ -4,7 +4,7 @@ import { configSchema } from "@/lib/config/schema";
 import { createDeliveryWorker, type DeliveryWorkerOptions } from "./delivery";
 import { createAlertEngine } from "./engine";
 import { AlertError } from "./errors";
-import { clock, createAlertStore, ok, startReceiver, waitFor, type Receiver } from "./test-support";
+import { clock, createAlertStore, ok, startReceiver, waitFor, type Receiver } from "@/test/support/alerts";
 
 const GB = 1024 ** 3;
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Pool } from "pg";
 import { z } from "zod";
-import { many } from "@/lib/db/query";
+import { exec, many } from "@/lib/db/query";
 import { backoffDelayMs, DEFAULT_RETRY, isRetryableStatus, shouldGiveUp, type RetryPolicy } from "./backoff";
 import { AlertError } from "./errors";
 import { defaultLog, safeError, type AlertLog } from "./log";
@@ -127,7 +127,8 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       status = "pending";
       next = at + backoffDelayMs(attempts, retry, random);
     }
-    await opts.pool.query(
+    await exec(
+      opts.pool,
       `WITH attempt AS (
          INSERT INTO pgpulse.notification_attempts (outbox_id, at, status_code, error, duration_ms) VALUES ($1, $2, $3, $4, $5)
        )
@@ -139,7 +140,8 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     );
     if (status === "delivered" && row.attempts > 0) {
       // The receiver is back: its backlog need not wait out each row's backoff.
-      await opts.pool.query(
+      await exec(
+        opts.pool,
         `UPDATE pgpulse.notification_outbox SET next_attempt_at = $2 WHERE channel_id = $1 AND status = 'pending' AND next_attempt_at > $2`,
         [channelId, new Date(at)],
       );

@@ -4,7 +4,7 @@ import { configSchema } from "@/lib/config/schema";
 import { createSilence } from "./actions";
 import { createAlertEngine, type AlertEngine } from "./engine";
 import { listAlerts } from "./read";
-import { clock, createAlertStore, ok } from "./test-support";
+import { clock, createAlertStore, ok } from "@/test/support/alerts";
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;

@@ -1,12 +1,16 @@
-// The closed set of failures the alert actions report; route handlers map `kind` to a status.
+import { DomainError } from "@/lib/errors";
+
+// The closed set of failures the alert actions report, each with the status it answers with.
 export type AlertErrorKind = "not_found" | "conflict" | "invalid";
 
-export class AlertError extends Error {
+const STATUS: Record<AlertErrorKind, number> = { not_found: 404, conflict: 409, invalid: 400 };
+
+export class AlertError extends DomainError {
   constructor(
     readonly kind: AlertErrorKind,
     message: string,
   ) {
-    super(message);
+    super(STATUS[kind], message);
     this.name = "AlertError";
   }
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Pool, PoolClient } from "pg";
 import { z } from "zod";
-import { many } from "@/lib/db/query";
+import { exec, many, one } from "@/lib/db/query";
+import { inTransaction } from "@/lib/db/transaction";
 import { alertLinks, buildSummary, type NotificationPayload } from "./payload";
 import { routeChannels, type ChannelConfig } from "./routing";
 import { silencedBy, type SilenceWindow } from "./silence-match";
@@ -81,6 +82,9 @@ async function openSilences(client: PoolClient, now: number): Promise<SilenceWin
   return rows.map((r) => ({ id: r.id, matchers: r.matchers, startsAt: r.starts_at, endsAt: r.ends_at, expiredAt: r.expired_at }));
 }
 
+const idRow = z.object({ id: z.coerce.number().int() });
+const channelRow = z.object({ channel_id: z.string() });
+
 const d = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /**
@@ -88,28 +92,21 @@ const d = (ms: number | null) => (ms === null ? null : new Date(ms));
  * Returns the alert id of every written transition, in order.
  */
 export async function writeTransitions(pool: Pool, writes: TransitionWrite[], touches: TouchWrite[], ctx: WriteContext): Promise<number[]> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
     const silences = writes.length ? await openSilences(client, ctx.now) : [];
     const ids: number[] = [];
     for (const w of writes) ids.push(await writeOne(client, w, silences, ctx));
     if (touches.length) {
-      await client.query(
+      await exec(
+        client,
         `UPDATE pgpulse.alerts a SET value = t.value, last_bad_at = COALESCE(t.last_bad_at, a.last_bad_at), last_eval_at = $4
            FROM unnest($1::bigint[], $2::float8[], $3::timestamptz[]) AS t(id, value, last_bad_at)
           WHERE a.id = t.id AND a.state IN ('pending', 'firing')`,
         [touches.map((t) => t.alertId), touches.map((t) => t.value), touches.map((t) => d(t.lastBadAt)), new Date(ctx.now)],
       );
     }
-    await client.query("COMMIT");
     return ids;
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function writeOne(client: PoolClient, w: TransitionWrite, silences: SilenceWindow[], ctx: WriteContext): Promise<number> {
@@ -117,17 +114,21 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
   const labels = { ...w.rule.labels, ...(w.observation?.labels ?? {}) };
   for (const ev of w.events) {
     if (ev.from === "inactive") {
-      const { rows } = await client.query<{ id: number }>(
+      const inserted = await one(
+        client,
+        idRow,
         `INSERT INTO pgpulse.alerts (rule, target_id, object_key, labels, state, severity, value, threshold, since,
                                      fired_at, last_eval_at, last_bad_at, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
         [w.rule.id, w.targetId, w.objectKey, labels, ev.to, w.rule.severity, ev.value, w.rule.threshold, new Date(ev.at),
           ev.to === "firing" ? new Date(ev.at) : null, new Date(ev.at), new Date(ev.at), w.observation?.details ?? {}],
+        "alerts: open episode",
       );
-      alertId = Number(rows[0].id);
+      alertId = inserted.id;
     } else {
       if (alertId === null) throw new Error(`alert transition ${ev.from} → ${ev.to} without an open episode`);
-      const res = await client.query(
+      const updated = await exec(
+        client,
         `UPDATE pgpulse.alerts
             SET state = $2, value = COALESCE($3, value), last_eval_at = $4,
                 fired_at = CASE WHEN $2 = 'firing' THEN $4 ELSE fired_at END,
@@ -138,13 +139,16 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
         [alertId, ev.to, ev.value, new Date(ev.at), d(w.next.lastBadAt), w.observation ? w.observation.details : null, ev.from],
       );
       // The guard on the old state catches a second process writing the same instance.
-      if (res.rowCount !== 1) throw new Error(`alert ${alertId} is no longer ${ev.from}`);
+      if (updated !== 1) throw new Error(`alert ${alertId} is no longer ${ev.from}`);
     }
     const notify = ev.to === "firing" || (ev.from === "firing" && ev.to === "resolved");
     const silence = notify ? silencedBy(silences, { rule: w.rule.id, targetId: w.targetId, objectKey: w.objectKey }, ev.at) : null;
-    const { rows: evRows } = await client.query<{ id: number }>(
+    const event = await one(
+      client,
+      idRow,
       `INSERT INTO pgpulse.alert_events (alert_id, at, from_state, to_state, value, details) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [alertId, new Date(ev.at), ev.from, ev.to, ev.value, silence === null ? {} : { silencedBy: silence }],
+      "alerts: event",
     );
     if (!notify || silence !== null) continue;
     const state = ev.to === "firing" ? "firing" : "resolved";
@@ -153,11 +157,14 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
       state === "firing"
         ? routeChannels(ctx.channels, { severity: w.rule.severity, targetId: w.targetId }, w.rule.channels)
         : (
-            await client.query<{ channel_id: string }>(
+            await many(
+              client,
+              channelRow,
               `SELECT DISTINCT channel_id FROM pgpulse.notification_outbox WHERE alert_id = $1 AND payload->>'state' = 'firing'`,
               [alertId],
+              "alerts: channels told of the firing",
             )
-          ).rows.map((r) => r.channel_id);
+          ).map((r) => r.channel_id);
     for (const channelId of channelIds) {
       const key = `pgpulse-${alertId}-${state}-${channelId}`;
       const payload: NotificationPayload = {
@@ -174,10 +181,11 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
         summary: buildSummary(w.rule, state, w.targetName, w.objectKey, ev.value ?? w.next.value, w.rule.threshold),
         links: alertLinks(ctx.publicUrl, alertId!, w.targetId),
       };
-      await client.query(
+      await exec(
+        client,
         `INSERT INTO pgpulse.notification_outbox (alert_id, event_id, channel_id, idempotency_key, payload, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [alertId, evRows[0].id, channelId, key, payload, new Date(ctx.now)],
+        [alertId, event.id, channelId, key, payload, new Date(ctx.now)],
       );
     }
   }

@@ -1,4 +1,4 @@
-// Table growth and the day it crosses a size threshold, from size snapshots. Pure: data and
+// Table growth and the day it crosses a size threshold, from the row history's sizes. Pure: data and
 // `now` come in as arguments.
 
 export interface SizePoint {

@@ -39,11 +39,21 @@ const SPECS: Record<SeriesMetric, Spec> = {
   connection_saturation: { kind: "gauge", series: "connections.saturation", agg: "max", perDatabase: false },
 };
 
+/** The metric whose samples a series is derived from: the series comes at that metric's cadence. */
+export function seriesSourceMetric(metric: SeriesMetric): string {
+  const spec = SPECS[metric];
+  if (spec.kind === "events") return "slow_queries";
+  if (spec.kind === "hit_ratio") return "db_stats";
+  const name = spec.kind === "gauge" ? spec.series : spec.counters[0];
+  return name.slice(0, name.indexOf("."));
+}
+
 export const SERIES_METRIC_UNITS: Record<SeriesMetric, SeriesUnit> = SERIES_UNITS;
 
 export type SeriesPoint = [string, number | null];
 
-export interface SeriesResponse {
+/** What getSeries derives; the wire shape is SeriesResponse in lib/api/series.ts. */
+interface DerivedSeries {
   metric: SeriesMetric;
   unit: SeriesUnit;
   stepSeconds: number;
@@ -213,7 +223,7 @@ export interface GetSeriesParams {
 }
 
 
-export async function getSeries(store: SeriesReader, p: GetSeriesParams): Promise<SeriesResponse> {
+export async function getSeries(store: SeriesReader, p: GetSeriesParams): Promise<DerivedSeries> {
   const spec = SPECS[p.metric];
   const now = p.now ?? new Date();
   const buckets = stepBuckets(p.from, p.to, p.stepSeconds);

@@ -89,32 +89,14 @@ export function hasPlaceholders(text: string): boolean {
   return maskSql(text).hadPlaceholders;
 }
 
-// Built-ins with effects beyond reading, or that can stall a session: EXPLAIN ANALYZE would run
-// them. User-defined functions cannot be vetted here; the EXPLAIN path must also run in a
-// read-only transaction that is rolled back.
-const UNSAFE_FUNCTIONS = new Set([
-  "nextval", "setval", "set_config", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
-  "pg_rotate_logfile", "pg_switch_wal", "pg_create_restore_point", "pg_promote", "pg_notify",
-  "txid_current", "pg_current_xact_id", "pg_import_system_collations", "pg_wal_replay_pause",
-  "pg_wal_replay_resume", "pg_log_backend_memory_contexts", "pg_backup_start", "pg_backup_stop",
-  "pg_start_backup", "pg_stop_backup", "pg_stat_statements_reset", "pg_prewarm",
-]);
-const UNSAFE_PREFIXES = [
-  "pg_advisory", "pg_try_advisory", "lo_", "dblink", "pg_stat_reset", "pg_create_", "pg_drop_",
-  "pg_replication_", "pg_logical_", "pg_sleep", "pg_read_", "pg_ls_", "pg_file_", "query_to_xml",
-  "cursor_to_xml", "pg_copy_", "pg_truncate_",
-];
 const WRITE_NODES = new Set(["InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"]);
-
-function isUnsafeFunction(name: string): boolean {
-  const n = name.toLowerCase();
-  return UNSAFE_FUNCTIONS.has(n) || UNSAFE_PREFIXES.some((p) => n.startsWith(p));
-}
 
 /**
  * Gate for EXPLAIN: exactly one SELECT (or VALUES / set operation of SELECTs) with no
- * data-modifying CTE, no SELECT INTO, no FOR UPDATE/SHARE, and no call to a built-in with
- * side effects. Anything that does not parse is refused.
+ * data-modifying CTE, no SELECT INTO and no FOR UPDATE/SHARE (row locks) at any depth. Anything
+ * that does not parse is refused. Which functions may run is not decided here, by name: the
+ * EXPLAIN path checks every function the statement reaches against the target's catalog
+ * (lib/analysis/explain-rule.ts).
  */
 export function isSingleSelect(text: string): boolean {
   const tree = tryParse(text);
@@ -124,13 +106,7 @@ export function isSingleSelect(text: string): boolean {
   return !someNode(stmt, (key, value) => {
     if (WRITE_NODES.has(key)) return true;
     if (key === "intoClause" && value) return true;
-    if (key === "lockingClause" && Array.isArray(value) && value.length > 0) return true;
-    if (key === "FuncCall") {
-      const names = (value as { funcname?: { String?: { sval?: string } }[] }).funcname ?? [];
-      const last = names[names.length - 1]?.String?.sval;
-      return last === undefined || isUnsafeFunction(last);
-    }
-    return false;
+    return key === "lockingClause" && Array.isArray(value) && value.length > 0;
   });
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTime, nullableInt, nullableIso, nullableNumber, unavailableSchema } from "./common";
+import { cadenceMsSchema, isoTime, nullableInt, nullableIso, nullableNumber, unavailableSchema } from "./common";
 
 // GET /api/targets/{id}/activity — the latest stat_activity sample from the collector's
 // in-memory snapshot (never a query on the target).
@@ -102,6 +102,8 @@ export const activityResponseSchema = z.object({
   targetId: z.string(),
   /** When the collector took the sample; null when none yet. */
   takenAt: nullableIso,
+  /** stat_activity's. */
+  cadenceMs: cadenceMsSchema,
   unavailable: unavailableSchema,
   sessions: z.array(sessionSchema),
   countsByState: countsByStateSchema,

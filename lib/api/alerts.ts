@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { formatXidAge } from "@/lib/format/number";
 import { ALERT_COMMENT_MAX, SILENCE_REASON_MAX } from "@/lib/limits";
-import { isoTime, nullableIso, nullableNumber, severitySchema, type Severity } from "./common";
+import { freeText, isoTime, nameParam, nullableIso, nullableNumber, severitySchema, type Severity } from "./common";
 import type { SeriesMetric } from "./series";
 
 // The alert API (issue 4 §7). Every body the route handlers send or accept is here.
@@ -11,15 +11,14 @@ export type AlertState = z.infer<typeof alertStateSchema>;
 
 export const silenceMatchersSchema = z
   .object({
-    rule: z.string().min(1).max(100).optional(),
-    target: z.string().min(1).max(63).optional(),
+    rule: nameParam(100).optional(),
+    target: nameParam(63).optional(),
     /** `*` matches any run of characters: "public.birth_charts_*". */
-    objectPattern: z.string().min(1).max(300).optional(),
+    objectPattern: nameParam(300).optional(),
   })
   .refine((m) => m.rule !== undefined || m.target !== undefined || m.objectPattern !== undefined, {
     message: "a silence needs at least one matcher",
   });
-export type SilenceMatchers = z.infer<typeof silenceMatchersSchema>;
 
 export const silenceSchema = z.object({
   id: z.string(),
@@ -63,8 +62,8 @@ export type Alert = z.infer<typeof alertSchema>;
 /** GET /api/alerts?state&target&rule&from&to */
 export const alertListQuerySchema = z.object({
   state: z.array(alertStateSchema).optional(),
-  target: z.string().min(1).max(63).optional(),
-  rule: z.string().min(1).max(100).optional(),
+  target: nameParam(63).optional(),
+  rule: nameParam(100).optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
 });
@@ -82,10 +81,9 @@ export const alertEventSchema = z.object({
   note: z.string().nullable(),
 });
 export const alertDetailResponseSchema = z.object({ alert: alertSchema, events: z.array(alertEventSchema) });
-export type AlertDetailResponse = z.infer<typeof alertDetailResponseSchema>;
 
 /** POST /api/alerts/{id}/ack (responder+) */
-export const ackRequestSchema = z.object({ comment: z.string().trim().max(ALERT_COMMENT_MAX).default("") });
+export const ackRequestSchema = z.object({ comment: freeText(ALERT_COMMENT_MAX).default("") });
 export const ackResponseSchema = z.object({ alert: alertSchema });
 
 /** GET/POST /api/silences, DELETE /api/silences/{id} (responder+ to change) */
@@ -93,7 +91,7 @@ export const silenceListResponseSchema = z.object({ silences: z.array(silenceSch
 export const silenceCreateSchema = z.object({
   matchers: silenceMatchersSchema,
   endsAt: isoTime,
-  reason: z.string().trim().min(1, "say why").max(SILENCE_REASON_MAX),
+  reason: freeText(SILENCE_REASON_MAX).pipe(z.string().min(1, "say why")),
 });
 export type SilenceCreate = z.input<typeof silenceCreateSchema>;
 export const silenceResponseSchema = z.object({ silence: silenceSchema });
@@ -114,14 +112,12 @@ export const notificationSchema = z.object({
   ),
 });
 export const notificationListResponseSchema = z.object({ notifications: z.array(notificationSchema) });
-export type Notification = z.infer<typeof notificationSchema>;
 
 /** GET /api/alerts/count — the nav badge. */
 export const alertCountSchema = z.object({
   firing: z.object({ critical: z.number().int(), warning: z.number().int(), info: z.number().int() }),
   pending: z.number().int(),
 });
-export type AlertCount = z.infer<typeof alertCountSchema>;
 
 /** GET /api/alerts/stats?from&to — MTTA and MTTR per rule over the range. */
 export const alertStatsResponseSchema = z.object({

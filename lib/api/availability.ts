@@ -11,14 +11,9 @@ export const metricStatusSchema = z.object({
   lastSampleAt: nullableIso,
   intervalMs: z.number().int().positive().nullable(),
 });
-export type MetricStatus = z.infer<typeof metricStatusSchema>;
 
 export const availabilityResponseSchema = z.object({
   targetId: z.string(),
   metrics: z.record(z.string(), metricStatusSchema),
 });
 export type AvailabilityResponse = z.infer<typeof availabilityResponseSchema>;
-
-export function availabilityUrl(targetId: string): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/availability`;
-}

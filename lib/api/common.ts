@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "@/lib/auth/roles";
 
 // Building blocks shared by every contract. Timestamps travel as ISO strings; every figure that
 // can be unknown is nullable, so "unknown" never arrives disguised as 0.
@@ -14,6 +15,27 @@ export const isoTime = z
     return !Number.isNaN(ms) && ms >= ISO_MIN_MS && ms <= ISO_MAX_MS;
   }, "must be an ISO timestamp between years 1 and 9999");
 export const nullableIso = isoTime.nullable();
+
+// Text from a query string, a path or a body. PostgreSQL refuses NUL in text (the query failed
+// with a 500), and no name of a database, schema, table, target, rule or channel holds any
+// control character; free text may hold line breaks and tabs, never NUL.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** A name given as a parameter: 1..max characters, no control characters. */
+export const nameParam = (max: number) =>
+  z
+    .string()
+    .min(1, "required")
+    .max(max)
+    .refine((s) => !CONTROL_CHARS.test(s), "must not contain control characters");
+
+/** Free text (a comment, a reason): line breaks and tabs allowed, NUL not. */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !s.includes("\u0000"), "must not contain NUL characters");
 export const nullableNumber = z.number().nullable();
 export const nullableInt = z.number().int().nullable();
 
@@ -24,10 +46,9 @@ export type Point = z.infer<typeof pointSchema>;
 
 export const severitySchema = z.enum(["critical", "warning", "info"]);
 export type Severity = z.infer<typeof severitySchema>;
-export const SEVERITIES: readonly Severity[] = ["critical", "warning", "info"];
 
-export const roleSchema = z.enum(["viewer", "responder", "admin"]);
-export type Role = z.infer<typeof roleSchema>;
+// The order lives in lib/auth/roles.ts (pure, no server-only import).
+export const roleSchema = z.enum(ROLES);
 
 /**
  * Why a panel has nothing to show although nothing failed: a missing extension, a missing
@@ -35,6 +56,12 @@ export type Role = z.infer<typeof roleSchema>;
  * data is available.
  */
 export const unavailableSchema = z.string().nullable();
+
+/**
+ * How often the data behind an answer is taken on this server: the metric's interval, or its
+ * PGPULSE_INTERVALS override. The client judges a sample stale against it (STALE_FACTOR).
+ */
+export const cadenceMsSchema = z.number().int().positive();
 
 /** The body of every non-2xx answer: a message fit for the user, never SQL or a stack. */
 export const apiErrorBodySchema = z.object({

@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { EXPLAIN_PARAMS_MAX, EXPLAIN_QUERY_MAX_CHARS } from "@/lib/limits";
+import { nameParam } from "./common";
 
 // POST /api/targets/{id}/explain — plan only for responders, ANALYZE for admins. The server
-// checks the role, parses the text (a single SELECT only), rate-limits and audits.
+// checks the role, parses the text (a single SELECT only), checks every function it reaches on
+// the target (lib/analysis/explain-rule.ts), rate-limits and audits.
 
 export const explainRequestSchema = z
   .object({
-    fingerprint: z.string().min(1).max(64).optional(),
+    fingerprint: nameParam(64).optional(),
     query: z.string().min(1).max(EXPLAIN_QUERY_MAX_CHARS).optional(),
     analyze: z.boolean().default(false),
     /** Values for $1…$n; without them the server uses GENERIC_PLAN (PostgreSQL 16+) or asks. */
@@ -28,8 +30,21 @@ export const explainResponseSchema = z.object({
 });
 export type ExplainResponse = z.infer<typeof explainResponseSchema>;
 
-/** Error codes the route maps to messages the UI shows as they are. */
-export const EXPLAIN_ERROR_CODES = ["not_single_select", "needs_params", "forbidden", "rate_limited", "timeout", "unknown_fingerprint"] as const;
+/** Every code an EXPLAIN error response carries; its message is shown as it is. */
+export const EXPLAIN_ERROR_CODES = [
+  "not_single_select",
+  /** A function the statement reaches fails the rule (lib/analysis/explain-rule.ts); the message names it. */
+  "function_not_allowed",
+  "needs_params",
+  "forbidden",
+  "rate_limited",
+  "timeout",
+  "unknown_fingerprint",
+  "invalid",
+  "failed",
+  "connection",
+] as const;
+export type ExplainErrorCode = (typeof EXPLAIN_ERROR_CODES)[number];
 
 export function explainUrl(targetId: string): string {
   return `/api/targets/${encodeURIComponent(targetId)}/explain`;

@@ -18,4 +18,10 @@ export const healthSchema = z.object({
 });
 
 export type Health = z.infer<typeof healthSchema>;
+
+/**
+ * What an anonymous caller (a load balancer) gets: up or not. Target names, versions and the
+ * last connection error name hosts and roles; they are for viewers and above.
+ */
+export const healthStatusSchema = healthSchema.pick({ status: true }).strict();
 export type TargetHealth = z.infer<typeof targetHealthSchema>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nullableIso, nullableNumber, unavailableSchema } from "./common";
+import { cadenceMsSchema, nullableIso, nullableNumber, unavailableSchema } from "./common";
 
 // GET /api/targets/{id}/indexes — index_stats joined with the latest index_bloat figures.
 
@@ -33,7 +33,9 @@ export type IndexRow = z.infer<typeof indexRowSchema>;
 
 export const indexesResponseSchema = z.object({
   targetId: z.string(),
+  /** When index_stats was sampled, and its cadence. */
   takenAt: nullableIso,
+  cadenceMs: cadenceMsSchema,
   unavailable: unavailableSchema,
   /** Set when bloat figures cannot be computed (e.g. no access to pg_stats). */
   bloatUnavailable: z.string().nullable(),

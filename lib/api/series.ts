@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clampStepSeconds, MAX_RANGE_MS } from "@/lib/limits";
-import { isoTime, pointsSchema } from "./common";
+import { cadenceMsSchema, isoTime, nameParam, pointsSchema } from "./common";
 
 // GET /api/targets/{id}/series?metric&from&to&step → one series, aligned to step buckets.
 
@@ -56,7 +56,7 @@ export const seriesQuerySchema = z
     from: isoTime,
     to: isoTime,
     step: z.coerce.number().int().positive().optional(),
-    database: z.string().min(1).max(63).optional(),
+    database: nameParam(63).optional(),
   })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["from"] })
   .transform((q) => {
@@ -78,6 +78,8 @@ export const seriesResponseSchema = z.object({
   unit: seriesUnitSchema,
   step: z.number().int().positive().optional(),
   points: pointsSchema,
+  /** The cadence of the metric the series is derived from. */
+  cadenceMs: cadenceMsSchema,
   /** Set when the metric cannot be collected on this target (e.g. missing extension). */
   unavailable: z.string().nullable().optional(),
 });

@@ -27,7 +27,6 @@ export const ruleViewSchema = z.object({
   channels: z.array(z.string()).nullable(),
   overrides: z.array(ruleOverrideViewSchema),
 });
-export type RuleView = z.infer<typeof ruleViewSchema>;
 
 export const channelViewSchema = z.object({
   id: z.string(),

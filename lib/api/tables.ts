@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTime, nullableIso, nullableNumber, pointsSchema, unavailableSchema } from "./common";
+import { cadenceMsSchema, isoTime, nameParam, nullableIso, nullableNumber, pointsSchema, unavailableSchema } from "./common";
 
 // GET /api/targets/{id}/tables?from&to — the latest table_stats snapshot, with rates over the
 // requested range (not lifetime totals) and growth from the low-cadence snapshots.
@@ -46,6 +46,8 @@ export type TableRow = z.infer<typeof tableRowSchema>;
 export const tablesResponseSchema = z.object({
   targetId: z.string(),
   takenAt: nullableIso,
+  /** table_stats'. */
+  cadenceMs: cadenceMsSchema,
   unavailable: unavailableSchema,
   /** Where the scan and tuple counters came from. */
   source: z.enum(["performance_metrics", "pg_stat_user_tables"]).nullable(),
@@ -58,8 +60,8 @@ export type TablesResponse = z.infer<typeof tablesResponseSchema>;
 
 /** GET /api/targets/{id}/tables/history?schema&table&from&to — total size over time. */
 export const tableHistoryQuerySchema = z.object({
-  schema: z.string().min(1).max(63),
-  table: z.string().min(1).max(63),
+  schema: nameParam(63),
+  table: nameParam(63),
   from: isoTime,
   to: isoTime,
 });
@@ -68,6 +70,8 @@ export const tableHistoryResponseSchema = z.object({
   table: z.string(),
   unit: z.literal("bytes"),
   points: pointsSchema,
+  /** How far apart the stored snapshots are: table_stats' cadence, or the store's spacing if wider. */
+  cadenceMs: cadenceMsSchema,
 });
 export type TableHistoryResponse = z.infer<typeof tableHistoryResponseSchema>;
 

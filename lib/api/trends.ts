@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isValidTimeZone, parseIsoWeek } from "@/lib/trends/iso-week";
-import { isoTime, nullableIso, nullableNumber } from "./common";
+import { isoTime, nameParam, nullableIso, nullableNumber } from "./common";
 
 // GET /api/trends?week=2026-W48&target=…&tz=Europe/Berlin → one ISO week against the week
 // before, per target (all targets when `target` is absent). Every figure that can be unknown
@@ -14,7 +14,7 @@ export const trendsQuerySchema = z.object({
     .max(16)
     .refine((s) => parseIsoWeek(s) !== null, WEEK_PATTERN_MESSAGE)
     .optional(),
-  target: z.string().min(1).max(200).optional(),
+  target: nameParam(200).optional(),
   tz: z.string().max(64).refine(isValidTimeZone, "must be an IANA time zone such as Europe/Berlin").optional(),
 });
 export type TrendsQuery = z.infer<typeof trendsQuerySchema>;
@@ -51,7 +51,6 @@ export const coverageDaySchema = z.object({
 export type CoverageDay = z.infer<typeof coverageDaySchema>;
 
 export const intervalValueSchema = z.object({ value: z.number(), from: isoTime, to: isoTime });
-export type IntervalValue = z.infer<typeof intervalValueSchema>;
 
 export const headlineSchema = z.object({
   slowCount: changeSchema,
@@ -78,9 +77,6 @@ export const headlineSchema = z.object({
 });
 export type Headline = z.infer<typeof headlineSchema>;
 
-export const DAILY_METRICS = ["slowCount", "cacheHitMean", "tpsMean", "peakConnections", "dbSizeBytes"] as const;
-export type DailyMetric = (typeof DAILY_METRICS)[number];
-
 export const tableTrendSchema = z.object({
   objectKey: z.string(),
   sizeBytes: nullableNumber,
@@ -103,10 +99,8 @@ export const bloatTrendSchema = z.object({
   deltaPoints: nullableNumber,
   wastedBytes: nullableNumber,
 });
-export type BloatTrend = z.infer<typeof bloatTrendSchema>;
 
 export const unusedIndexSchema = z.object({ objectKey: z.string(), table: z.string(), sizeBytes: nullableNumber, definition: z.string().nullable() });
-export type UnusedIndex = z.infer<typeof unusedIndexSchema>;
 
 export const fingerprintStatusSchema = z.enum(["new", "worse", "better", "same", "gone"]);
 export type FingerprintStatus = z.infer<typeof fingerprintStatusSchema>;

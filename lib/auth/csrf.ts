@@ -5,8 +5,6 @@
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export const CROSS_ORIGIN_ERROR = "cross-origin request refused";
-
 export interface OriginCheckInput {
   method: string;
   headers: Headers;
@@ -15,6 +13,8 @@ export interface OriginCheckInput {
    * proxy that may rewrite `Host`.
    */
   trustForwardedHost: boolean;
+  /** The request came over TLS (own socket or a trusted proxy's X-Forwarded-Proto). */
+  tls: boolean;
 }
 
 export function expectedHost(headers: Headers, trustForwardedHost: boolean): string | null {
@@ -24,7 +24,7 @@ export function expectedHost(headers: Headers, trustForwardedHost: boolean): str
 }
 
 /** True when the request may proceed: a safe method, or proof that it comes from our own pages. */
-export function originAllowed({ method, headers, trustForwardedHost }: OriginCheckInput): boolean {
+export function originAllowed({ method, headers, trustForwardedHost, tls }: OriginCheckInput): boolean {
   if (SAFE_METHODS.has(method.toUpperCase())) return true;
   const host = expectedHost(headers, trustForwardedHost);
   if (!host) return false;
@@ -37,7 +37,9 @@ export function originAllowed({ method, headers, trustForwardedHost }: OriginChe
     } catch {
       return false;
     }
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+    // The scheme is part of the origin: a page served over http must not write to the https
+    // site (a network attacker can inject into the former), nor the other way round.
+    if (parsed.protocol !== (tls ? "https:" : "http:")) return false;
     return sameHost(parsed, host);
   }
   return headers.get("sec-fetch-site") === "same-origin";

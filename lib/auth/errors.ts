@@ -1,13 +1,21 @@
 // The closed set of auth failures and their HTTP form. No server-only import: the client
 // fetcher may import the types to recognise these bodies.
 
-export type AuthErrorCode = "unauthenticated" | "forbidden" | "cross-origin" | "loopback-only" | "misconfigured";
+import type { ApiErrorBody } from "@/lib/api/common";
+import { DomainError } from "@/lib/errors";
+import { HOST_RULE } from "./host";
 
-const STATUS: Record<AuthErrorCode, 401 | 403 | 500> = {
+export type AuthErrorCode = "unauthenticated" | "forbidden" | "cross-origin" | "loopback-only" | "misdirected" | "misconfigured";
+
+type AuthStatus = 401 | 403 | 421 | 500;
+
+const STATUS: Record<AuthErrorCode, AuthStatus> = {
   unauthenticated: 401,
   forbidden: 403,
   "cross-origin": 403,
   "loopback-only": 403,
+  // 421 Misdirected Request: this server does not answer for the Host the request names.
+  misdirected: 421,
   misconfigured: 500,
 };
 
@@ -16,36 +24,29 @@ const MESSAGE: Record<AuthErrorCode, string> = {
   forbidden: "your role does not allow this",
   "cross-origin": "cross-origin request refused",
   "loopback-only": "pgpulse runs without sign-in and answers on loopback only",
+  misdirected: `host name not served: ${HOST_RULE}`,
   misconfigured: "authentication is misconfigured; see the server log",
 };
 
-export class AuthError extends Error {
-  readonly code: AuthErrorCode;
-  readonly status: 401 | 403 | 500;
+export class AuthError extends DomainError {
+  declare readonly code: AuthErrorCode;
+  declare readonly status: AuthStatus;
   /** The role the request needed, for a 403 `forbidden`. */
   readonly required?: string;
 
   constructor(code: AuthErrorCode, required?: string) {
-    super(MESSAGE[code]);
+    // Who may do what is not a thing to cache.
+    super(STATUS[code], MESSAGE[code], { code, headers: { "cache-control": "no-store" } });
     this.name = "AuthError";
-    this.code = code;
-    this.status = STATUS[code];
     this.required = required;
+  }
+
+  override body(): AuthErrorBody {
+    return this.required ? { ...super.body(), code: this.code, required: this.required } : { ...super.body(), code: this.code };
   }
 }
 
-export interface AuthErrorBody {
-  error: string;
+export interface AuthErrorBody extends ApiErrorBody {
   code: AuthErrorCode;
   required?: string;
-}
-
-export function authErrorBody(err: AuthError): AuthErrorBody {
-  return err.required ? { error: err.message, code: err.code, required: err.required } : { error: err.message, code: err.code };
-}
-
-/** The JSON response for an AuthError; null for anything else (let it propagate). */
-export function authErrorResponse(err: unknown): Response | null {
-  if (!(err instanceof AuthError)) return null;
-  return Response.json(authErrorBody(err), { status: err.status, headers: { "cache-control": "no-store" } });
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { subscribe } from "node:diagnostics_channel";
-import type { IncomingMessage, Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { guardRequest } from "./http-guard";
 
 // How the socket peer address reaches proxy.ts and route handlers.
 //
@@ -20,17 +21,22 @@ const BOUND = Symbol.for("pgpulse.boundAddress");
 
 interface RequestStart {
   request: IncomingMessage;
+  response: ServerResponse;
   socket: Socket & { encrypted?: boolean };
   server: Server;
 }
 
-/** Idempotent. Call once per server process, before the first request (instrumentation.ts). */
+/**
+ * Idempotent. Call once per server process, before the first request (instrumentation.ts).
+ * The same hook applies the HTTP-layer guards of http-guard.ts (headers, methods).
+ */
 export function installPeerTagging(): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[INSTALLED]) return;
   g[INSTALLED] = true;
   subscribe("http.server.request.start", (message) => {
-    const { request, socket, server } = message as RequestStart;
+    const { request, response, socket, server } = message as RequestStart;
+    guardRequest(request, response);
     request.headers[PEER_HEADER] = socket.remoteAddress ?? "";
     request.headers[PEER_TLS_HEADER] = socket.encrypted ? "1" : "0";
     const addr = server.address();

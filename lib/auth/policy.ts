@@ -8,6 +8,8 @@ import { hasRole, type Role } from "./roles";
 export type Access = "public" | Role;
 export type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
 
+/** Every method pgpulse serves; any other is answered 405 (lib/auth/http-guard.ts, proxy.ts). */
+export const METHODS: readonly Method[] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 export const MUTATING_METHODS: readonly Method[] = ["POST", "PUT", "PATCH", "DELETE"];
 const READ: readonly Method[] = ["GET", "HEAD"];
 const ANY = "*" as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuthError, authErrorResponse } from "./errors";
+import { AuthError } from "./errors";
 import { identify, requestIsTls, sourceAddress } from "./identify";
 import { hashPassword } from "./password";
 import { installPeerTagging, PEER_HEADER } from "./peer";
@@ -14,15 +14,19 @@ const NOW = 1_750_000_000;
 const SECRET = "s".repeat(48);
 const base = { users: [], sessionTtlSeconds: 3600, trustedProxies: [] as string[] };
 
+// The requests below name "pgpulse.local", the host of the configured publicUrl.
+const site = { publicUrl: "http://pgpulse.local" };
 const builtin: AuthSettings = buildAuthSettings(
   { ...base, mode: "builtin", users: [{ name: "ana", role: "responder", passwordHash: "scrypt$1024$8$1$c2FsdHNhbHRzYWx0$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5" }] },
   { sessionSecret: SECRET, metricsToken: "m".repeat(32) },
+  site,
 );
 const proxied: AuthSettings = buildAuthSettings(
   { ...base, mode: "proxy", proxy: { userHeader: "x-forwarded-user", roleHeader: "x-forwarded-role", defaultRole: "viewer", trustedAddresses: ["10.0.0.0/8"] } },
   {},
+  site,
 );
-const none: AuthSettings = buildAuthSettings({ ...base, mode: "none" }, {});
+const none: AuthSettings = buildAuthSettings({ ...base, mode: "none" }, {}, site);
 
 const cookieFor = (name: string, role: "viewer" | "responder" | "admin", now = NOW) =>
   `pgpulse_session=${signSession({ name, role, ttlSeconds: 3600, now }, SECRET)}`;
@@ -66,6 +70,8 @@ describe("builtin sign-in", () => {
 
   it("public routes need no identity but writes still need the origin", () => {
     expect(req("GET", "/api/health", builtin, {})()).toBeNull();
+    // A caller who is signed in is named, so a public route may show them more (health details).
+    expect(req("GET", "/api/health", builtin, { cookie: cookieFor("ana", "responder") })()).toEqual({ name: "ana", role: "responder" });
     expect(req("POST", "/api/auth/login", builtin, { origin: "http://pgpulse.local" })()).toBeNull();
     expect(code(req("POST", "/api/auth/login", builtin, { origin: "https://evil.example" }))).toBe("cross-origin");
   });
@@ -107,6 +113,46 @@ describe("auth off", () => {
   });
 });
 
+describe("host rule (DNS rebinding)", () => {
+  const rebound = { host: "rebind.attacker.example:3000" };
+  const loopback = { [PEER_HEADER]: "127.0.0.1" };
+
+  it("refuses a name that is not ours in every mode, before identity or origin", () => {
+    const cookie = cookieFor("ana", "responder");
+    expect(code(req("GET", "/api/auth/me", none, { ...loopback, ...rebound }))).toBe("misdirected");
+    expect(code(req("GET", "/api/targets/p/activity", builtin, { ...rebound, cookie }))).toBe("misdirected");
+    expect(code(req("GET", "/", proxied, { ...rebound, [PEER_HEADER]: "10.0.0.1", "x-forwarded-user": "bo" }))).toBe("misdirected");
+    // The rebinding page sends its own (matching) Origin: still refused.
+    expect(code(req("POST", "/api/silences", none, { ...loopback, ...rebound, origin: "http://rebind.attacker.example:3000" }))).toBe("misdirected");
+    // Public routes too: sign-in and health answer only under our names.
+    expect(code(req("GET", "/api/health", builtin, rebound))).toBe("misdirected");
+    expect(code(req("POST", "/api/auth/login", builtin, { ...rebound, origin: "http://rebind.attacker.example:3000" }))).toBe("misdirected");
+    expect(code(req("GET", "/", none, { ...loopback, host: "" }))).toBe("misdirected");
+  });
+
+  it("serves loopback names, IP addresses and the publicUrl host, on any port", () => {
+    for (const host of ["localhost:3100", "127.0.0.1:3100", "[::1]:3100", "LOCALHOST", "localhost.:80", "192.0.2.7:8080", "[2001:db8::1]", "pgpulse.local:9999"]) {
+      expect(req("GET", "/", none, { ...loopback, host })(), host).toEqual({ name: "local", role: "admin" });
+    }
+    const noPublicUrl = buildAuthSettings({ ...base, mode: "none" }, {});
+    expect(code(req("GET", "/", noPublicUrl, { ...loopback, host: "pgpulse.local" }))).toBe("misdirected");
+  });
+
+  it("reads X-Forwarded-Host instead of Host only from a trusted proxy", () => {
+    const viaProxy = { [PEER_HEADER]: "10.0.0.1", "x-forwarded-user": "bo", host: "127.0.0.1:3000" };
+    expect(req("GET", "/", proxied, { ...viaProxy, "x-forwarded-host": "pgpulse.local" })()).toEqual({ name: "bo", role: "viewer" });
+    expect(code(req("GET", "/", proxied, { ...viaProxy, "x-forwarded-host": "rebind.attacker.example" }))).toBe("misdirected");
+    // From anyone else the header is ignored: Host decides.
+    expect(code(req("GET", "/", builtin, { host: "rebind.attacker.example", "x-forwarded-host": "localhost" }))).toBe("misdirected");
+  });
+
+  it("answers 421 with the rule in the message", () => {
+    const err = new AuthError("misdirected");
+    expect(err.status).toBe(421);
+    expect(err.body().error).toMatch(/localhost, 127\.0\.0\.1, \[::1\].*publicUrl/);
+  });
+});
+
 describe("request facts", () => {
   it("trusts X-Forwarded-Proto and -For only from a trusted proxy", () => {
     const fromProxy = new Headers({ [PEER_HEADER]: "10.0.0.2", "x-forwarded-proto": "https", "x-forwarded-for": "203.0.113.7, 10.0.0.3" });
@@ -133,10 +179,9 @@ describe("settings validation", () => {
     expect(buildAuthSettings({ ...base, mode: "builtin", users: [{ name: "a", role: "viewer", passwordHash: good }] }, { sessionSecret: SECRET }).mode).toBe("builtin");
   });
 
-  it("maps AuthError to a JSON response", async () => {
-    const res = authErrorResponse(new AuthError("forbidden", "admin"));
-    expect(res?.status).toBe(403);
-    expect(await res?.json()).toEqual({ error: "your role does not allow this", code: "forbidden", required: "admin" });
-    expect(authErrorResponse(new Error("x"))).toBeNull();
+  it("gives AuthError its status and body", () => {
+    const err = new AuthError("forbidden", "admin");
+    expect(err.status).toBe(403);
+    expect(err.body()).toEqual({ error: "your role does not allow this", code: "forbidden", required: "admin" });
   });
 });

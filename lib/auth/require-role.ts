@@ -1,17 +1,19 @@
 import "server-only";
-import { originAllowed } from "./csrf";
+import { expectedHost, originAllowed } from "./csrf";
 import { AuthError } from "./errors";
-import { identify, peerIsTrustedProxy, type Unidentified } from "./identify";
+import { hostAllowed } from "./host";
+import { identify, peerIsTrustedProxy, requestIsTls, type Unidentified } from "./identify";
 import { allows, MUTATING_METHODS, ruleFor, type Access, type Method } from "./policy";
 import type { Actor, Role } from "./roles";
 import { authSettings, AuthConfigError, type AuthSettings } from "./settings";
 
-// What a route handler calls first:
+// What a route handler calls first (route() in lib/server/http/route.ts does it for every handler it
+// wraps; a handler calls it again when the role depends on the body):
 //
 //   const { actor } = await requireRole(request, "responder");
 //
-// It repeats what proxy.ts checked (origin, identity, role), so a route stays closed even if
-// the proxy matcher changes.
+// It repeats what proxy.ts checked (host, origin, identity, role), so a route stays closed even
+// if the proxy matcher changes.
 
 export function reasonToError(reason: Unidentified): AuthError {
   if (reason === "not-loopback") return new AuthError("loopback-only");
@@ -28,14 +30,20 @@ export interface CheckInput {
   now: number;
 }
 
-/** The whole decision for one request; throws AuthError. Returns null for a public route. */
+/**
+ * The whole decision for one request; throws AuthError. For a public route it returns the
+ * caller when one is identified (a route may show them more) and null otherwise.
+ */
 export function checkRequest({ method, pathname, headers, access, settings, now }: CheckInput): Actor | null {
+  const trustForwardedHost = peerIsTrustedProxy(headers, settings);
+  // First, in every auth mode: an answer to a rebound name would be readable by its page.
+  if (!hostAllowed(expectedHost(headers, trustForwardedHost), settings.publicHost)) throw new AuthError("misdirected");
   if ((MUTATING_METHODS as readonly string[]).includes(method.toUpperCase())) {
-    if (!originAllowed({ method, headers, trustForwardedHost: peerIsTrustedProxy(headers, settings) })) throw new AuthError("cross-origin");
+    if (!originAllowed({ method, headers, trustForwardedHost, tls: requestIsTls(headers, settings) })) throw new AuthError("cross-origin");
   }
-  if (access === "public") return null;
   const rule = ruleFor(method, pathname);
   const identity = identify(headers, settings, { allowMetricsBearer: rule.bearer === "metrics", now });
+  if (access === "public") return identity.actor;
   if (!identity.actor) throw reasonToError(identity.reason);
   if (!allows(access, identity.actor.role)) throw new AuthError("forbidden", access);
   return identity.actor;
@@ -51,20 +59,31 @@ function settingsOrThrow(): AuthSettings {
 }
 
 /**
- * Ensures the caller has at least `role`; throws AuthError (401/403) otherwise. Map it with
- * authErrorResponse() from ./errors.
+ * The checks of a public route (host, origin); the caller if one is identified, else null.
+ * Throws AuthError, which route() answers (lib/server/http/error-response.ts).
+ */
+export async function checkPublic(request: Request): Promise<{ actor: Actor | null }> {
+  return { actor: check(request, "public") };
+}
+
+/**
+ * Ensures the caller has at least `role`; throws AuthError (401/403/421) otherwise, which
+ * route() answers (lib/server/http/error-response.ts).
  */
 export async function requireRole(request: Request, role: Role): Promise<{ actor: Actor }> {
-  const url = new URL(request.url);
-  const actor = checkRequest({
-    method: request.method as Method,
-    pathname: url.pathname,
-    headers: request.headers,
-    access: role,
-    settings: settingsOrThrow(),
-    now: Math.floor(Date.now() / 1000),
-  });
+  const actor = check(request, role);
   // Unreachable for a role (only "public" yields null); keeps the type exact.
   if (!actor) throw new AuthError("unauthenticated");
   return { actor };
+}
+
+function check(request: Request, access: Access): Actor | null {
+  return checkRequest({
+    method: request.method as Method,
+    pathname: new URL(request.url).pathname,
+    headers: request.headers,
+    access,
+    settings: settingsOrThrow(),
+    now: Math.floor(Date.now() / 1000),
+  });
 }

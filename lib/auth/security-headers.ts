@@ -1,5 +1,20 @@
-// Per-request security headers set by proxy.ts; the static ones live in next.config.js.
+// Security headers. The static ones (static-headers.json) are applied by next.config.js to
+// routed answers and by the HTTP-layer guard (http-guard.ts) to every answer, Next's own error
+// pages included; the per-request CSP and HSTS are set by proxy.ts.
 // No server-only import: pure, unit-tested.
+
+import STATIC_HEADERS from "./static-headers.json";
+
+export { STATIC_HEADERS };
+
+/**
+ * Every API answer: nothing in it may run, be framed or be kept by a cache (answers carry
+ * per-user data and are fetched with the user's cookie).
+ */
+export const API_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "cache-control": "no-store",
+};
 
 /**
  * Script CSP with a per-request nonce: Next reads the nonce from this header and puts it on its

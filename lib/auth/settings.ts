@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { loadConfig } from "@/lib/config/load";
 import type { PgpulseConfig } from "@/lib/config/schema";
 import { parseRange } from "./cidr";
+import { hostName } from "./host";
 import { parseHash } from "./password";
 
 // Everything the auth layer needs, read once from the config file and the environment and
@@ -19,11 +20,17 @@ export interface AuthSettings {
   trustedProxies: string[];
   sessionSecret: string | undefined;
   metricsToken: string | undefined;
+  /** The host name of the config's publicUrl: served besides loopback names and IP addresses. */
+  publicHost: string | null;
 }
 
 export class AuthConfigError extends Error {}
 
-export function buildAuthSettings(auth: AuthConfig, secrets: { sessionSecret?: string; metricsToken?: string }): AuthSettings {
+export function buildAuthSettings(
+  auth: AuthConfig,
+  secrets: { sessionSecret?: string; metricsToken?: string },
+  site: { publicUrl?: string } = {},
+): AuthSettings {
   const settings: AuthSettings = {
     mode: auth.mode,
     users: auth.users,
@@ -32,6 +39,8 @@ export function buildAuthSettings(auth: AuthConfig, secrets: { sessionSecret?: s
     trustedProxies: [...auth.trustedProxies, ...(auth.mode === "proxy" && auth.proxy ? auth.proxy.trustedAddresses : [])],
     sessionSecret: secrets.sessionSecret,
     metricsToken: secrets.metricsToken,
+    // The config schema has checked that publicUrl is an http(s) origin.
+    publicHost: site.publicUrl ? hostName(new URL(site.publicUrl).host) : null,
   };
   validateAuthSettings(settings);
   return settings;
@@ -80,7 +89,11 @@ export function authSettings(): AuthSettings {
   if (!cached) {
     const e = env();
     const config = loadConfig({ configPath: e.PGPULSE_CONFIG });
-    cached = buildAuthSettings(config.auth, { sessionSecret: e.PGPULSE_SESSION_SECRET, metricsToken: e.PGPULSE_METRICS_TOKEN });
+    cached = buildAuthSettings(
+      config.auth,
+      { sessionSecret: e.PGPULSE_SESSION_SECRET, metricsToken: e.PGPULSE_METRICS_TOKEN },
+      { publicUrl: config.publicUrl },
+    );
     g[CACHE] = cached;
   }
   return cached;

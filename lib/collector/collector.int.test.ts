@@ -6,16 +6,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { thresholdsSchema } from "@/lib/config/schema";
 import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
-import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import { catalog } from "@/lib/metrics/catalog";
+import { defineMetric } from "@/lib/metrics/define";
+import type { MetricResult } from "@/lib/metrics/types";
 import { createCollector, type Collector } from "./collector";
-import { getSnapshot, listSnapshots } from "./registry";
-import { taskFromDefinition } from "./definition-tasks";
+import { catalogTasks } from "./definition-tasks";
 import type { CollectorTask } from "./types";
 
 // The engine against a server of its own, so it can be stopped and restarted under the collector.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const thresholds = thresholdsSchema.parse({});
+/** The live view (sessions, connections, db stats): what these tests watch besides their own tasks. */
+const live = catalog.filter((d) => d.lane === "live");
 
 let root: string;
 let port: number;
@@ -70,12 +73,13 @@ describe("collector engine", () => {
       target: { id: "updown", name: "updown", url: srv.url() },
       thresholds,
       sinks: rec.sinks,
+      tasks: catalogTasks(live),
       intervals: { stat_activity: 500 },
     });
     collector.start();
     await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
     expect(rec.ups()[0]).toEqual({ up: 1, error: null });
-    expect(getSnapshot("updown")?.capabilities?.serverVersionNum).toBeGreaterThanOrEqual(170000);
+    expect(collector.snapshot().capabilities?.serverVersionNum).toBeGreaterThanOrEqual(170000);
     await expect.poll(() => rec.oks("stat_activity").length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
 
     await admin.end();
@@ -87,7 +91,7 @@ describe("collector engine", () => {
     const lastUp = rec.ups().at(-1);
     expect(lastUp?.up).toBe(0);
     expect(lastUp?.error).toBe(down.lastError);
-    expect(getSnapshot("updown")?.up).toBe(false);
+    expect(collector.snapshot().up).toBe(false);
 
     // Stay down a while: the probe keeps retrying, nothing throws, up stays 0.
     const lastSample = collector.snapshot().lastSampleAt;
@@ -108,15 +112,15 @@ describe("collector engine", () => {
 
     await collector.stop();
     collector = undefined;
-    expect(getSnapshot("updown")).toBeUndefined();
   });
 
   it("survives pg_terminate_backend of its own backends, idle or mid-query: the next cycle succeeds", async () => {
     const rec = recorder();
-    const slow: MetricDefinition = {
+    const slow = defineMetric({
       id: "slow",
       description: "one second of work",
       scope: "database",
+      lane: "bulk",
       intervalMs: 1_200,
       timeoutMs: 5_000,
       sql: { 130000: "/* pgpulse */ SELECT pg_sleep(1)::text AS x" },
@@ -124,12 +128,12 @@ describe("collector engine", () => {
       labels: [],
       counters: [],
       gauges: [],
-    };
+    });
     collector = createCollector({
       target: { id: "terminate", name: "terminate", url: srv.url() },
       thresholds,
       sinks: rec.sinks,
-      tasks: [taskFromDefinition(slow, "bulk")],
+      tasks: catalogTasks([...live, slow]),
       intervals: { stat_activity: 500 },
     });
     collector.start();
@@ -163,7 +167,7 @@ describe("collector engine", () => {
       target: { id: "caps", name: "caps", url: srv.url() },
       thresholds,
       sinks: rec.sinks,
-      defaultTasks: false,
+      tasks: [],
       intervals: { server: 500 },
     });
     collector.start();
@@ -185,7 +189,7 @@ describe("collector engine", () => {
       target: { id: "stuck", name: "stuck", url: srv.url() },
       thresholds,
       sinks: rec.sinks,
-      tasks: [stuck],
+      tasks: [...catalogTasks(live), stuck],
       intervals: { stat_activity: 500 },
       watchdogMarginMs: 400,
     });
@@ -207,10 +211,11 @@ describe("collector engine", () => {
   it("a hanging task does not hold up stat_activity, overruns are skipped, and at most 2 connections are used", async () => {
     const rec = recorder();
     // A bulk task that sleeps past its statement timeout every time.
-    const hang: MetricDefinition = {
+    const hang = defineMetric({
       id: "hang",
       description: "sleeps past its timeout",
       scope: "database",
+      lane: "bulk",
       intervalMs: 800,
       timeoutMs: 1_500,
       sql: { 130000: "/* pgpulse */ SELECT pg_sleep(10)::text AS x" },
@@ -218,10 +223,10 @@ describe("collector engine", () => {
       labels: [],
       counters: [],
       gauges: [],
-    };
+    });
     // A requirement the target lacks: reported as unavailable, not as an error.
-    const needsExt: MetricDefinition = { ...hang, id: "needs_ext", intervalMs: 60_000, requires: { extensions: ["pgstattuple"] } };
-    const tasks: CollectorTask[] = [taskFromDefinition(hang, "bulk"), taskFromDefinition(needsExt, "bulk")];
+    const needsExt = { ...hang, id: "needs_ext", intervalMs: 60_000, requires: { extensions: ["pgstattuple"] } };
+    const tasks = catalogTasks([...live, hang, needsExt]);
     collector = createCollector({
       target: { id: "hang", name: "hang", url: srv.url() },
       thresholds,
@@ -248,7 +253,7 @@ describe("collector engine", () => {
     expect(maxConnections).toBeLessThanOrEqual(2);
     const unavailable = rec.results.find((r) => r.metric === "needs_ext");
     expect(unavailable).toMatchObject({ status: "unavailable", reason: expect.stringContaining("pgstattuple") });
-    expect(listSnapshots().map((s) => s.targetId)).toContain("hang");
+    expect(collector.snapshot().targetId).toBe("hang");
     // runNow joins or starts a run and returns its result.
     const now = await collector.runNow("connections");
     expect(now.status).toBe("ok");

@@ -2,17 +2,18 @@ import "server-only";
 import type pg from "pg";
 import type { TargetConfig, Thresholds } from "@/lib/config/schema";
 import { createTargetPool } from "@/lib/db/pool";
-import type { MetricResult } from "@/lib/metrics/types";
+import { server } from "@/lib/metrics/definitions/server";
+import type { MetricLane, MetricResult } from "@/lib/metrics/types";
 import { probe } from "./probe";
 import { sourceStatuses } from "./source-status";
-import { publishSnapshot, removeSnapshot } from "./registry";
-import { backoffMs, createSingleFlight, jitter, type SingleFlight } from "./schedule";
+import { backoffMs, createSingleFlight, effectiveIntervalMs, jitter, type SingleFlight } from "./schedule";
 import { deliver, type CollectorLog } from "./sinks";
-import { defaultTasks, isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
+import { isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
 import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TaskContext, TaskStats } from "./types";
 
-// One poller per target. Two connections at most, one per lane: the live lane (server probe,
-// sessions, connections, db stats) and the bulk lane (sizes, tables, indexes, bloat and slow queries).
+// One poller per target. Two connections at most, one per lane: the live lane (the server probe
+// and the quick stats reads) and the bulk lane (sizes, tables, indexes, bloat, slow queries);
+// each metric definition names its lane.
 // Two pools of one connection rather than one pool of two, because a task holding a pool can
 // take every connection it has; with a pool per lane a stuck bulk query can never starve the
 // live view, whatever the task does with its pool.
@@ -21,13 +22,11 @@ export interface CollectorOptions {
   target: TargetConfig;
   thresholds: Thresholds;
   sinks: SampleSink[];
-  /** Extra tasks; one with the id of a default task replaces it. */
-  tasks?: CollectorTask[];
-  /** Run the built-in groups (stat_activity, connections, db_stats, db_size). Default true. */
-  defaultTasks?: boolean;
+  /** What to collect besides the probe: catalogTasks() (lib/collector/definition-tasks.ts). */
+  tasks: CollectorTask[];
   log?: CollectorLog;
   now?: () => Date;
-  /** Interval overrides by task id, "server" included (tests, or a config knob later). */
+  /** Interval overrides by task id, "server" included (PGPULSE_INTERVALS, tests). */
   intervals?: Record<string, number>;
   random?: () => number;
   /** Margin over a task's timeout before its run is abandoned (default 7 s: connect + round trips). */
@@ -42,24 +41,18 @@ export interface Collector {
   runNow(taskId: string): Promise<MetricResult>;
 }
 
-type Lane = "live" | "bulk";
-
 interface Entry {
   task: CollectorTask;
-  lane: Lane;
+  lane: MetricLane;
   intervalMs: number;
   flight: SingleFlight<MetricResult>;
   timer: NodeJS.Timeout | null;
   stats: Omit<TaskStats, "overruns">;
 }
 
-const SERVER_ID = "server";
-const SERVER_INTERVAL_MS = 60_000;
-const SERVER_TIMEOUT_MS = 3_000;
+const SERVER_ID = server.id;
 const WATCHDOG_MARGIN_MS = 7_000;
 const DEFAULT_TASK_TIMEOUT_MS = 60_000;
-/** A floor so a misconfigured interval cannot turn the poller into a busy loop. */
-const MIN_INTERVAL_MS = 100;
 const noopLog: CollectorLog = { warn: () => {}, info: () => {} };
 
 export function createCollector(opts: CollectorOptions): Collector {
@@ -76,11 +69,10 @@ export function createCollector(opts: CollectorOptions): Collector {
     pool.on("connect", (client) => client.on("error", () => {}));
     return pool;
   };
-  const pools: Record<Lane, pg.Pool> = { live: makePool(), bulk: makePool() };
+  const pools: Record<MetricLane, pg.Pool> = { live: makePool(), bulk: makePool() };
 
   const tasks = new Map<string, CollectorTask>();
-  for (const t of opts.defaultTasks === false ? [] : defaultTasks()) tasks.set(t.id, t);
-  for (const t of opts.tasks ?? []) {
+  for (const t of opts.tasks) {
     if (t.id === SERVER_ID) throw new Error(`task id "${SERVER_ID}" is reserved for the collector's probe`);
     tasks.set(t.id, t);
   }
@@ -89,16 +81,16 @@ export function createCollector(opts: CollectorOptions): Collector {
     entries.set(t.id, {
       task: t,
       lane: t.lane ?? "bulk",
-      intervalMs: Math.max(MIN_INTERVAL_MS, opts.intervals?.[t.id] ?? t.intervalMs),
+      intervalMs: effectiveIntervalMs(t.id, t.intervalMs, opts.intervals),
       flight: createSingleFlight(),
       timer: null,
       stats: { runs: 0, lastStatus: null, lastDurationMs: null, lastRunAt: null },
     });
   }
   const serverEntry: Entry = {
-    task: { id: SERVER_ID, intervalMs: SERVER_INTERVAL_MS, timeoutMs: SERVER_TIMEOUT_MS, lane: "live", run: async () => probeNow() },
-    lane: "live",
-    intervalMs: Math.max(MIN_INTERVAL_MS, opts.intervals?.[SERVER_ID] ?? SERVER_INTERVAL_MS),
+    task: { id: SERVER_ID, intervalMs: server.intervalMs, timeoutMs: server.timeoutMs, lane: server.lane, run: async () => probeNow() },
+    lane: server.lane,
+    intervalMs: effectiveIntervalMs(SERVER_ID, server.intervalMs, opts.intervals),
     flight: createSingleFlight(),
     timer: null,
     stats: { runs: 0, lastStatus: null, lastDurationMs: null, lastRunAt: null },
@@ -136,7 +128,6 @@ export function createCollector(opts: CollectorOptions): Collector {
       entry.stats.lastDurationMs = result.status === "unavailable" ? null : result.durationMs;
       entry.stats.lastRunAt = result.ts;
     }
-    publishSnapshot(snapshot());
     deliver(sinks, result, log);
   }
 
@@ -145,7 +136,7 @@ export function createCollector(opts: CollectorOptions): Collector {
   }
 
   /** Swaps a lane's pool for a fresh one; the old one closes in the background. */
-  function replacePool(lane: Lane): void {
+  function replacePool(lane: MetricLane): void {
     const old = pools[lane];
     pools[lane] = makePool();
     old.end().catch(() => {});
@@ -280,7 +271,7 @@ export function createCollector(opts: CollectorOptions): Collector {
   // One task at a time per lane: a task waits its turn here, not in the pool, whose 5 s connect
   // timeout would fail it as a "connection" error behind a slow neighbour (a big catalog makes
   // table_stats take seconds). The wait is bounded: each task runs once at a time, under its watchdog.
-  const laneTail: Record<Lane, Promise<unknown>> = { live: Promise.resolve(), bulk: Promise.resolve() };
+  const laneTail: Record<MetricLane, Promise<unknown>> = { live: Promise.resolve(), bulk: Promise.resolve() };
 
   async function runTask(e: Entry): Promise<MetricResult> {
     const turn = laneTail[e.lane];
@@ -310,7 +301,6 @@ export function createCollector(opts: CollectorOptions): Collector {
     start() {
       if (started || stopped) return;
       started = true;
-      publishSnapshot(snapshot());
       void probeNow();
     },
 
@@ -323,7 +313,6 @@ export function createCollector(opts: CollectorOptions): Collector {
       const inFlight = [serverEntry, ...entries.values()].map((e) => e.flight.current()).filter((p) => p !== null);
       await Promise.allSettled(inFlight);
       await Promise.allSettled([pools.live.end(), pools.bulk.end()]);
-      removeSnapshot(targetId);
     },
 
     snapshot,

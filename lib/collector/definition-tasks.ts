@@ -1,39 +1,27 @@
 import "server-only";
 import { toDbError } from "@/lib/db/errors";
-import { connections } from "@/lib/metrics/definitions/connections";
-import { dbSize } from "@/lib/metrics/definitions/db-size";
-import { dbStats } from "@/lib/metrics/definitions/db-stats";
-import { statActivity } from "@/lib/metrics/definitions/stat-activity";
+import { catalog } from "@/lib/metrics/catalog";
+import { server } from "@/lib/metrics/definitions/server";
 import { runMetric } from "@/lib/metrics/run";
 import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
 import type { CollectorTask } from "./types";
 
-/** A collection task that runs one metric definition in its own autocommit statement. */
-export function taskFromDefinition<R extends Record<string, unknown>>(
-  def: MetricDefinition<R>,
-  lane: CollectorTask["lane"] = "bulk",
-): CollectorTask {
-  const erased = def as unknown as MetricDefinition;
-  return {
-    id: def.id,
-    intervalMs: def.intervalMs,
-    timeoutMs: def.timeoutMs,
-    lane,
-    run: (ctx) => runMetric(ctx.pool, erased, ctx.caps, ctx.targetId, ctx.now),
-  };
+/**
+ * The collector's tasks: one per definition of the list (the catalog unless a test passes its
+ * own), except `server`, which the collector runs itself as its probe. Task factories are
+ * called here, so call this once per target.
+ */
+export function catalogTasks(definitions: readonly MetricDefinition[] = catalog): CollectorTask[] {
+  return definitions.filter((d) => d.id !== server.id).map(taskFromDefinition);
 }
 
-/**
- * The live groups (catalog and stats views only, never waiting on a lock) share the live
- * connection; database sizes walk the disk and take the bulk one.
- */
-export function defaultTasks(): CollectorTask[] {
-  return [
-    taskFromDefinition(statActivity, "live"),
-    taskFromDefinition(connections, "live"),
-    taskFromDefinition(dbStats, "live"),
-    taskFromDefinition(dbSize, "bulk"),
-  ];
+/** A definition's task: its factory's, else one autocommit runMetric per tick. */
+export function taskFromDefinition(def: MetricDefinition): CollectorTask {
+  const schedule = { id: def.id, intervalMs: def.intervalMs, lane: def.lane };
+  // A factory's run can be several statements, each under its own timeout: it bounds the whole
+  // run itself, or leaves it to the collector's default.
+  if (def.task) return { ...schedule, ...def.task() };
+  return { ...schedule, timeoutMs: def.timeoutMs, run: (ctx) => runMetric(ctx.pool, def, ctx.caps, ctx.targetId, ctx.now) };
 }
 
 /** A failure that says the connection, not the query, is the problem: re-check the target. */

@@ -1,16 +1,18 @@
 import "server-only";
 import type { Pool } from "pg";
+import { z } from "zod";
 import { toDbError } from "@/lib/db/errors";
+import { one } from "@/lib/db/query";
 import { capabilitiesFrom, server } from "@/lib/metrics/definitions/server";
 import { runMetric } from "@/lib/metrics/run";
-import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import type { MetricResult } from "@/lib/metrics/types";
 import type { Capabilities } from "./types";
 
 // The connectivity check: the `server` metric, which also refreshes the capability map.
 // The server version is read first on every probe because the SQL depends on it and the target
 // may have been upgraded while it was down.
 
-const serverDef = server as unknown as MetricDefinition;
+const versionRow = z.object({ v: z.number().int() });
 
 export interface ProbeOutcome {
   result: MetricResult;
@@ -22,8 +24,7 @@ export async function probe(pool: Pool, targetId: string, now: () => Date): Prom
   const started = performance.now();
   let versionNum: number;
   try {
-    const res = await pool.query("/* pgpulse */ SELECT current_setting('server_version_num')::int AS v");
-    versionNum = Number(res.rows[0]?.v);
+    versionNum = (await one(pool, versionRow, "/* pgpulse */ SELECT current_setting('server_version_num')::int AS v", [], "server version")).v;
   } catch (e) {
     const err = toDbError(e);
     return {
@@ -44,7 +45,7 @@ export async function probe(pool: Pool, targetId: string, now: () => Date): Prom
     settings: {},
     checkedAt: ts,
   };
-  const result = await runMetric(pool, serverDef, bootstrap, targetId, () => ts);
+  const result = await runMetric(pool, server, bootstrap, targetId, () => ts);
   if (result.status !== "ok") return { result, caps: null };
   try {
     return { result, caps: capabilitiesFrom(result.rows, ts) };

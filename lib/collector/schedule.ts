@@ -1,5 +1,16 @@
 // Pure scheduling pieces of the collector, kept apart so they can be tested without timers.
 
+/** A floor so a misconfigured interval cannot turn the poller into a busy loop. */
+export const MIN_INTERVAL_MS = 100;
+
+/**
+ * The cadence a task really runs at: its override (PGPULSE_INTERVALS, tests) or its own interval,
+ * never below the floor. The collector schedules by it and the pages judge freshness by it.
+ */
+export function effectiveIntervalMs(id: string, ownMs: number, overrides?: Readonly<Record<string, number>>): number {
+  return Math.max(MIN_INTERVAL_MS, overrides?.[id] ?? ownMs);
+}
+
 /** The interval spread by ±spread (10 %), so targets and tasks do not poll in lockstep. */
 export function jitter(intervalMs: number, rand: () => number = Math.random, spread = 0.1): number {
   return Math.round(intervalMs * (1 - spread + 2 * spread * rand()));

@@ -1,4 +1,4 @@
-import type { MetricResult } from "@/lib/metrics/types";
+import type { MetricLane, MetricResult } from "@/lib/metrics/types";
 
 /** What the collector knows of a target, re-checked periodically (the `server` metric). */
 export interface Capabilities {
@@ -56,20 +56,20 @@ export interface TaskContext {
 }
 
 /**
- * One scheduled unit of collection. Most tasks wrap a MetricDefinition (runMetric); stateful
- * ones (slow queries with a cursor and per-window deltas, bloat with exact confirmation) keep
- * their state in the closure of their factory, one instance per target.
+ * One scheduled unit of collection, one per metric definition (lib/collector/definition-tasks.ts).
+ * Most run the definition with runMetric; stateful ones (slow queries with a cursor and
+ * per-window deltas, bloat with exact confirmation) keep their state in the closure of the
+ * definition's task factory, one instance per target.
  */
 export interface CollectorTask {
   id: string;
   intervalMs: number;
-  /**
-   * Which of the collector's two connections the task uses: "live" (short catalog and stats
-   * queries on a seconds cadence) or "bulk" (default: sizes, scans, anything that can be slow).
-   * A slow bulk query never delays the live view.
-   */
-  lane?: "live" | "bulk";
+  /** Which of the collector's two connections the task uses (default "bulk"). */
+  lane?: MetricLane;
   /** Longest a run may take (its statement timeout); the collector's watchdog allows a margin. */
   timeoutMs?: number;
-  run(ctx: TaskContext): Promise<import("@/lib/metrics/types").MetricResult>;
+  run(ctx: TaskContext): Promise<MetricResult>;
 }
+
+/** What a definition's task factory makes: how to run it, and a bound when that is not its statement timeout. */
+export type TaskRun = Pick<CollectorTask, "run" | "timeoutMs">;

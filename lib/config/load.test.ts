@@ -28,6 +28,11 @@ describe("parseConfig", () => {
     [{ targets: [{ id: "a", name: "A", url: "postgres://h/db", colour: 1 }] }, "targets.0"],
     [{ targets: [{ id: "a", name: "A", url: "postgres://h/a" }, { id: "a", name: "B", url: "postgres://h/b" }] }, "targets.1.id"],
     [{ rules: { slow_query: { forSeconds: -1 } } }, "rules.slow_query.forSeconds"],
+    // publicUrl is an origin: its host is the one extra name pgpulse answers for.
+    [{ publicUrl: "pgpulse.example.com" }, "publicUrl"],
+    [{ publicUrl: "https://pgpulse.example.com/dashboard" }, "publicUrl"],
+    [{ publicUrl: "https://user:pw@pgpulse.example.com" }, "publicUrl"],
+    [{ publicUrl: "ftp://pgpulse.example.com" }, "publicUrl"],
   ])("names the bad field (%#)", (raw, field) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     try {
@@ -35,5 +40,11 @@ describe("parseConfig", () => {
     } catch (e) {
       expect((e as Error).message).toContain(field);
     }
+  });
+
+  it("accepts a publicUrl that is an http(s) origin", () => {
+    expect(parseConfig({ publicUrl: "https://pgpulse.example.com" }).publicUrl).toBe("https://pgpulse.example.com");
+    expect(parseConfig({ publicUrl: "http://10.0.0.5:3000/" }).publicUrl).toBe("http://10.0.0.5:3000/");
+    expect(parseConfig({}).publicUrl).toBeUndefined();
   });
 });

@@ -120,8 +120,24 @@ export const authSchema = z
   })
   .strict();
 
+/**
+ * The URL people open pgpulse at, e.g. "https://pgpulse.example.com". Its host is the one name
+ * besides loopback and IP addresses that pgpulse answers for (DNS rebinding, lib/auth/host.ts);
+ * notifications link to it. Origin only: scheme, host, optional port.
+ */
+export const publicUrlSchema = z
+  .string()
+  .url()
+  .refine((s) => {
+    // zod runs this even when .url() has already failed.
+    if (!URL.canParse(s)) return false;
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && !u.username && !u.password && u.pathname === "/" && !u.search && !u.hash;
+  }, 'must be an http(s) origin such as "https://pgpulse.example.com" (no path, query or credentials)');
+
 export const configSchema = z
   .object({
+    publicUrl: publicUrlSchema.optional(),
     targets: z.array(targetSchema).default([]),
     thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
     rules: z.record(z.string(), ruleOverrideSchema).default({}),

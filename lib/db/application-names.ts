@@ -1,5 +1,6 @@
-// The application_name of every session pgpulse opens: one list, so the activity view, the
-// slow-statement lists and the cancel/terminate guard all hide or refuse the same sessions.
+// The application_name of every session pgpulse opens, so a DBA reading pg_stat_activity can
+// tell them apart. A label only: any client may set these names, so nothing hides or protects
+// a session by its name; pgpulse knows its own sessions by backend pid (./own-sessions.ts).
 
 export const APPLICATION_NAMES = {
   /** The collector's monitoring sessions on a target. */
@@ -9,8 +10,3 @@ export const APPLICATION_NAMES = {
   /** Explicit actions on a target: EXPLAIN, cancel, terminate. */
   action: "pgpulse-action",
 } as const;
-
-export const OWN_APPLICATION_NAMES: readonly string[] = Object.values(APPLICATION_NAMES);
-
-/** The list as an SQL literal for `NOT IN (…)`: constants only, never user input. */
-export const OWN_APPLICATION_NAMES_SQL = OWN_APPLICATION_NAMES.map((n) => `'${n}'`).join(", ");

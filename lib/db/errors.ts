@@ -10,13 +10,19 @@ export type DbErrorKind =
   | "connection" // cannot reach the server, or it went away
   | "other";
 
+/**
+ * The original error (pg's, with detail, hint, position) stays reachable as `cause` for
+ * debugging. Error.cause is not enumerable, so JSON and pino's default serialisation of this
+ * object leave it out; lib/log.ts logs an error's scrubbed message only.
+ */
 export class DbError extends Error {
   constructor(
     readonly kind: DbErrorKind,
     message: string,
     readonly code?: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "DbError";
   }
 }
@@ -48,10 +54,11 @@ export function toDbError(e: unknown): DbError {
   const err = e as { code?: string; message?: string };
   const code = typeof err?.code === "string" ? err.code : undefined;
   const message = typeof err?.message === "string" ? err.message : String(e);
-  if (code && BY_CODE[code]) return new DbError(BY_CODE[code], message, code);
-  if (code && NETWORK_CODES.has(code)) return new DbError("connection", message, code);
+  const cause = { cause: e };
+  if (code && BY_CODE[code]) return new DbError(BY_CODE[code], message, code, cause);
+  if (code && NETWORK_CODES.has(code)) return new DbError("connection", message, code, cause);
   if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message)) {
-    return new DbError("connection", message, code);
+    return new DbError("connection", message, code, cause);
   }
-  return new DbError("other", message, code);
+  return new DbError("other", message, code, cause);
 }

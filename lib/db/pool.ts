@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { APPLICATION_NAMES } from "./application-names";
+import { recordOwnSession } from "./own-sessions";
 
 // Type parsing is decided here, per pool, never by mutating pg's global parsers:
 // int8 and numeric arrive as JS numbers (counters stay far below 2^53 in practice; byte sizes
@@ -43,6 +44,7 @@ export function createTargetPool(opts: TargetPoolOptions): pg.Pool {
     idleTimeoutMillis: 60_000,
     keepAlive: true,
     types: typeOverrides,
+    onConnect: recordOwnSession,
   });
   // An idle client that dies (target restarted, backend terminated) must not crash the process.
   pool.on("error", () => {});
@@ -58,6 +60,8 @@ export function createStorePool(url: string, max = 4): pg.Pool {
     statement_timeout: 30_000,
     connectionTimeoutMillis: 5_000,
     types: typeOverrides,
+    // The store may share a server with a target (the demo's does): its sessions are ours there too.
+    onConnect: recordOwnSession,
   });
   pool.on("error", () => {});
   return pool;

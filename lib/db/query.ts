@@ -1,22 +1,22 @@
-import type { Pool, PoolClient, Client } from "pg";
+import type { ClientBase, Pool, QueryResult } from "pg";
 import type { z } from "zod";
 import { toDbError } from "./errors";
 
 // Row-count-checked helpers: every row passes a zod schema at the boundary.
 
-type Queryable = Pool | PoolClient | Client;
+export type Queryable = Pool | ClientBase;
 
 export class RowShapeError extends Error {}
 
-async function run(db: Queryable, sql: string, params: unknown[]): Promise<unknown[]> {
+async function run(db: Queryable, sql: string, params: unknown[]): Promise<QueryResult> {
   try {
-    const res = await db.query(sql, params);
-    return res.rows;
+    return await db.query(sql, params);
   } catch (e) {
     throw toDbError(e);
   }
 }
 
+/** `what` names the query (a metric id, "alerts: list") in the error a row of the wrong shape raises. */
 function parseRows<T>(rows: unknown[], schema: z.ZodType<T>, what: string): T[] {
   return rows.map((r, i) => {
     const parsed = schema.safeParse(r);
@@ -29,7 +29,7 @@ function parseRows<T>(rows: unknown[], schema: z.ZodType<T>, what: string): T[] 
 }
 
 export async function many<T>(db: Queryable, schema: z.ZodType<T>, sql: string, params: unknown[] = [], what = "query"): Promise<T[]> {
-  return parseRows(await run(db, sql, params), schema, what);
+  return parseRows((await run(db, sql, params)).rows, schema, what);
 }
 
 export async function maybeOne<T>(db: Queryable, schema: z.ZodType<T>, sql: string, params: unknown[] = [], what = "query"): Promise<T | null> {
@@ -42,4 +42,9 @@ export async function one<T>(db: Queryable, schema: z.ZodType<T>, sql: string, p
   const row = await maybeOne(db, schema, sql, params, what);
   if (row === null) throw new RowShapeError(`${what}: expected one row, got none`);
   return row;
+}
+
+/** A statement whose rows are not read (DDL, a write without RETURNING): how many rows it touched. */
+export async function exec(db: Queryable, sql: string, params: unknown[] = []): Promise<number> {
+  return (await run(db, sql, params)).rowCount ?? 0;
 }

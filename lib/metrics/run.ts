@@ -2,6 +2,9 @@ import "server-only";
 import type { Pool } from "pg";
 import type { Capabilities } from "@/lib/collector/types";
 import { toDbError } from "@/lib/db/errors";
+import { ownPidsOn, withoutOwnSessions } from "@/lib/db/own-sessions";
+import { many } from "@/lib/db/query";
+import { withStatementTimeout } from "@/lib/db/statement-timeout";
 import type { MetricDefinition, MetricResult } from "./types";
 
 /** The SQL for the nearest lower (or equal) minimum version key; null when the server is older. */
@@ -30,7 +33,7 @@ export function unavailableReason(def: MetricDefinition, caps: Capabilities): st
 
 /**
  * Runs one metric in its own autocommit statement (stats views cache within a transaction on
- * PG 15+), with the metric's own statement timeout.
+ * PG 15+), with the metric's own statement timeout (set on the connection only when it changes).
  */
 export async function runMetric(
   pool: Pool,
@@ -46,22 +49,11 @@ export async function runMetric(
   const sql = pickSql(def, caps.serverVersionNum)!;
   const started = performance.now();
   try {
-    const client = await pool.connect();
-    try {
-      await client.query(`/* pgpulse */ SET statement_timeout = ${Math.max(1, Math.floor(def.timeoutMs))}`);
-      const res = await client.query(sql, params);
-      const rows = res.rows.map((r, i) => {
-        const parsed = def.row.safeParse(r);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new Error(`${def.id}: row ${i} column ${issue?.path.join(".")}: ${issue?.message}`);
-        }
-        return parsed.data as Record<string, unknown>;
-      });
-      return { status: "ok", metric: def.id, targetId, ts, durationMs: performance.now() - started, rows };
-    } finally {
-      client.release();
-    }
+    const rows = await withStatementTimeout(pool, def.timeoutMs, async (client) => {
+      const read: Record<string, unknown>[] = await many(client, def.row, sql, params, def.id);
+      return def.hidesOwnSessions ? withoutOwnSessions(read, await ownPidsOn(client)) : read;
+    });
+    return { status: "ok", metric: def.id, targetId, ts, durationMs: performance.now() - started, rows };
   } catch (e) {
     const err = toDbError(e);
     return { status: "error", metric: def.id, targetId, ts, durationMs: performance.now() - started, error: err.message, code: err.code };

@@ -1,3 +1,5 @@
+import { quoteIdent } from "@/lib/db/ident";
+
 // The least-privilege monitoring role, printed for an administrator to run (or review).
 
 /** Same limits as the dashboard's monitoring session (lib/db/pool.ts). */
@@ -8,10 +10,6 @@ export const MONITOR_ROLE_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ["default_transaction_read_only", "on"],
 ];
 
-function ident(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
 /**
  * A pgpulse process holds at most 3 connections to a target (two collector lanes and one for
  * explicit actions such as EXPLAIN); 8 leaves room for a second process sharing the work (or
@@ -20,8 +18,8 @@ function ident(name: string): string {
 export const MONITOR_CONNECTION_LIMIT = 8;
 
 export function grantsSql({ role, database }: { role: string; database: string }): string {
-  const r = ident(role);
-  const db = ident(database);
+  const r = quoteIdent(role);
+  const db = quoteIdent(database);
   return [
     `-- Least-privilege monitoring role for pgpulse (run as a superuser or the database owner).`,
     `CREATE ROLE ${r} LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT ${MONITOR_CONNECTION_LIMIT};`,

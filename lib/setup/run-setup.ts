@@ -1,5 +1,7 @@
 import "server-only";
 import pg from "pg";
+import { z } from "zod";
+import { exec, maybeOne, one } from "@/lib/db/query";
 import { COLUMN_STATS_FUNCTION, COLUMN_STATS_SQL } from "./column-stats";
 import { grantsSql, MONITOR_CONNECTION_LIMIT, MONITOR_ROLE_SETTINGS } from "./grants";
 import { scramVerifier } from "./scram";
@@ -36,6 +38,10 @@ export const DEFAULT_MONITOR_ROLE = "pgpulse_monitor";
 
 type Step = () => Promise<Omit<SetupAction, "what"> | SetupStatus>;
 
+// Every look-up below reads one column named v.
+const flagRow = z.object({ v: z.boolean() });
+const textRow = z.object({ v: z.string() });
+
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   const roleName = opts.monitorRole?.name ?? DEFAULT_MONITOR_ROLE;
   const database = databaseOf(opts.url);
@@ -50,18 +56,19 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
       actions.push({ what, status: "failed", reason: explain(e) });
     }
   };
-  const scalar = async <T>(sql: string, params: unknown[] = []): Promise<T> => (await client.query(sql, params)).rows[0]?.v as T;
+  const flag = async (sql: string, params: unknown[] = []) => (await one(client, flagRow, sql, params, "setup: check")).v;
+  const text = async (sql: string, params: unknown[] = []) => (await maybeOne(client, textRow, sql, params, "setup: read"))?.v;
   // Identifiers are quoted by the server (format %I / %L), never by string building here.
   const execFormatted = async (template: string, ...args: string[]) => {
-    const sql = await scalar<string>(`SELECT format($1, ${args.map((_, i) => `$${i + 2}::text`).join(", ")}) AS v`, [template, ...args]);
-    await client.query(sql);
+    const sql = (await one(client, textRow, `SELECT format($1, ${args.map((_, i) => `$${i + 2}::text`).join(", ")}) AS v`, [template, ...args], "setup: format")).v;
+    await exec(client, sql);
   };
   const relationExists = (name: string) =>
-    scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    flag(`SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                      WHERE c.relname = $1 AND n.nspname NOT IN ('pg_catalog', 'information_schema')) AS v`, [name]);
   const extension = (name: string) => async () => {
-    if (await scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = $1) AS v`, [name])) return "exists" as const;
-    if (!(await scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = $1) AS v`, [name]))) {
+    if (await flag(`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = $1) AS v`, [name])) return "exists" as const;
+    if (!(await flag(`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = $1) AS v`, [name]))) {
       return { status: "skipped" as const, reason: `${name} is not available on this server (install the contrib package)` };
     }
     await execFormatted("CREATE EXTENSION IF NOT EXISTS %I", name);
@@ -69,41 +76,41 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   };
 
   try {
-    const roleExistsAtStart = await scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS v`, [roleName]);
+    const roleExistsAtStart = await flag(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS v`, [roleName]);
 
     await step("view performance_metrics", async () => {
       if (await relationExists("performance_metrics")) return "exists";
-      await client.query(`CREATE VIEW public.performance_metrics AS
+      await exec(client, `CREATE VIEW public.performance_metrics AS
         SELECT schemaname, relname, seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables`);
       return "done";
     });
     await step("table slow_query_log", async () => {
       if (await relationExists("slow_query_log")) return "exists";
-      await client.query(`CREATE TABLE public.slow_query_log (
+      await exec(client, `CREATE TABLE public.slow_query_log (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(), query_text text, execution_time interval,
         captured_at timestamptz DEFAULT current_timestamp)`);
       return "done";
     });
     await step("extension pg_stat_statements", extension("pg_stat_statements"));
     await step("pg_stat_statements in shared_preload_libraries", async () => {
-      const libs = await scalar<string>(`SELECT current_setting('shared_preload_libraries') AS v`);
+      const libs = (await text(`SELECT current_setting('shared_preload_libraries') AS v`)) ?? "";
       if (libs.split(",").map((s) => s.trim().replace(/"/g, "")).includes("pg_stat_statements")) return "exists";
       return { status: "failed", reason: "add pg_stat_statements to shared_preload_libraries in postgresql.conf and restart the server; until then its view errors" };
     });
     await step("extension pgstattuple", extension("pgstattuple"));
     await step("schema pgpulse", async () => {
-      if (await scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'pgpulse') AS v`)) return "exists";
-      await client.query(`CREATE SCHEMA pgpulse`);
+      if (await flag(`SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'pgpulse') AS v`)) return "exists";
+      await exec(client, `CREATE SCHEMA pgpulse`);
       return "done";
     });
     await step(`function ${COLUMN_STATS_FUNCTION} (SECURITY DEFINER)`, async () => {
-      if (await scalar<boolean>(`SELECT to_regprocedure('pgpulse.column_stats()') IS NOT NULL AS v`)) return "exists";
-      await client.query(COLUMN_STATS_SQL);
+      if (await flag(`SELECT to_regprocedure('pgpulse.column_stats()') IS NOT NULL AS v`)) return "exists";
+      await exec(client, COLUMN_STATS_SQL);
       return "done";
     });
     await step(`revoke EXECUTE on ${COLUMN_STATS_FUNCTION} from PUBLIC`, async () => {
       if (!(await functionGrantedTo(client, "PUBLIC"))) return "exists";
-      await client.query(`REVOKE EXECUTE ON FUNCTION pgpulse.column_stats() FROM PUBLIC`);
+      await exec(client, `REVOKE EXECUTE ON FUNCTION pgpulse.column_stats() FROM PUBLIC`);
       return "done";
     });
 
@@ -115,13 +122,13 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
         return "done";
       });
       await step(`grant pg_monitor to ${roleName}`, async () => {
-        if (await scalar<boolean>(`SELECT pg_has_role($1, 'pg_monitor', 'MEMBER') AS v`, [roleName])) return "exists";
+        if (await flag(`SELECT pg_has_role($1, 'pg_monitor', 'MEMBER') AS v`, [roleName])) return "exists";
         await execFormatted("GRANT pg_monitor TO %I", roleName);
         return "done";
       });
       for (const [name, value] of MONITOR_ROLE_SETTINGS) {
         await step(`ALTER ROLE ${roleName} SET ${name} = ${value}`, async () => {
-          const has = await scalar<boolean>(
+          const has = await flag(
             `SELECT EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
               WHERE r.rolname = $1 AND s.setdatabase = 0 AND $2 = ANY (s.setconfig)) AS v`,
             [roleName, `${name}=${value}`],
@@ -132,7 +139,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
         });
       }
       await step(`grant CONNECT on database ${database} to ${roleName}`, async () => {
-        if (await scalar<boolean>(`SELECT has_database_privilege($1, current_database(), 'CONNECT') AS v`, [roleName])) return "exists";
+        if (await flag(`SELECT has_database_privilege($1, current_database(), 'CONNECT') AS v`, [roleName])) return "exists";
         await execFormatted("GRANT CONNECT ON DATABASE %I TO %I", database, roleName);
         return "done";
       });
@@ -140,7 +147,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
       actions.push({ what: `role ${roleName}`, status: "skipped", reason: "does not exist: run the printed SQL, or pass a password to create it" });
     }
 
-    const grantee = (await scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS v`, [roleName])) ? roleName : "pg_monitor";
+    const grantee = (await flag(`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS v`, [roleName])) ? roleName : "pg_monitor";
     await step(`grant USAGE on schema pgpulse to ${grantee}`, async () => {
       if (await aclHas(client, `SELECT nspacl AS acl, nspowner AS owner, 'n' AS kind FROM pg_namespace WHERE nspname = 'pgpulse'`, grantee, "USAGE")) return "exists";
       await execFormatted("GRANT USAGE ON SCHEMA pgpulse TO %I", grantee);
@@ -153,7 +160,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     });
     for (const rel of ["slow_query_log", "performance_metrics"]) {
       await step(`grant SELECT on ${rel} to ${grantee}`, async () => {
-        const schema = await scalar<string | undefined>(
+        const schema = await text(
           `SELECT n.nspname AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE c.relname = $1 AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY n.nspname = 'public' DESC LIMIT 1`,
           [rel],
@@ -174,14 +181,17 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
 
 /** True when the ACL grants `privilege` to `grantee` directly (not through membership). */
 async function aclHas(client: pg.Client, aclQuery: string, grantee: string, privilege: string): Promise<boolean> {
-  const r = await client.query<{ v: boolean }>(
+  const r = await one(
+    client,
+    flagRow,
     `SELECT EXISTS (
        SELECT 1 FROM (${aclQuery}) o, aclexplode(coalesce(o.acl, acldefault(o.kind::"char", o.owner))) a
        WHERE a.privilege_type = $2
          AND a.grantee = CASE WHEN $1 = 'PUBLIC' THEN 0::oid ELSE (SELECT oid FROM pg_roles WHERE rolname = $1) END) AS v`,
     [grantee, privilege],
+    "setup: acl",
   );
-  return r.rows[0]?.v === true;
+  return r.v;
 }
 
 function functionGrantedTo(client: pg.Client, grantee: string): Promise<boolean> {

@@ -9,6 +9,7 @@ const dbStatsDef: MetricDefinition = {
   id: "db_stats",
   description: "",
   scope: "database",
+  lane: "live",
   intervalMs: 15_000,
   timeoutMs: 5_000,
   sql: { 0: "" },
@@ -35,11 +36,11 @@ describe("convertResult", () => {
     expect(c.up).toEqual({ up: false, error: "connection refused" });
   });
 
-  it("snapshot metrics: one row per object with the extracted numbers, no per-object series", () => {
+  it("row-history metrics: one row per object with the extracted numbers, no per-object series", () => {
     const c = convertResult(okResult("table_stats", [tableRow("public", "users", 1000)]), lookup);
     expect(c.samples).toEqual([]);
-    expect(c.snapshots).toHaveLength(1);
-    expect(c.snapshots[0]).toMatchObject({ objectKey: "public.users", bytes: 1000, liveTuples: 4980, deadTuples: 40, pct: null });
+    expect(c.historyRows).toHaveLength(1);
+    expect(c.historyRows[0]).toMatchObject({ objectKey: "public.users", bytes: 1000, liveTuples: 4980, deadTuples: 40, pct: null });
   });
 
   it("unavailable, error and unknown metrics store no samples", () => {

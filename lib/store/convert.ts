@@ -14,7 +14,7 @@ export interface SampleWrite {
   value: number;
 }
 
-export interface SnapshotWrite {
+export interface HistoryRowWrite {
   targetId: string;
   metric: string;
   ts: Date;
@@ -47,7 +47,7 @@ export interface EventWrite {
 
 export interface Converted {
   samples: SampleWrite[];
-  snapshots: SnapshotWrite[];
+  historyRows: HistoryRowWrite[];
   events: EventWrite[];
   /** Set for the synthetic `up` metric. */
   up?: { up: boolean; error: string | null };
@@ -115,7 +115,7 @@ function firstNumber(row: Record<string, unknown>, cols: string[]): number | nul
   return null;
 }
 
-export function toSnapshot(def: MetricDefinition | undefined, result: { metric: string; targetId: string; ts: Date }, row: Record<string, unknown>): SnapshotWrite {
+export function toHistoryRow(def: MetricDefinition | undefined, result: { metric: string; targetId: string; ts: Date }, row: Record<string, unknown>): HistoryRowWrite {
   return {
     targetId: result.targetId,
     metric: result.metric,
@@ -177,15 +177,15 @@ export function toEvent(targetId: string, fallbackTs: Date, row: Record<string, 
 
 export interface ConvertOptions {
   /**
-   * Also store a snapshot metric's own toSeries output (per-object series). Off by default:
+   * Also store a row-history metric's own toSeries output (per-object series). Off by default:
    * snapshot_values already hold each object's size/tuples/percent history, and per-object
    * series cost raw + minute + hour rows for every object (measured in bench/store-size).
    */
-  snapshotSeries?: boolean;
+  rowHistorySeries?: boolean;
 }
 
 export function convertResult(result: MetricResult, lookup: DefinitionLookup, opts: ConvertOptions = {}): Converted {
-  const out: Converted = { samples: [], snapshots: [], events: [] };
+  const out: Converted = { samples: [], historyRows: [], events: [] };
   if (result.status !== "ok") return out;
   const { targetId, ts, metric, rows } = result;
   const pushSeries = (values: SeriesValue[]) => {
@@ -217,11 +217,11 @@ export function convertResult(result: MetricResult, lookup: DefinitionLookup, op
     out.unknownMetric = rows.length > 0;
     return out;
   }
-  if (def.snapshot) {
-    for (const row of rows) out.snapshots.push(toSnapshot(def, result, row));
-    // Per-object series are not stored by default: the snapshot's extracted columns already
+  if (def.rowHistory) {
+    for (const row of rows) out.historyRows.push(toHistoryRow(def, result, row));
+    // Per-object series are not stored by default: the row history's extracted columns already
     // hold the history, and the series count stays bounded by databases, not by objects.
-    if (def.toSeries && opts.snapshotSeries) pushSeries(def.toSeries(rows));
+    if (def.toSeries && opts.rowHistorySeries) pushSeries(def.toSeries(rows));
     return out;
   }
   pushSeries(def.toSeries ? def.toSeries(rows) : defaultSeries(def, rows));

@@ -1,6 +1,8 @@
 import "server-only";
 import path from "node:path";
 import pg from "pg";
+import { z } from "zod";
+import { exec, one } from "@/lib/db/query";
 import { startEmbeddedPostgres } from "@/lib/embedded/postgres";
 
 // The default history store: with no PGPULSE_STORE_URL, pgpulse runs its own PostgreSQL 17 in
@@ -30,8 +32,8 @@ export async function startDefaultStore(opts: { dataDir: string; port?: number }
     const admin = new pg.Client({ connectionString: server.url("postgres") });
     await admin.connect();
     try {
-      const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'pgpulse'");
-      if (!rowCount) await admin.query("CREATE DATABASE pgpulse");
+      const { exists } = await one(admin, z.object({ exists: z.boolean() }), "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'pgpulse') AS exists");
+      if (!exists) await exec(admin, "CREATE DATABASE pgpulse");
     } finally {
       await admin.end();
     }

@@ -1,5 +1,8 @@
 import "server-only";
 import type { Pool } from "pg";
+import { z } from "zod";
+import { exec, many, one } from "@/lib/db/query";
+import { inTransaction } from "@/lib/db/transaction";
 
 // Partitions ahead, retention by partition drop, and rollups of closed minutes and hours.
 
@@ -10,53 +13,54 @@ export interface Retention {
   minuteDays: number;
   /** Hour rollups (default 400 days: a year against the year before). */
   hourDays: number;
-  /** Table/index snapshots (default 31 days: this month against the last, growth windows). */
-  snapshotDays: number;
+  /** Row history: table/index rows (default 31 days: this month against the last, growth windows). */
+  rowHistoryDays: number;
   /** Slow query events (default 90 days). */
   eventDays: number;
 }
 
-export const DEFAULT_RETENTION: Retention = { rawDays: 14, minuteDays: 30, hourDays: 400, snapshotDays: 31, eventDays: 90 };
+export const DEFAULT_RETENTION: Retention = { rawDays: 14, minuteDays: 30, hourDays: 400, rowHistoryDays: 31, eventDays: 90 };
 
 const DAY_MS = 86_400_000;
 /** Days (or months for samples_1h) created ahead of today, so inserts never wait on DDL. */
 const AHEAD: Record<string, number> = { samples: 3, samples_1m: 3, snapshot_sets: 3, snapshot_values: 3, samples_1h: 2 };
 
+const countRow = z.object({ n: z.coerce.number().int() });
+
 export async function ensurePartitionsAhead(pool: Pool, now: Date): Promise<number> {
   let created = 0;
   for (const [parent, n] of Object.entries(AHEAD)) {
-    const { rows } = await pool.query<{ n: number }>("SELECT pgpulse.ensure_partitions($1, $2, $3) AS n", [parent, now, n]);
-    created += rows[0].n;
+    created += (await one(pool, countRow, "SELECT pgpulse.ensure_partitions($1, $2, $3) AS n", [parent, now, n], "store: ensure partitions")).n;
   }
   return created;
 }
+
+const nameRow = z.object({ name: z.string() });
 
 export async function dropExpired(pool: Pool, now: Date, r: Retention): Promise<{ dropped: string[]; eventsDeleted: number }> {
   const cutoffs: Array<[string, number]> = [
     ["samples", r.rawDays],
     ["samples_1m", r.minuteDays],
     ["samples_1h", r.hourDays],
-    ["snapshot_sets", r.snapshotDays],
-    ["snapshot_values", r.snapshotDays],
+    ["snapshot_sets", r.rowHistoryDays],
+    ["snapshot_values", r.rowHistoryDays],
   ];
   const dropped: string[] = [];
   for (const [parent, days] of cutoffs) {
-    const { rows } = await pool.query<{ name: string }>("SELECT pgpulse.drop_partitions_before($1, $2) AS name", [
-      parent,
-      new Date(now.getTime() - days * DAY_MS),
-    ]);
+    const rows = await many(pool, nameRow, "SELECT pgpulse.drop_partitions_before($1, $2) AS name", [parent, new Date(now.getTime() - days * DAY_MS)], "store: drop partitions");
     dropped.push(...rows.map((x) => x.name));
   }
   // Events are sparse; small batches keep each delete short.
   let eventsDeleted = 0;
   for (;;) {
-    const res = await pool.query(
+    const deleted = await exec(
+      pool,
       `DELETE FROM pgpulse.slow_query_events WHERE id IN (
          SELECT id FROM pgpulse.slow_query_events WHERE captured_at < $1 LIMIT 5000)`,
       [new Date(now.getTime() - r.eventDays * DAY_MS)],
     );
-    eventsDeleted += res.rowCount ?? 0;
-    if ((res.rowCount ?? 0) < 5000) break;
+    eventsDeleted += deleted;
+    if (deleted < 5000) break;
   }
   return { dropped, eventsDeleted };
 }
@@ -124,11 +128,13 @@ ON CONFLICT (series_id, bucket) DO UPDATE SET
  * processes never roll up the same span, and a concurrent late flush waits, then moves the
  * mark back.
  */
+const markRow = z.object({ done_until: z.date(), limit_ts: z.date() });
+
 async function rollupStep(pool: Pool, resolution: "1m" | "1h", now: Date): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const { rows } = await client.query<{ done_until: Date; limit_ts: Date }>(
+  return inTransaction(pool, async (client) => {
+    const mark = await one(
+      client,
+      markRow,
       resolution === "1m"
         ? `SELECT done_until, date_trunc('minute', $1::timestamptz - make_interval(secs => $2), 'UTC') AS limit_ts
            FROM pgpulse.rollup_state WHERE resolution = '1m' FOR UPDATE`
@@ -136,27 +142,20 @@ async function rollupStep(pool: Pool, resolution: "1m" | "1h", now: Date): Promi
            FROM pgpulse.rollup_state h, pgpulse.rollup_state m
            WHERE h.resolution = '1h' AND m.resolution = '1m' FOR UPDATE OF h`,
       resolution === "1m" ? [now, SETTLE_MS / 1000] : [],
+      `store: rollup ${resolution} mark`,
     );
-    const lo = rows[0].done_until;
+    const lo = mark.done_until;
     const unitMs = resolution === "1m" ? 60_000 : 3_600_000;
-    const hi = new Date(Math.min(rows[0].limit_ts.getTime(), lo.getTime() + (resolution === "1m" ? MAX_MINUTE_SPAN_MS : MAX_HOUR_SPAN_MS)));
-    if (hi <= lo) {
-      await client.query("ROLLBACK");
-      return 0;
-    }
+    const hi = new Date(Math.min(mark.limit_ts.getTime(), lo.getTime() + (resolution === "1m" ? MAX_MINUTE_SPAN_MS : MAX_HOUR_SPAN_MS)));
+    // Caught up: the transaction only read (and locked) the mark.
+    if (hi <= lo) return 0;
     const parent = resolution === "1m" ? "samples_1m" : "samples_1h";
     const spans = resolution === "1m" ? Math.ceil((hi.getTime() - lo.getTime()) / DAY_MS) + 1 : 2;
-    await client.query("SELECT pgpulse.ensure_partitions($1, $2, $3)", [parent, lo, spans]);
-    await client.query(resolution === "1m" ? ROLLUP_1M : ROLLUP_1H, [lo, hi]);
-    await client.query("UPDATE pgpulse.rollup_state SET done_until = $2 WHERE resolution = $1", [resolution, hi]);
-    await client.query("COMMIT");
+    await exec(client, "SELECT pgpulse.ensure_partitions($1, $2, $3)", [parent, lo, spans]);
+    await exec(client, resolution === "1m" ? ROLLUP_1M : ROLLUP_1H, [lo, hi]);
+    await exec(client, "UPDATE pgpulse.rollup_state SET done_until = $2 WHERE resolution = $1", [resolution, hi]);
     return Math.round((hi.getTime() - lo.getTime()) / unitMs);
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function rollup(pool: Pool, now: Date): Promise<{ minutes: number; hours: number }> {
@@ -167,8 +166,10 @@ export async function rollup(pool: Pool, now: Date): Promise<{ minutes: number; 
   return { minutes, hours };
 }
 
+const watermarkRow = z.object({ resolution: z.string(), done_until: z.date() });
+
 export async function watermarks(pool: Pool): Promise<{ minute: Date; hour: Date }> {
-  const { rows } = await pool.query<{ resolution: string; done_until: Date }>("SELECT resolution, done_until FROM pgpulse.rollup_state");
+  const rows = await many(pool, watermarkRow, "SELECT resolution, done_until FROM pgpulse.rollup_state", [], "store: watermarks");
   const get = (r: string) => rows.find((x) => x.resolution === r)?.done_until ?? new Date(0);
   return { minute: get("1m"), hour: get("1h") };
 }

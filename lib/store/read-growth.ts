@@ -1,10 +1,10 @@
 import "server-only";
 import type { Pool } from "pg";
 import { tableGrowth } from "@/lib/analysis/growth";
-import { sizeHistoryAll } from "./read-other";
+import { sizeHistoryAll } from "./read-row-history";
 import type { TableGrowthRow } from "./types";
 
-// Growth of every table of a target over a window, from the table_stats snapshot values
+// Growth of every table of a target over a window, from the table_stats row history
 // (hourly averages plus the latest point), projected by the pure tableGrowth.
 
 const DEFAULT_THRESHOLD = 10 * 1024 ** 3;

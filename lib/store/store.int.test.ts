@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { at, dbStats, ok, tableRow, tableStatsFixture } from "@/test/fixtures/store-results";
-import { getDefinition } from "@/lib/metrics/registry";
+import { getDefinition } from "@/lib/metrics/catalog";
 import { getSeries } from "@/lib/analysis/series";
 import { createStore } from "./store";
 import type { Store } from "./types";
@@ -258,10 +258,10 @@ describe("retention", () => {
   });
 });
 
-describe("snapshots and growth", () => {
-  it("keeps one row per table per snapshot; latest, history and growth read them", async () => {
+describe("row history and growth", () => {
+  it("keeps one row per table per set; latest, history and growth read them", async () => {
     const day = 86_400_000;
-    // users grows 1 GiB/day from 5 GiB; logs is flat; 4 snapshots 6 h apart
+    // users grows 1 GiB/day from 5 GiB; logs is flat; 4 sets 6 h apart
     for (let k = 0; k < 4; k++) {
       const ts = new Date(T0.getTime() + k * day * 0.25);
       store.accept(
@@ -269,16 +269,16 @@ describe("snapshots and growth", () => {
       );
     }
     await store.flush();
-    const latest = await store.latestSnapshot("t1", "table_stats");
+    const latest = await store.latestHistoryRows("t1", "table_stats");
     expect(latest?.ts).toEqual(new Date(T0.getTime() + 0.75 * day));
     expect(latest?.rows.map((r) => [r.relname, r.total_bytes])).toEqual([
       ["users", 5 * 2 ** 30 + 0.75 * 2 ** 30],
       ["logs", 2 ** 20],
     ]);
-    const earlier = await store.snapshotAt("t1", "table_stats", new Date(T0.getTime() + 0.3 * day));
+    const earlier = await store.historyRowsAt("t1", "table_stats", new Date(T0.getTime() + 0.3 * day));
     expect(earlier?.ts).toEqual(new Date(T0.getTime() + 0.25 * day));
     expect(earlier?.rows[0]).toEqual(tableRow("public", "users", 5 * 2 ** 30 + 0.25 * 2 ** 30));
-    const hist = await store.snapshotsFor("t1", "table_stats", "public.users", T0, new Date(T0.getTime() + day));
+    const hist = await store.objectHistory("t1", "table_stats", "public.users", T0, new Date(T0.getTime() + day));
     expect(hist.map((h) => h.bytes)).toEqual([0, 1, 2, 3].map((k) => 5 * 2 ** 30 + k * 0.25 * 2 ** 30));
     expect(hist[0].liveTuples).toBe(4980);
     const now = new Date(T0.getTime() + 0.75 * day);
@@ -287,10 +287,10 @@ describe("snapshots and growth", () => {
     expect(growth[0].growthBytesPerDay).toBeCloseTo(2 ** 30, 0);
     expect(growth[0].daysToThreshold).toBeCloseTo(4.25, 6);
     expect(growth[1]).toMatchObject({ growthBytesPerDay: 0, daysToThreshold: null, crossesAt: null, alreadyOver: false });
-    // at most one snapshot per 10 minutes is kept: one 2 minutes later is skipped
+    // at most one set per 10 minutes is kept: one 2 minutes later is skipped
     store.accept(ok("table_stats", "t1", new Date(T0.getTime() + 0.75 * day + 120_000), [tableRow("public", "users", 1)]));
     await store.flush();
-    expect((await store.latestSnapshot("t1", "table_stats"))?.ts).toEqual(new Date(T0.getTime() + 0.75 * day));
+    expect((await store.latestHistoryRows("t1", "table_stats"))?.ts).toEqual(new Date(T0.getTime() + 0.75 * day));
     // no per-table series are kept
     const { rows } = await sql.query("SELECT count(*)::int AS n FROM pgpulse.series WHERE name LIKE 'table_stats.%'");
     expect(rows[0].n).toBe(0);

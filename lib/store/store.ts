@@ -1,19 +1,21 @@
 import "server-only";
 import { createStorePool } from "@/lib/db/pool";
 import { toDbError } from "@/lib/db/errors";
-import { getDefinition } from "@/lib/metrics/registry";
+import { getDefinition } from "@/lib/metrics/catalog";
 import type { MetricResult } from "@/lib/metrics/types";
 import { migrate } from "./migrate";
-import { convertResult, type DefinitionLookup, type EventWrite, type SampleWrite, type SnapshotWrite } from "./convert";
+import { convertResult, type DefinitionLookup, type EventWrite, type SampleWrite, type HistoryRowWrite } from "./convert";
 import { DEFAULT_RETENTION, dropExpired, ensurePartitionsAhead, rollup, type Retention } from "./maintenance";
 import { seriesRange } from "./read-series";
 import { tableGrowthAll } from "./read-growth";
-import { latestSnapshot, metricStatus, slowQueryCounts, slowQueryGroups, snapshotAt, snapshotsFor } from "./read-other";
+import { historyRowsAt, latestHistoryRows, objectHistory } from "./read-row-history";
+import { slowQueryCounts, slowQueryGroups } from "./read-slow-queries";
+import { metricStatus } from "./read-status";
 import type { MaintenanceReport, Store, StoreStatus } from "./types";
 import {
   ensureDayPartition,
   insertSamples,
-  insertSnapshot,
+  insertHistoryRows,
   insertUpChanges,
   resolveSeries,
   seriesKey,
@@ -38,7 +40,7 @@ export interface StoreLogger {
 export interface StoreOptions {
   url: string;
   log?: StoreLogger;
-  /** Metric definitions (default: the registry). */
+  /** Metric definitions (default: the catalog). */
   definitions?: DefinitionLookup;
   retention?: Partial<Retention>;
   /**
@@ -47,8 +49,8 @@ export interface StoreOptions {
    * oldest are dropped and counted.
    */
   maxBufferedSamples?: number;
-  /** Snapshot rows kept in memory (default 20,000, ≈ 5 snapshots of 1,000 tables + indexes); past it whole snapshots are dropped, oldest first. */
-  maxBufferedSnapshotRows?: number;
+  /** Row-history rows kept in memory (default 20,000, ≈ 5 sets of 1,000 tables + indexes); past it whole sets are dropped, oldest first. */
+  maxBufferedHistoryRows?: number;
   maxBufferedEvents?: number;
   flushIntervalMs?: number;
   /** A buffer this large triggers a flush at once (default 5,000 samples). */
@@ -56,13 +58,13 @@ export interface StoreOptions {
   maintenanceIntervalMs?: number;
   poolMax?: number;
   /**
-   * Keep at most one snapshot per (target, metric) per this interval (default 10 minutes:
-   * snapshots are for growth and "how did it look then"; the collector's in-memory snapshot
-   * always has the newest rows). 0 keeps every one.
+   * Keep at most one set of rows per (target, metric) in the row history per this interval
+   * (default 10 minutes: the row history is for growth and "how did it look then"; the
+   * collector's in-memory snapshot always has the newest rows). 0 keeps every one.
    */
-  snapshotMinIntervalMs?: number;
-  /** Store snapshot metrics' per-object series too (default false; see convert.ts). */
-  snapshotSeries?: boolean;
+  rowHistoryMinIntervalMs?: number;
+  /** Store row-history metrics' per-object series too (default false; see convert.ts). */
+  rowHistorySeries?: boolean;
 }
 
 const TRANSIENT = new Set(["connection", "terminated", "timeout"]);
@@ -85,15 +87,15 @@ export function createStore(opts: StoreOptions): Store {
   const lookup = opts.definitions ?? getDefinition;
   const retention: Retention = { ...DEFAULT_RETENTION, ...opts.retention };
   const maxSamples = opts.maxBufferedSamples ?? 100_000;
-  const maxSnapshots = opts.maxBufferedSnapshotRows ?? 20_000;
+  const maxHistoryRows = opts.maxBufferedHistoryRows ?? 20_000;
   const maxEvents = opts.maxBufferedEvents ?? 10_000;
   const flushEvery = opts.flushIntervalMs ?? 1_000;
   const batchSamples = opts.batchSamples ?? 5_000;
 
   let samples: SampleWrite[] = [];
-  /** Whole snapshots (all rows of one result), oldest first. */
-  let snapshots: SnapshotWrite[][] = [];
-  let snapshotRows = 0;
+  /** Whole sets for the row history (all rows of one result), oldest first. */
+  let historyRows: HistoryRowWrite[][] = [];
+  let historyRowCount = 0;
   let events: EventWrite[] = [];
   const statuses = new Map<string, StatusWrite>();
   let upChanges: UpChange[] = [];
@@ -102,14 +104,14 @@ export function createStore(opts: StoreOptions): Store {
   const seriesIds = new Map<string, number>();
   const knownDays = { samples: new Set<string>(), snapshot_sets: new Set<string>(), snapshot_values: new Set<string>() };
   const warnedUnknown = new Set<string>();
-  const lastSnapshotAt = new Map<string, number>();
-  const snapshotEvery = opts.snapshotMinIntervalMs ?? 10 * 60_000;
+  const lastHistoryAt = new Map<string, number>();
+  const historyEvery = opts.rowHistoryMinIntervalMs ?? 10 * 60_000;
 
   const st = {
     reachable: true,
     unreachableSince: null as Date | null,
     dropped: 0,
-    droppedSnapshotRows: 0,
+    droppedHistoryRows: 0,
     droppedEvents: 0,
     rejectedBatches: 0,
     lastFlushAt: null as Date | null,
@@ -146,7 +148,7 @@ export function createStore(opts: StoreOptions): Store {
     try {
       if (closed) return;
       recordStatus(result);
-      const c = convertResult(result, lookup, { snapshotSeries: opts.snapshotSeries ?? false });
+      const c = convertResult(result, lookup, { rowHistorySeries: opts.rowHistorySeries ?? false });
       if (c.unknownMetric && !warnedUnknown.has(result.metric)) {
         warnedUnknown.add(result.metric);
         log.warn({ metric: result.metric }, "store: no definition for metric; its rows are not stored");
@@ -157,14 +159,14 @@ export function createStore(opts: StoreOptions): Store {
         if (upChanges.length > 1_000) upChanges.splice(0, upChanges.length - 1_000);
       }
       if (c.samples.length) st.dropped += pushBounded(samples, c.samples, maxSamples);
-      if (c.snapshots.length) {
+      if (c.historyRows.length) {
         const key = `${result.targetId}\u0000${result.metric}`;
-        const last = lastSnapshotAt.get(key);
-        if (last === undefined || result.ts.getTime() - last >= snapshotEvery) {
-          lastSnapshotAt.set(key, result.ts.getTime());
-          snapshots.push(c.snapshots);
-          snapshotRows += c.snapshots.length;
-          boundSnapshots();
+        const last = lastHistoryAt.get(key);
+        if (last === undefined || result.ts.getTime() - last >= historyEvery) {
+          lastHistoryAt.set(key, result.ts.getTime());
+          historyRows.push(c.historyRows);
+          historyRowCount += c.historyRows.length;
+          boundHistoryRows();
         }
       }
       if (c.events.length) st.droppedEvents += pushBounded(events, c.events, maxEvents);
@@ -181,11 +183,11 @@ export function createStore(opts: StoreOptions): Store {
     }
   }
 
-  function boundSnapshots() {
-    while (snapshotRows > maxSnapshots && snapshots.length > 1) {
-      const dropped = snapshots.shift()!;
-      snapshotRows -= dropped.length;
-      st.droppedSnapshotRows += dropped.length;
+  function boundHistoryRows() {
+    while (historyRowCount > maxHistoryRows && historyRows.length > 1) {
+      const dropped = historyRows.shift()!;
+      historyRowCount -= dropped.length;
+      st.droppedHistoryRows += dropped.length;
     }
   }
 
@@ -218,11 +220,11 @@ export function createStore(opts: StoreOptions): Store {
     }
   }
 
-  async function writeSnapshots(batch: SnapshotWrite[][]) {
+  async function writeHistoryRows(batch: HistoryRowWrite[][]) {
     for (const set of batch) {
       await ensureDays("snapshot_sets", [set[0].ts.getTime()]);
       await ensureDays("snapshot_values", [set[0].ts.getTime()]);
-      await insertSnapshot(pool, set);
+      await insertHistoryRows(pool, set);
     }
   }
 
@@ -263,15 +265,15 @@ export function createStore(opts: StoreOptions): Store {
     try {
       await step(() => samples, (v) => (samples = v), maxSamples, MAX_STATEMENT_SAMPLES, writeSamples, (n) => (st.dropped += n));
       await step(
-        () => snapshots,
+        () => historyRows,
         (v) => {
-          snapshots = v;
-          snapshotRows = v.reduce((n, set) => n + set.length, 0);
-          boundSnapshots();
+          historyRows = v;
+          historyRowCount = v.reduce((n, set) => n + set.length, 0);
+          boundHistoryRows();
         },
         Infinity,
         1,
-        writeSnapshots,
+        writeHistoryRows,
         () => {},
       );
       await step(() => events, (v) => (events = v), maxEvents, MAX_STATEMENT_EVENTS, writeEvents, (n) => (st.droppedEvents += n));
@@ -326,7 +328,7 @@ export function createStore(opts: StoreOptions): Store {
     if (flushTimer) return;
     flushTimer = setInterval(() => {
       if (flushing || Date.now() < nextAttemptAt) return;
-      if (!samples.length && !snapshots.length && !events.length && !statuses.size && !upChanges.length) return;
+      if (!samples.length && !historyRows.length && !events.length && !statuses.size && !upChanges.length) return;
       void flush();
     }, flushEvery);
     flushTimer.unref();
@@ -371,8 +373,8 @@ export function createStore(opts: StoreOptions): Store {
       unreachableSince: st.unreachableSince,
       buffered: samples.length,
       dropped: st.dropped,
-      bufferedSnapshotRows: snapshotRows,
-      droppedSnapshotRows: st.droppedSnapshotRows,
+      bufferedHistoryRows: historyRowCount,
+      droppedHistoryRows: st.droppedHistoryRows,
       bufferedEvents: events.length,
       droppedEvents: st.droppedEvents,
       rejectedBatches: st.rejectedBatches,
@@ -382,6 +384,7 @@ export function createStore(opts: StoreOptions): Store {
 
   return {
     pool,
+    rowHistoryEveryMs: historyEvery,
     migrate: () => migrate(pool),
     accept,
     flush,
@@ -390,9 +393,9 @@ export function createStore(opts: StoreOptions): Store {
     status,
     seriesRange: (targetId, name, labels, from, to, o) => seriesRange(pool, targetId, name, labels, from, to, o),
     slowQueryCounts: (targetId, from, to, bucketSeconds) => slowQueryCounts(pool, targetId, from, to, bucketSeconds),
-    latestSnapshot: (targetId, metric) => latestSnapshot(pool, targetId, metric),
-    snapshotAt: (targetId, metric, at) => snapshotAt(pool, targetId, metric, at),
-    snapshotsFor: (targetId, metric, objectKey, from, to) => snapshotsFor(pool, targetId, metric, objectKey, from, to),
+    latestHistoryRows: (targetId, metric) => latestHistoryRows(pool, targetId, metric),
+    historyRowsAt: (targetId, metric, at) => historyRowsAt(pool, targetId, metric, at),
+    objectHistory: (targetId, metric, objectKey, from, to) => objectHistory(pool, targetId, metric, objectKey, from, to),
     slowQueryGroups: (targetId, from, to, bucketSeconds) =>
       slowQueryGroups(pool, targetId, from, to, bucketSeconds ?? Math.max(60, Math.ceil((to.getTime() - from.getTime()) / 1000 / 24))),
     metricStatus: (targetId) => metricStatus(pool, targetId),

@@ -41,12 +41,12 @@ export interface RangeResult {
   series: SeriesRange[];
 }
 
-export interface SnapshotRows {
+export interface HistoryRows {
   ts: Date;
   rows: Record<string, unknown>[];
 }
 
-export interface SnapshotPoint {
+export interface ObjectHistoryPoint {
   ts: Date;
   bytes: number | null;
   liveTuples: number | null;
@@ -97,8 +97,8 @@ export interface StoreStatus {
   buffered: number;
   /** Samples dropped because the buffer was full (oldest first), since start. */
   dropped: number;
-  bufferedSnapshotRows: number;
-  droppedSnapshotRows: number;
+  bufferedHistoryRows: number;
+  droppedHistoryRows: number;
   bufferedEvents: number;
   droppedEvents: number;
   /** Batches refused by the store for a non-transient reason (logged, not retried). */
@@ -120,16 +120,18 @@ export interface SeriesReader {
 
 export interface Store extends SeriesReader {
   pool: Pool;
+  /** The row history keeps a (target, metric) at most this often (StoreOptions.rowHistoryMinIntervalMs). */
+  readonly rowHistoryEveryMs: number;
   migrate(): Promise<number[]>;
   accept(result: MetricResult): void;
   flush(): Promise<void>;
   startMaintenance(): void;
   runMaintenance(now?: Date): Promise<MaintenanceReport>;
   status(): StoreStatus;
-  latestSnapshot(targetId: string, metric: string): Promise<SnapshotRows | null>;
-  /** The last snapshot at or before `at`. */
-  snapshotAt(targetId: string, metric: string, at: Date): Promise<SnapshotRows | null>;
-  snapshotsFor(targetId: string, metric: string, objectKey: string, from: Date, to: Date): Promise<SnapshotPoint[]>;
+  latestHistoryRows(targetId: string, metric: string): Promise<HistoryRows | null>;
+  /** The last rows of the row history at or before `at`. */
+  historyRowsAt(targetId: string, metric: string, at: Date): Promise<HistoryRows | null>;
+  objectHistory(targetId: string, metric: string, objectKey: string, from: Date, to: Date): Promise<ObjectHistoryPoint[]>;
   slowQueryGroups(targetId: string, from: Date, to: Date, bucketSeconds?: number): Promise<SlowQueryGroup[]>;
   metricStatus(targetId: string): Promise<MetricStatusRow[]>;
   tableGrowthAll(targetId: string, now: Date, windowDays: number, thresholdBytes?: number): Promise<TableGrowthRow[]>;

@@ -1,6 +1,8 @@
 import "server-only";
 import type { Pool } from "pg";
-import type { EventWrite, SampleWrite, SnapshotWrite } from "./convert";
+import { z } from "zod";
+import { exec, many } from "@/lib/db/query";
+import type { EventWrite, HistoryRowWrite } from "./convert";
 
 // Batched writes: one statement per kind of row, arrays passed through unnest (one round trip,
 // no statement text growing with the batch).
@@ -29,6 +31,7 @@ SELECT input.i, coalesce(ins.id, s.id) AS id
 FROM input
 LEFT JOIN ins ON ins.target_id = input.target_id AND ins.name = input.name AND ins.labels = input.labels
 LEFT JOIN pgpulse.series s ON s.target_id = input.target_id AND s.name = input.name AND s.labels = input.labels`;
+const resolvedRow = z.object({ i: z.coerce.number().int(), id: z.coerce.number().int().nullable() });
 
 /** Ids for series keys, creating the missing series. */
 export async function resolveSeries(pool: Pool, keys: SeriesKey[]): Promise<Map<string, number>> {
@@ -37,12 +40,13 @@ export async function resolveSeries(pool: Pool, keys: SeriesKey[]): Promise<Map<
   // A second pass covers a series created concurrently by another process (invisible to the
   // first statement's snapshot, skipped by DO NOTHING).
   for (let pass = 0; pass < 2 && pending.length; pass++) {
-    const { rows } = await pool.query<{ i: number; id: number | null }>(RESOLVE_SERIES, [
-      pending.map((k) => k.targetId),
-      pending.map((k) => k.name),
-      pending.map((k) => k.labels),
-      pending.map((k) => k.kind),
-    ]);
+    const rows = await many(
+      pool,
+      resolvedRow,
+      RESOLVE_SERIES,
+      [pending.map((k) => k.targetId), pending.map((k) => k.name), pending.map((k) => k.labels), pending.map((k) => k.kind)],
+      "store: resolve series",
+    );
     const missing: SeriesKey[] = [];
     for (const r of rows) {
       const k = pending[r.i - 1];
@@ -64,7 +68,8 @@ export async function insertSamples(pool: Pool, ids: number[], ts: number[], val
   let min = Infinity;
   for (const t of ts) if (t < min) min = t;
   const minTs = new Date(min);
-  await pool.query(
+  await exec(
+    pool,
     `WITH ins AS (
        INSERT INTO pgpulse.samples (series_id, ts, value)
        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[])
@@ -77,10 +82,11 @@ export async function insertSamples(pool: Pool, ids: number[], ts: number[], val
   );
 }
 
-/** One snapshot (all rows of one result): the compressed set and the per-object numbers. */
-export async function insertSnapshot(pool: Pool, rows: SnapshotWrite[]): Promise<void> {
+/** One set of the row history (all rows of one result): the compressed set and the per-object numbers. */
+export async function insertHistoryRows(pool: Pool, rows: HistoryRowWrite[]): Promise<void> {
   const { targetId, metric, ts } = rows[0];
-  await pool.query(
+  await exec(
+    pool,
     `WITH input AS (
        SELECT * FROM unnest($4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::float8[])
          AS u(object_key, bytes, live_tuples, dead_tuples, pct)
@@ -118,7 +124,8 @@ export async function insertSnapshot(pool: Pool, rows: SnapshotWrite[]): Promise
 
 /** Events: a running statement seen again updates its duration (it only grows) and last_seen. */
 export async function upsertEvents(pool: Pool, events: EventWrite[]): Promise<void> {
-  await pool.query(
+  await exec(
+    pool,
     `INSERT INTO pgpulse.slow_query_events AS e
        (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, total_ms, max_ms,
         captured_at, last_seen, queryid, pid, username, datname)
@@ -162,7 +169,8 @@ export interface StatusWrite {
 }
 
 export async function upsertStatuses(pool: Pool, rows: StatusWrite[]): Promise<void> {
-  await pool.query(
+  await exec(
+    pool,
     `INSERT INTO pgpulse.metric_status AS m (target_id, metric, status, reason, since, updated_at, error_count)
      SELECT t, mt, s, r, since, ts, e
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::timestamptz[], $7::bigint[])
@@ -193,7 +201,8 @@ export interface UpChange {
 }
 
 export async function insertUpChanges(pool: Pool, rows: UpChange[]): Promise<void> {
-  await pool.query(
+  await exec(
+    pool,
     `INSERT INTO pgpulse.target_up_changes (target_id, ts, up, error)
      SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bool[], $4::text[])
      ON CONFLICT DO NOTHING`,
@@ -201,11 +210,11 @@ export async function insertUpChanges(pool: Pool, rows: UpChange[]): Promise<voi
   );
 }
 
-/** UTC day (YYYY-MM-DD) of an epoch-ms timestamp: the samples/snapshots partition it falls in. */
+/** UTC day (YYYY-MM-DD) of an epoch-ms timestamp: the samples or row-history partition it falls in. */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 export async function ensureDayPartition(pool: Pool, parent: "samples" | "snapshot_sets" | "snapshot_values", day: string): Promise<void> {
-  await pool.query("SELECT pgpulse.ensure_partitions($1, $2, 1)", [parent, `${day}T00:00:00Z`]);
+  await exec(pool, "SELECT pgpulse.ensure_partitions($1, $2, 1)", [parent, `${day}T00:00:00Z`]);
 }

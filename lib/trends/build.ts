@@ -8,7 +8,7 @@ import { compareWeeks, formatIsoWeek, shiftWeek, weekBounds, weekContaining, typ
 import { alertWeeks, bloatRises, fingerprintWeeks, newUnusedIndexes, simulatedRanges, sizesAtBoundaries, slowStatsByDay } from "./queries";
 
 // One ISO week against the one before, for each requested target. Every number comes from the
-// same reads the live pages use (hourly steps of getSeries, the snapshot store, slow statement
+// same reads the live pages use (hourly steps of getSeries, the row history, slow statement
 // events, alert episodes), so a figure here can be found again on those pages.
 
 export interface TrendsTarget {

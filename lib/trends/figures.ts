@@ -43,9 +43,9 @@ export interface TargetInputs {
   hourly: { tps: Hourly; cacheHit: Hourly; connections: Hourly; connectionLimit: Hourly; dbSize: Hourly };
   slow: SlowDay[];
   alerts: AlertWeek[];
-  /** Snapshot boundaries: the previous week's start, its 7 day ends, then the current week's 7 day ends. */
+  /** Size boundaries: the previous week's start, its 7 day ends, then the current week's 7 day ends. */
   sizeBoundaries: Date[];
-  /** Per table, the size at each boundary index (absent: no snapshot near it). */
+  /** Per table, the size at each boundary index (absent: no stored set near it). */
   sizes: Map<string, Map<number, { ts: Date; bytes: number }>>;
   bloat: TargetTrends["bloat"];
   unusedIndexes: TargetTrends["unusedIndexes"];

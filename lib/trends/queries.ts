@@ -6,8 +6,8 @@ import type { AlertWeek } from "./figures";
 
 // The store reads behind the weekly page that the general store API does not offer: per-day
 // slow statement counts in a time zone, alert episodes per target, sizes at a few chosen
-// snapshot times, and two snapshots' rows compared for bloat and unused indexes. All read the
-// rollups, snapshots and event tables — never raw samples.
+// times of the row history, and two of its sets compared for bloat and unused indexes. All read
+// the rollups, the row history and event tables — never raw samples.
 
 export interface SlowDayRow {
   week: "current" | "previous";
@@ -78,13 +78,13 @@ export async function alertWeeks(pool: Pool, targetId: string, prevFrom: Date, f
 
 export interface SizeHistory {
   objectKey: string;
-  /** Boundary index → the size at the last snapshot in the day before that boundary. */
+  /** Boundary index → the size at the last stored set in the day before that boundary. */
   points: Map<number, { ts: Date; bytes: number }>;
 }
 
 /**
- * Every object's size at each boundary: the metric's last snapshot in the day before it (none
- * when there is no snapshot that recent). Two steps on purpose: with the snapshot times known
+ * Every object's size at each boundary: the metric's last stored set in the day before it (none
+ * when there is none that recent). Two steps on purpose: with the set times known
  * as constants the planner prunes to their day partitions and reads them through
  * snapshot_values_ts_idx (migration 010); joined at run time it did not (measured 4× slower).
  */
@@ -98,7 +98,7 @@ export async function sizesAtBoundaries(pool: Pool, targetId: string, metric: st
               ORDER BY s.ts DESC LIMIT 1) AS ts
        FROM unnest($3::timestamptz[]) WITH ORDINALITY AS b(at, i)`,
     [targetId, metric, at],
-    "trends: snapshot times",
+    "trends: row history times",
   );
   const found = times.filter((t): t is { i: number; ts: Date } => t.ts !== null);
   if (found.length === 0) return [];
@@ -112,7 +112,7 @@ export async function sizesAtBoundaries(pool: Pool, targetId: string, metric: st
       WHERE v.ts = ANY($3::timestamptz[]) AND o.target_id = $1 AND o.metric = $2 AND v.bytes IS NOT NULL
       GROUP BY o.object_key`,
     [targetId, metric, distinct.map((t) => new Date(t))],
-    "trends: sizes at snapshots",
+    "trends: sizes in the row history",
   );
   return rows.map((r) => {
     const byTs = new Map(r.ts.map((t, k) => [t, r.bytes[k]]));
@@ -126,10 +126,10 @@ export async function sizesAtBoundaries(pool: Pool, targetId: string, metric: st
 }
 
 /**
- * The snapshot that describes a week's start and the one for its end: the last one at or
+ * The stored set that describes a week's start and the one for its end: the last one at or
  * before each moment (within a week), or, for the start, the week's first one.
  */
-async function weekSnapshotPair(pool: Pool, targetId: string, metric: string, from: Date, to: Date): Promise<{ start: Date | null; end: Date | null }> {
+async function weekHistoryPair(pool: Pool, targetId: string, metric: string, from: Date, to: Date): Promise<{ start: Date | null; end: Date | null }> {
   const rows = await many(
     pool,
     z.object({ start_ts: z.date().nullable(), end_ts: z.date().nullable() }),
@@ -138,7 +138,7 @@ async function weekSnapshotPair(pool: Pool, targetId: string, metric: string, fr
               (SELECT ts FROM pgpulse.snapshot_sets WHERE target_id = $1 AND metric = $2 AND ts > $3 AND ts < $4 ORDER BY ts LIMIT 1)) AS start_ts,
             (SELECT ts FROM pgpulse.snapshot_sets WHERE target_id = $1 AND metric = $2 AND ts > $3 AND ts < $4 ORDER BY ts DESC LIMIT 1) AS end_ts`,
     [targetId, metric, from, to],
-    "trends: week snapshots",
+    "trends: week row history",
   );
   const r = rows[0];
   return { start: r?.start_ts ?? null, end: r?.end_ts ?? null };
@@ -154,10 +154,10 @@ export interface BloatRow {
 
 /**
  * Indexes whose (reliable) bloat rose the most between the week's first and last index_bloat
- * snapshots. Unreliable estimates are left out: they are not measurements.
+ * sets. Unreliable estimates are left out: they are not measurements.
  */
 export async function bloatRises(pool: Pool, targetId: string, from: Date, to: Date, limit: number): Promise<BloatRow[]> {
-  const pair = await weekSnapshotPair(pool, targetId, "index_bloat", from, to);
+  const pair = await weekHistoryPair(pool, targetId, "index_bloat", from, to);
   if (!pair.end) return [];
   const rows = await many(
     pool,
@@ -179,14 +179,14 @@ export async function bloatRises(pool: Pool, targetId: string, from: Date, to: D
     [targetId, pair.start ?? pair.end, pair.end, limit],
     "trends: bloat rises",
   );
-  // With a single snapshot the start is the end: no change can be told.
+  // With a single set the start is the end: no change can be told.
   const same = !pair.start || pair.start.getTime() === pair.end.getTime();
   return rows.map((r) => ({ objectKey: r.key, table: r.tbl, bloatPercent: r.pct, previousBloatPercent: same ? null : r.prev, wastedBytes: r.wasted }));
 }
 
 /** Indexes unused at the week's end that were not (or did not exist) at its start. */
 export async function newUnusedIndexes(pool: Pool, targetId: string, from: Date, to: Date, limit: number) {
-  const pair = await weekSnapshotPair(pool, targetId, "index_stats", from, to);
+  const pair = await weekHistoryPair(pool, targetId, "index_stats", from, to);
   if (!pair.end || !pair.start || pair.start.getTime() === pair.end.getTime()) return [];
   return many(
     pool,

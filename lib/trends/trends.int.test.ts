@@ -93,7 +93,7 @@ function generate(): MetricResult[] {
 
 beforeAll(async () => {
   db = await createTestDatabase(17, "trends");
-  store = createStore({ url: db.url, flushIntervalMs: 60_000, snapshotMinIntervalMs: 0 });
+  store = createStore({ url: db.url, flushIntervalMs: 60_000, rowHistoryMinIntervalMs: 0 });
   await store.migrate();
   for (const r of generate()) store.accept(r);
   await store.flush();

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { runSetup } from "@/lib/setup/run-setup";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { client, countByKeyAndState, episodes, messages, startReceiver, startWatching, TARGET_ID, until, waitForAlert, waitForRuns, type Receiver } from "./support";

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getAlert, listNotifications } from "@/lib/alerts/read";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { client, episodes, messages, startReceiver, startWatching, until, waitForAlert, waitForRuns, type Receiver } from "./support";
 

@@ -1,10 +1,10 @@
 import pg from "pg";
 import pino from "pino";
 import { listAlerts, type Alert } from "@/lib/alerts/read";
-import { startReceiver, type Receiver } from "@/lib/alerts/test-support";
+import { startReceiver, type Receiver } from "@/test/support/alerts";
 import { RULE_IDS, type AlertState, type RuleId } from "@/lib/alerts/types";
 import { configSchema, type PgpulseConfig } from "@/lib/config/schema";
-import { startPgpulse, type Pgpulse } from "@/lib/server/compose";
+import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
 import { until } from "@/test/faults/support";
 
 export { removeRoot, startFaultServer, tempRoot, until, type FaultServer } from "@/test/faults/support";

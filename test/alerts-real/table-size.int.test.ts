@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { client, countByKeyAndState, episodes, messages, REAL_INTERVALS, startReceiver, startWatching, until, waitForAlert, waitForRuns, type Receiver } from "./support";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import {
   countByKeyAndState, episodes, messages, REAL_INTERVALS, removeRoot, startFaultServer, startReceiver, startWatching, tempRoot, until, waitForAlert, waitForRuns,

@@ -1,4 +1,4 @@
-import { startRuntimeOnce } from "@/lib/server/runtime";
+import { startRuntimeOnce } from "@/lib/server/wiring/runtime";
 
 // pgpulse as its own process, started exactly as the server starts it (environment, config
 // file, embedded store when PGPULSE_STORE_URL is unset, SIGTERM/SIGINT handlers), so the fault

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import {
   adminPool,
@@ -37,12 +37,14 @@ beforeAll(async () => {
   [srv, db, stall] = await Promise.all([startFaultServer(root, "target"), createTestDatabase(17, "fault_conn_store"), startStallServer()]);
   proxy = await startFreezableProxy(srv.port);
   admin = adminPool(srv.url(), 1);
+  // The target's own credentials (random per server), through the proxy or to the stall.
+  const via = (port: number) => Object.assign(new URL(srv.url()), { port: String(port) }).toString();
   rt = await startFaultPgpulse({
     config: faultConfig({
       targets: [
         { id: "healthy", name: "Healthy", url: srv.url() },
-        { id: "frozen", name: "Behind a proxy", url: `postgres://postgres:postgres@127.0.0.1:${proxy.port}/postgres` },
-        { id: "void", name: "Never answers", url: `postgres://postgres:postgres@127.0.0.1:${stall.port}/postgres` },
+        { id: "frozen", name: "Behind a proxy", url: via(proxy.port) },
+        { id: "void", name: "Never answers", url: via(stall.port) },
       ],
     }),
     storeUrl: db.url,

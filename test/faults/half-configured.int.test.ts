@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { availability } from "@/lib/server/views/sources";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { faultConfig, startFaultPgpulse, until } from "./support";

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReceiver, type Receiver } from "@/lib/alerts/test-support";
+import { startReceiver, type Receiver } from "@/test/support/alerts";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { isAlive, removeRoot, startChildPgpulse, tempRoot, until, type ChildPgpulse } from "./support";
 

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { adminPool, faultConfig, longestGap, removeRoot, spyResults, startFaultPgpulse, startFaultServer, tempRoot, until, type FaultServer, type SeenResult } from "./support";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { counterIntervals, getSeries } from "@/lib/analysis/series";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { adminPool, faultConfig, PRELOAD, removeRoot, spyResults, startFaultPgpulse, startFaultServer, tempRoot, until, type FaultServer, type SeenResult } from "./support";
 
@@ -47,6 +47,7 @@ afterAll(async () => {
   await removeRoot(root);
 });
 
+const STEP_MS = 1_000;
 const okAfter = (metric: string, t: number) => seen.filter((s) => s.targetId === "t" && s.metric === metric && s.status === "ok" && s.ts > t).length;
 
 describe("statistics reset by someone else", () => {
@@ -69,12 +70,41 @@ describe("statistics reset by someone else", () => {
     const firstAfter = pts.find((p) => p.ts.getTime() > resetAt)!;
     const lastBefore = pts.filter((p) => p.ts.getTime() < resetAt).at(-1)!;
     expect(firstAfter.lastValue).toBeLessThan(lastBefore.lastValue);
-    const across = counterIntervals(pts, marks.series[0]?.points ?? []).find((iv) => iv.end === firstAfter.ts.getTime())!;
-    expect(across.delta).toBeNull();
-    const tps = await getSeries(rt.store, { targetId: "t", metric: "tps", from, to, stepSeconds: 1, database: "postgres" });
-    for (const [, v] of tps.points) if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
-    const hit = await getSeries(rt.store, { targetId: "t", metric: "cache_hit_ratio", from, to, stepSeconds: 1, database: "postgres" });
-    for (const [, v] of hit.points) if (v !== null) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(100);
+    const intervals = counterIntervals(pts, marks.series[0]?.points ?? []);
+    const across = intervals.find((iv) => iv.end === firstAfter.ts.getTime());
+    expect(across).toBeDefined();
+    expect(across!.delta).toBeNull();
+
+    // The served rates: real figures on both sides of the reset. Both waits above saw four
+    // samples, so each side has at least three usable intervals; at 1 s steps and a cadence of
+    // 0.9–1.1 s two of them may share a step, hence two steps at least.
+    const sides = (points: Array<[string, number | null]>) => {
+      const present = points.filter((p): p is [string, number] => p[1] !== null).map(([ts, v]) => ({ start: Date.parse(ts), v }));
+      return { present, before: present.filter((p) => p.start + STEP_MS <= resetAt).length, after: present.filter((p) => p.start >= resetAt).length };
+    };
+    const tps = sides((await getSeries(rt.store, { targetId: "t", metric: "tps", from, to, stepSeconds: 1, database: "postgres" })).points);
+    expect(tps.before).toBeGreaterThanOrEqual(2);
+    expect(tps.after).toBeGreaterThanOrEqual(2);
+    for (const p of tps.present) expect(p.v).toBeGreaterThanOrEqual(0);
+    const hit = sides((await getSeries(rt.store, { targetId: "t", metric: "cache_hit_ratio", from, to, stepSeconds: 1, database: "postgres" })).points);
+    expect(hit.before).toBeGreaterThanOrEqual(2);
+    expect(hit.after).toBeGreaterThanOrEqual(2);
+    for (const p of hit.present) {
+      expect(p.v).toBeGreaterThanOrEqual(0);
+      expect(p.v).toBeLessThanOrEqual(100);
+    }
+
+    // The reset interval itself is a gap: its step's rate comes only from the other intervals
+    // ending in that step (a neighbour sample may share it at this cadence), and is null when
+    // there are none. A reset read as data would change the figure or fill the gap.
+    const resetStep = Math.floor(across!.end / STEP_MS) * STEP_MS;
+    const others = intervals.filter((iv) => iv !== across && iv.delta !== null && iv.ms > 0 && Math.floor(iv.end / STEP_MS) * STEP_MS === resetStep);
+    const expected = others.length === 0 ? null : others.reduce((s, iv) => s + iv.delta!, 0) / (others.reduce((s, iv) => s + iv.ms, 0) / 1000);
+    const commits = await getSeries(rt.store, { targetId: "t", metric: "commits_per_second", from, to, stepSeconds: 1, database: "postgres", resolution: "raw" });
+    const atReset = commits.points.find(([ts]) => Date.parse(ts) === resetStep);
+    expect(atReset).toBeDefined();
+    if (expected === null) expect(atReset![1]).toBeNull();
+    else expect(atReset![1]).toBeCloseTo(expected, 6);
 
     // No alert of any kind came from it.
     const { rows } = await rt.store.pool.query("SELECT rule, object_key, state FROM pgpulse.alerts WHERE target_id = 't'");

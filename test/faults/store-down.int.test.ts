@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReceiver, type Receiver } from "@/lib/alerts/test-support";
-import type { Pgpulse } from "@/lib/server/compose";
+import { startReceiver, type Receiver } from "@/test/support/alerts";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { adminPool, faultConfig, removeRoot, startFaultPgpulse, startFaultServer, tempRoot, until, type FaultServer } from "./support";
 

@@ -7,7 +7,7 @@ import pg from "pg";
 import pino from "pino";
 import { configSchema, type PgpulseConfig } from "@/lib/config/schema";
 import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
-import { startPgpulse, type Pgpulse, type PgpulseOptions } from "@/lib/server/compose";
+import { startPgpulse, type Pgpulse, type PgpulseOptions } from "@/lib/server/wiring/compose";
 
 // Shared by the fault-injection tests: real PostgreSQL servers a test owns (so it can stop,
 // crash and restart them), short cadences, a silent logger, polling waits, and a TCP "target"

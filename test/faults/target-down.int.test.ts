@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { counterIntervals, getSeries } from "@/lib/analysis/series";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { faultConfig, PRELOAD, removeRoot, startFaultPgpulse, startFaultServer, tempRoot, until, type FaultServer } from "./support";
 

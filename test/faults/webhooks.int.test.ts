@@ -1,9 +1,9 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listNotifications, type NotificationRecord } from "@/lib/alerts/read";
-import { startReceiver, type Receiver } from "@/lib/alerts/test-support";
+import { startReceiver, type Receiver } from "@/test/support/alerts";
 import { freePort } from "@/lib/embedded/postgres";
-import type { Pgpulse } from "@/lib/server/compose";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { faultConfig, startFaultPgpulse, until } from "./support";
 

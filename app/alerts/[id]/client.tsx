@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { PageHeader } from "@/components/layout/page-header";
 import { PanelAlertDetail } from "@/components/panels/panel-alert-detail";
+import { LINK } from "@/components/ui/palette";
 
 export function AlertDetailClient({ id }: { id: string }) {
   return (
@@ -10,7 +11,7 @@ export function AlertDetailClient({ id }: { id: string }) {
       <PageHeader
         title={
           <>
-            <Link href="/alerts" className="text-sky-700 hover:underline dark:text-sky-300">
+            <Link href="/alerts" className={LINK}>
               Alerts
             </Link>{" "}
             · <span className="font-mono text-base">{id}</span>

@@ -1,11 +1,14 @@
 import { NextResponse } from "next/server";
-import { healthSchema } from "@/lib/api/health";
-import { getRuntime } from "@/lib/server/runtime";
+import { healthSchema, healthStatusSchema } from "@/lib/api/health";
+import { allows } from "@/lib/auth/policy";
+import { publicRoute } from "@/lib/server/http/route";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  const body = healthSchema.parse(getRuntime().health());
-  // 200 even when targets are down: pgpulse itself is serving; the body says what is wrong.
-  return NextResponse.json(body);
-}
+// Liveness for load balancers, public. 200 even when targets are down: pgpulse itself is
+// serving; the status says what is wrong. Details only for a caller who may read them.
+export const GET = publicRoute((_req, { rt, actor }) => {
+  const health = rt.health();
+  if (actor && allows("viewer", actor.role)) return NextResponse.json(healthSchema.parse(health));
+  return NextResponse.json(healthStatusSchema.parse({ status: health.status }));
+});

@@ -1,53 +1,11 @@
 import { NextResponse } from "next/server";
-import { getSeries, type SeriesMetric } from "@/lib/analysis/series";
-import { listAlerts } from "@/lib/alerts/read";
-import type { Point } from "@/lib/api/common";
 import { overviewResponseSchema } from "@/lib/api/overview";
-import { requireRole } from "@/lib/auth/require-role";
-import { route } from "@/lib/server/route";
-import type { Runtime } from "@/lib/server/runtime";
-import { summarizeTarget } from "@/lib/server/target-summary";
-import { toOverviewTarget } from "@/lib/server/views/overview";
-import { parseRows, tableRow } from "@/lib/server/views/rows";
-import { currentRows } from "@/lib/server/views/sources";
+import { route } from "@/lib/server/http/route";
+import { overviewView } from "@/lib/server/views/overview-read";
 
 export const dynamic = "force-dynamic";
 
-const WINDOW_MS = 15 * 60_000;
-const SPARK_STEP_S = 60;
-// Five-minute buckets for the headline ratio: a quiet minute stays under the block floor.
-const RATIO_STEP_S = 300;
-
 // GET /api/overview — one row per target, from snapshots, the store and the alert table.
-export const GET = route(async (req, { rt }) => {
-  await requireRole(req, "viewer");
-  const now = new Date();
-  const alerts = await listAlerts(rt.store.pool, { state: ["pending", "firing"], limit: 5000 });
-  const targets = await Promise.all(
-    rt.targets.map(async (t) => {
-      const series = (metric: SeriesMetric, step: number) => seriesPoints(rt, t.id, summarizeTarget(t).database, metric, now, step);
-      const [tps, connections, cacheHitRatio, cacheWindow, tables] = await Promise.all([
-        series("tps", SPARK_STEP_S),
-        series("connections_total", SPARK_STEP_S),
-        series("cache_hit_ratio", SPARK_STEP_S),
-        series("cache_hit_ratio", RATIO_STEP_S),
-        currentRows(rt, t.id, "table_stats"),
-      ]);
-      return toOverviewTarget({
-        id: t.id,
-        name: t.name,
-        snapshot: rt.snapshot(t.id),
-        alerts,
-        tables: tables ? parseRows(tables.rows, tableRow).rows : null,
-        sparklines: { tps, connections, cacheHitRatio },
-        cacheHitRatioWindow: cacheWindow,
-      });
-    }),
-  );
-  return NextResponse.json(overviewResponseSchema.parse({ takenAt: now.toISOString(), targets }));
+export const GET = route("viewer", async (_req, { rt }) => {
+  return NextResponse.json(overviewResponseSchema.parse(await overviewView(rt)));
 });
-
-async function seriesPoints(rt: Runtime, targetId: string, database: string, metric: SeriesMetric, now: Date, stepSeconds: number): Promise<Point[]> {
-  const r = await getSeries(rt.store, { targetId, metric, from: new Date(now.getTime() - WINDOW_MS), to: now, stepSeconds, database, now });
-  return r.points;
-}

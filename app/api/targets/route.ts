@@ -1,10 +1,10 @@
 import { NextResponse } from "next/server";
 import { targetListSchema } from "@/lib/api/targets";
-import { getRuntime } from "@/lib/server/runtime";
-import { summarizeTarget } from "@/lib/server/target-summary";
+import { route } from "@/lib/server/http/route";
+import { summarizeTarget } from "@/lib/server/views/targets";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  return NextResponse.json(targetListSchema.parse({ targets: getRuntime().targets.map(summarizeTarget) }));
-}
+export const GET = route("viewer", (_req, { rt }) => {
+  return NextResponse.json(targetListSchema.parse({ targets: rt.targets.map(summarizeTarget) }));
+});

@@ -67,4 +67,3 @@ export function createCacheWindows() {
   };
 }
 
-export type CacheWindows = ReturnType<typeof createCacheWindows>;

@@ -90,7 +90,15 @@ describe("input extraction", () => {
   it("connections, up and xid age", () => {
     expect(EXTRACTORS.connection_saturation!([{ max_connections: 100, usable: 97, total: 90, saturation: 0.93 }], rule("connection_saturation"))[0].value).toBeCloseTo(92.78, 2);
     expect(EXTRACTORS.connection_saturation!([{ max_connections: 100, usable: null, total: null, saturation: 0.5 }], rule("connection_saturation"))[0].value).toBe(50);
-    expect(EXTRACTORS.target_down!([{ up: 0, error: "connection refused" }], rule("target_down"))[0]).toMatchObject({ objectKey: "target", value: 0, details: { error: "connection refused" } });
+    // The driver's text names hosts and roles; the alert keeps our fixed sentence for its kind.
+    expect(EXTRACTORS.target_down!([{ up: 0, error: "connect ECONNREFUSED 10.0.0.5:5432" }], rule("target_down"))[0]).toMatchObject({
+      objectKey: "target",
+      value: 0,
+      details: { error: "connection refused: is the server running and listening on that address and port?" },
+    });
+    const auth = EXTRACTORS.target_down!([{ up: 0, error: 'password authentication failed for user "pgpulse_monitor"' }], rule("target_down"))[0];
+    expect(JSON.stringify(auth.details)).not.toContain("pgpulse_monitor");
+    expect(EXTRACTORS.target_down!([{ up: 1, error: null }], rule("target_down"))[0].details).toEqual({ error: null });
     expect(EXTRACTORS.xid_wraparound!([{ datname: "kundli_db", xid_age: 1_600_000_000 }], rule("xid_wraparound"))[0]).toMatchObject({ objectKey: "db:kundli_db", value: 1.6e9 });
   });
 });

@@ -1,10 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { exactBtreeBloat, MIN_RELIABLE_INDEX_BYTES } from "@/lib/analysis/bloat";
-import type { Capabilities, CollectorTask, TaskContext } from "@/lib/collector/types";
+import type { Capabilities, TaskContext, TaskRun } from "@/lib/collector/types";
 import { toDbError } from "@/lib/db/errors";
+import { qualified } from "@/lib/db/ident";
+import { many, one } from "@/lib/db/query";
+import { withStatementTimeout } from "@/lib/db/statement-timeout";
 import { indexBloat, indexBloatFor, type IndexBloatRow } from "@/lib/metrics/definitions/index-bloat";
-import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import type { MetricResult } from "@/lib/metrics/types";
 import { runMetric } from "@/lib/metrics/run";
 
 // index_bloat with exact confirmation: the estimate covers every index; pgstatindex() (from
@@ -50,8 +53,6 @@ const VACUUM_COUNTS_SQL = `/* pgpulse */ SELECT x.indexrelid::bigint AS indexrel
   (pg_stat_get_vacuum_count(x.indrelid) + pg_stat_get_autovacuum_count(x.indrelid))::bigint AS vacuums
   FROM pg_index x WHERE x.indexrelid = ANY($1::oid[])`;
 
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
 export function canConfirm(caps: Capabilities): boolean {
   if (!caps.extensions.pgstattuple) return false;
   // pgstattuple 1.5 grants its functions to pg_stat_scan_tables (part of pg_monitor).
@@ -71,7 +72,7 @@ function stillValid(cached: ExactEntry, r: IndexBloatRow, tableVacuums: number |
   return nowMs - cached.at < reuseMs && cached.indexBytes === r.index_bytes && cached.tableVacuums === tableVacuums;
 }
 
-export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): CollectorTask {
+export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): TaskRun {
   const o = {
     maxIndexBytes: opts.maxIndexBytes ?? 1024 ** 3,
     budgetBytes: opts.budgetBytes ?? 1024 ** 3,
@@ -86,15 +87,14 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): Collecto
     const known = exact.get(ctx.targetId) ?? new Map<number, ExactEntry>();
     exact.set(ctx.targetId, known);
     const nowMs = ctx.now().getTime();
-    const schema = quoteIdent(ctx.caps.extensions.pgstattuple.schema);
+    const pgstatindex = qualified(ctx.caps.extensions.pgstattuple.schema, "pgstatindex");
     const todo = confirmationOrder(rows, ctx.thresholds.indexBloatPercent, o);
     const fresh = new Map<number, ExactEntry>();
     let budget = o.budgetBytes;
-    const client = await ctx.pool.connect();
-    try {
-      await client.query(`/* pgpulse */ SET statement_timeout = ${Math.floor(o.callTimeoutMs)}`);
-      const counted = todo.length ? (await client.query(VACUUM_COUNTS_SQL, [todo.map((r) => r.indexrelid)])).rows : [];
-      const vacuums = new Map(counted.map((x) => vacuumCountsRow.parse(x)).map((x) => [x.indexrelid, x.vacuums]));
+    // Nothing to confirm: no connection, no statement.
+    if (todo.length) await withStatementTimeout(ctx.pool, o.callTimeoutMs, async (client) => {
+      const counted = await many(client, vacuumCountsRow, VACUUM_COUNTS_SQL, [todo.map((r) => r.indexrelid)], "index_bloat vacuum counts");
+      const vacuums = new Map(counted.map((x) => [x.indexrelid, x.vacuums]));
       for (const r of todo) {
         const cached = known.get(r.indexrelid);
         if (cached && stillValid(cached, r, vacuums.get(r.indexrelid), nowMs, o.reuseMs)) {
@@ -104,8 +104,7 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): Collecto
         if (r.index_bytes > budget) continue;
         budget -= r.index_bytes;
         try {
-          const res = await client.query(`/* pgpulse */ SELECT leaf_pages, empty_pages, deleted_pages, avg_leaf_density::float8 AS avg_leaf_density FROM ${schema}.pgstatindex($1::oid::regclass)`, [r.indexrelid]);
-          const x = pgstatindexRow.parse(res.rows[0]);
+          const x = await one(client, pgstatindexRow, `/* pgpulse */ SELECT leaf_pages, empty_pages, deleted_pages, avg_leaf_density::float8 AS avg_leaf_density FROM ${pgstatindex}($1::oid::regclass)`, [r.indexrelid], "index_bloat pgstatindex");
           const e = exactBtreeBloat(
             { leafPages: x.leaf_pages, emptyPages: x.empty_pages, deletedPages: x.deleted_pages, avgLeafDensity: x.avg_leaf_density },
             r.fillfactor,
@@ -118,10 +117,7 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): Collecto
           if (kind === "connection" || kind === "terminated") throw err;
         }
       }
-    } finally {
-      await client.query("/* pgpulse */ RESET statement_timeout").catch(() => {});
-      client.release();
-    }
+    });
     exact.set(ctx.targetId, fresh);
     return rows.map((r) => {
       const e = fresh.get(r.indexrelid);
@@ -131,11 +127,8 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): Collecto
   }
 
   return {
-    id: indexBloat.id,
-    intervalMs: indexBloat.intervalMs,
     async run(ctx: TaskContext): Promise<MetricResult> {
-      const def = indexBloatFor(ctx.caps);
-      const result = await runMetric(ctx.pool, def as unknown as MetricDefinition, ctx.caps, ctx.targetId, ctx.now);
+      const result = await runMetric(ctx.pool, indexBloatFor(ctx.caps), ctx.caps, ctx.targetId, ctx.now);
       if (result.status !== "ok" || !canConfirm(ctx.caps)) return result;
       const started = performance.now();
       try {

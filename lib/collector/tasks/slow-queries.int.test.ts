@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fingerprintSql, loadSqlParser } from "@/lib/analysis/sql-text";
 import { slowQueries, type SlowQueryRow } from "@/lib/metrics/definitions/slow-queries";
 import { runMetric } from "@/lib/metrics/run";
-import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import type { MetricResult } from "@/lib/metrics/types";
 import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
 import { createSlowQueriesTask } from "./slow-queries";
-import { openTestTarget, type TestTarget } from "./test-target";
+import { openTestTarget, type TestTarget } from "@/test/support/target";
 
 const rowsOf = (r: MetricResult) => {
   if (r.status !== "ok") throw new Error(`slow_queries: ${r.status} ${"error" in r ? r.error : ""}`);
@@ -105,7 +105,7 @@ describe.each(SUPPORTED_MAJORS)("slow_queries on PostgreSQL %i", (major) => {
   });
 
   it("the registered definition (running statements over 1 s) runs on its own", async () => {
-    const r = await runMetric(target.pool, slowQueries as unknown as MetricDefinition, target.ctx.caps, "t");
+    const r = await runMetric(target.pool, slowQueries, target.ctx.caps, "t");
     expect(r.status).toBe("ok");
     if (r.status === "ok") expect(r.rows).toEqual([]);
   });

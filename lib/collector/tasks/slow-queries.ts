@@ -3,8 +3,12 @@ import type { PoolClient } from "pg";
 import { z } from "zod";
 import { loadSqlParser } from "@/lib/analysis/sql-text";
 import { selectSlowWindows, statementKey, statementWindows, type StatementBaseline, type StatementCounters } from "@/lib/analysis/statements";
-import type { Capabilities, CollectorTask, TaskContext } from "@/lib/collector/types";
+import type { Capabilities, TaskContext, TaskRun } from "@/lib/collector/types";
 import { toDbError } from "@/lib/db/errors";
+import { qualified } from "@/lib/db/ident";
+import { ownPidsOn, withoutOwnSessions } from "@/lib/db/own-sessions";
+import { many } from "@/lib/db/query";
+import { withStatementTimeout } from "@/lib/db/statement-timeout";
 import { runningSql, slowQueries, slowQueriesRow, type SlowQueryRow } from "@/lib/metrics/definitions/slow-queries";
 import type { MetricResult } from "@/lib/metrics/types";
 
@@ -67,9 +71,6 @@ function versionAtLeast(version: string, major: number, minor: number): boolean 
   return a > major || (a === major && (b ?? 0) >= minor);
 }
 
-// Identifiers cannot be parameters; the schema name comes from pg_extension, quoted here.
-const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
-
 /** Columns follow the installed extension version, not the server version (PG-FACTS). */
 export function pgssSql(version: string, schema: string): string {
   const exec = versionAtLeast(version, 1, 8);
@@ -82,7 +83,7 @@ SELECT s.userid::bigint AS userid, s.dbid::bigint AS dbid, s.queryid::text AS qu
        ${toplevel} AS toplevel, s.query, s.calls, s.${total}::float8 AS total_ms,
        s.${max}::float8 AS max_ms, ${since} AS stats_since,
        r.rolname::text AS username, d.datname::text AS datname, clock_timestamp() AS read_at
-FROM ${quoteIdent(schema)}.pg_stat_statements s
+FROM ${qualified(schema, "pg_stat_statements")} s
 LEFT JOIN pg_roles r ON r.oid = s.userid
 LEFT JOIN pg_database d ON d.oid = s.dbid
 WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -90,15 +91,7 @@ WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND s.query NOT LIKE '%/* pgpulse%'`;
 }
 
-function parse<T>(schema: z.ZodType<T>, rows: unknown[], what: string): T[] {
-  return rows.map((r, i) => {
-    const p = schema.safeParse(r);
-    if (!p.success) throw new Error(`slow_queries ${what}: row ${i}: ${p.error.issues[0]?.message}`);
-    return p.data;
-  });
-}
-
-export function createSlowQueriesTask(opts: SlowQueriesOptions = {}): CollectorTask {
+export function createSlowQueriesTask(opts: SlowQueriesOptions = {}): TaskRun {
   const topN = opts.topN ?? 10;
   const logBatch = opts.logBatch ?? 1000;
   const firstLookbackMs = opts.firstLookbackMs ?? 3_600_000;
@@ -111,8 +104,8 @@ export function createSlowQueriesTask(opts: SlowQueriesOptions = {}): CollectorT
     const next: TargetState = { ...state };
 
     if (caps.objects.slow_query_log) {
-      const res = await client.query(LOG_SQL, [state.logCursor?.ts ?? null, state.logCursor?.id ?? null, firstLookbackMs, logBatch]);
-      for (const r of parse(logRow, res.rows, "slow_query_log")) {
+      const logged = await many(client, logRow, LOG_SQL, [state.logCursor?.ts ?? null, state.logCursor?.id ?? null, firstLookbackMs, logBatch], "slow_queries slow_query_log");
+      for (const r of logged) {
         next.logCursor = { ts: r.cursor_ts, id: r.log_id };
         if (r.query === null) continue;
         rows.push(slowQueriesRow.parse({
@@ -126,12 +119,12 @@ export function createSlowQueriesTask(opts: SlowQueriesOptions = {}): CollectorT
     const pgss = caps.extensions.pg_stat_statements;
     // Installed but not in shared_preload_libraries: the view raises 55000. The other sources
     // still work, so that part is skipped rather than failing the task.
-    const res = pgss ? await client.query(pgssSql(pgss.version, pgss.schema)).catch((e: { code?: string }) => {
+    const read = pgss ? await many(client, pgssRow, pgssSql(pgss.version, pgss.schema), [], "slow_queries pg_stat_statements").catch((e: { code?: string }) => {
       if (e?.code === "55000") return null;
       throw e;
     }) : null;
-    if (pgss && res) {
-      const entries: PgssEntry[] = parse(pgssRow, res.rows, "pg_stat_statements").map((r) => ({
+    if (pgss && read) {
+      const entries: PgssEntry[] = read.map((r) => ({
         ...r,
         key: statementKey(r.userid, r.dbid, r.queryid, r.toplevel),
         totalMs: r.total_ms,
@@ -153,29 +146,21 @@ export function createSlowQueriesTask(opts: SlowQueriesOptions = {}): CollectorT
       }
     }
 
-    const running = await client.query(runningSql(caps.serverVersionNum, "$1"), [thresholdMs]);
-    for (const r of running.rows) rows.push(slowQueriesRow.parse(r));
+    const running = await many(client, slowQueriesRow, runningSql(caps.serverVersionNum, "$1"), [thresholdMs], "slow_queries running");
+    rows.push(...withoutOwnSessions(running, await ownPidsOn(client)));
     return { rows, next };
   }
 
   return {
-    id: slowQueries.id,
-    intervalMs: slowQueries.intervalMs,
     async run(ctx: TaskContext): Promise<MetricResult> {
       const ts = ctx.now();
       const started = performance.now();
       const state = states.get(ctx.targetId) ?? { logCursor: null, baseline: null, pgssVersion: null };
       try {
         await loadSqlParser();
-        const client = await ctx.pool.connect();
-        try {
-          await client.query(`/* pgpulse */ SET statement_timeout = ${Math.floor(slowQueries.timeoutMs)}`);
-          const { rows, next } = await collect(client, ctx, state, ts);
-          states.set(ctx.targetId, next);
-          return { status: "ok", metric: slowQueries.id, targetId: ctx.targetId, ts, durationMs: performance.now() - started, rows };
-        } finally {
-          client.release();
-        }
+        const { rows, next } = await withStatementTimeout(ctx.pool, slowQueries.timeoutMs, (client) => collect(client, ctx, state, ts));
+        states.set(ctx.targetId, next);
+        return { status: "ok", metric: slowQueries.id, targetId: ctx.targetId, ts, durationMs: performance.now() - started, rows };
       } catch (e) {
         const err = toDbError(e);
         return { status: "error", metric: slowQueries.id, targetId: ctx.targetId, ts, durationMs: performance.now() - started, error: err.message, code: err.code };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { MetricDefinition } from "../types";
+import { defineMetric } from "../define";
 
 // Connection slots. max_connections caps client backends only (autovacuum, background workers
 // and walsenders have their own slots), and the reserved slots are not usable by an ordinary
@@ -54,10 +54,11 @@ const row = z.object({
 
 export type ConnectionsRow = z.infer<typeof row>;
 
-export const connections: MetricDefinition<ConnectionsRow> = {
+export const connections = defineMetric<ConnectionsRow>({
   id: "connections",
   description: "Client connections by state against the usable connection slots",
   scope: "cluster",
+  lane: "live",
   intervalMs: 15_000,
   timeoutMs: 2_000,
   sql: {
@@ -71,4 +72,5 @@ export const connections: MetricDefinition<ConnectionsRow> = {
     "max_connections", "superuser_reserved_connections", "reserved_connections", "total", "active", "idle",
     "idle_in_transaction", "idle_in_transaction_aborted", "other", "unknown", "usable", "saturation",
   ],
-};
+  exposed: true,
+});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { MetricDefinition } from "../types";
+import { defineMetric } from "../define";
 
 // Database sizes walk every file of each database: slow on big clusters, so a slow cadence and
 // a timeout of its own. pg_database_size needs CONNECT on the database or pg_read_all_stats;
@@ -12,10 +12,11 @@ const row = z.object({
 
 export type DbSizeRow = z.infer<typeof row>;
 
-export const dbSize: MetricDefinition<DbSizeRow> = {
+export const dbSize = defineMetric<DbSizeRow>({
   id: "db_size",
   description: "Size on disk of each connectable database",
   scope: "cluster",
+  lane: "bulk",
   intervalMs: 5 * 60_000,
   timeoutMs: 20_000,
   sql: {
@@ -30,4 +31,5 @@ ORDER BY d.datname`,
   labels: ["datname"],
   counters: [],
   gauges: ["bytes"],
-};
+  exposed: true,
+});

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { MetricDefinition } from "../types";
+import { defineMetric } from "../define";
 
 // Per-database cumulative statistics. Counters are stored raw (rates come from deltas on read);
 // stats_reset tells a reset apart from a quiet interval. On 15+ backends flush their counters
@@ -54,10 +54,11 @@ const row = z.object({
 
 export type DbStatsRow = z.infer<typeof row>;
 
-export const dbStats: MetricDefinition<DbStatsRow> = {
+export const dbStats = defineMetric<DbStatsRow>({
   id: "db_stats",
   description: "Per-database transactions, block and tuple counters, temp files, deadlocks, backends and wraparound age",
   scope: "cluster",
+  lane: "live",
   intervalMs: 15_000,
   timeoutMs: 3_000,
   sql: {
@@ -73,4 +74,5 @@ export const dbStats: MetricDefinition<DbStatsRow> = {
     "sessions", "sessions_abandoned", "sessions_fatal", "sessions_killed",
   ],
   gauges: ["numbackends", "stats_reset_epoch", "xid_age"],
-};
+  exposed: true,
+});

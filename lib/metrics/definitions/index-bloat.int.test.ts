@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIndexBloatTask } from "@/lib/collector/tasks/index-bloat";
-import { openTestTarget, type TestTarget } from "@/lib/collector/tasks/test-target";
+import { openTestTarget, type TestTarget } from "@/test/support/target";
 import { runMetric } from "@/lib/metrics/run";
-import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
+import type { MetricResult } from "@/lib/metrics/types";
 import { COLUMN_STATS_SQL } from "@/lib/setup/column-stats";
 import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
 import { indexBloatFor, type IndexBloatRow } from "./index-bloat";
@@ -20,7 +20,7 @@ describe.each(SUPPORTED_MAJORS)("index_bloat on PostgreSQL %i", (major) => {
   let target: TestTarget;
   const task = createIndexBloatTask();
   const estimate = async (t: TestTarget) =>
-    byIndex(await runMetric(t.pool, indexBloatFor(t.ctx.caps) as unknown as MetricDefinition, t.ctx.caps, "t"));
+    byIndex(await runMetric(t.pool, indexBloatFor(t.ctx.caps), t.ctx.caps, "t"));
 
   beforeAll(async () => {
     db = await createTestDatabase(major);

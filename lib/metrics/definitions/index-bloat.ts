@@ -1,7 +1,9 @@
 import { z } from "zod";
-import type { Capabilities } from "@/lib/collector/types";
 import { estimateBtreeBloat, type BtreeColumn } from "@/lib/analysis/bloat";
-import type { MetricDefinition, SeriesValue } from "../types";
+import { createIndexBloatTask } from "@/lib/collector/tasks/index-bloat";
+import type { Capabilities } from "@/lib/collector/types";
+import { defineMetric } from "../define";
+import type { MetricDefinition, MetricSpec, SeriesValue } from "../types";
 
 // Btree bloat estimated from statistics: catalog-only (no lock on any index, 42–474 ms at
 // 2,000–10,000 indexes), so it can cover every index. The SQL gathers the inputs; the
@@ -169,10 +171,11 @@ const row = input.transform((r): IndexBloatRow => {
 
 const LABELS = ["schemaname", "tablename", "indexname"] as const;
 
-export const indexBloat: MetricDefinition<IndexBloatRow> = {
+const spec: MetricSpec<IndexBloatRow> = {
   id: "index_bloat",
   description: "Btree bloat per index: statistics-based estimate, confirmed with pgstatindex where it matters",
   scope: "database",
+  lane: "bulk",
   intervalMs: 10 * 60_000,
   timeoutMs: 30_000,
   sql: { 130000: sql(FROM_PG_STATS) },
@@ -180,7 +183,7 @@ export const indexBloat: MetricDefinition<IndexBloatRow> = {
   labels: LABELS,
   counters: [],
   gauges: ["bloat_percent", "estimated_bytes_wasted", "index_bytes"],
-  snapshot: true,
+  rowHistory: true,
   // An unreliable estimate is not a measurement: its series point is a gap, never a number
   // an alert could fire on. The snapshot row keeps it, with the reason.
   toSeries: (rows) =>
@@ -193,10 +196,13 @@ export const indexBloat: MetricDefinition<IndexBloatRow> = {
         { name: "index_bloat.index_bytes", labels, value: r.index_bytes, kind: "gauge" },
       ];
     }),
+  task: () => createIndexBloatTask(),
 };
 
+export const indexBloat = defineMetric(spec);
+const fromColumnStats = defineMetric({ ...spec, sql: { 130000: sql(FROM_COLUMN_STATS) } });
+
 /** The definition reading pgpulse.column_stats() when setup installed it, else pg_stats. */
-export function indexBloatFor(caps: Capabilities): MetricDefinition<IndexBloatRow> {
-  if (!caps.objects.pgpulse_column_stats) return indexBloat;
-  return { ...indexBloat, sql: { 130000: sql(FROM_COLUMN_STATS) } };
+export function indexBloatFor(caps: Capabilities): MetricDefinition {
+  return caps.objects.pgpulse_column_stats ? fromColumnStats : indexBloat;
 }

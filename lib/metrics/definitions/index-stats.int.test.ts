@@ -1,8 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestTarget, type TestTarget } from "@/lib/collector/tasks/test-target";
+import { openTestTarget, type TestTarget } from "@/test/support/target";
 import { runMetric } from "@/lib/metrics/run";
-import type { MetricDefinition } from "@/lib/metrics/types";
 import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
 import { indexStats, type IndexStatsRow } from "./index-stats";
 
@@ -45,7 +44,7 @@ describe.each(SUPPORTED_MAJORS)("index_stats on PostgreSQL %i", (major) => {
   });
 
   it("finds unused, duplicate and prefix-redundant indexes", async () => {
-    const r = await runMetric(target.pool, indexStats as unknown as MetricDefinition, target.ctx.caps, "t");
+    const r = await runMetric(target.pool, indexStats, target.ctx.caps, "t");
     expect(r.status).toBe("ok");
     if (r.status !== "ok") return;
     const rows = new Map((r.rows as IndexStatsRow[]).map((x) => [x.index, x]));
@@ -89,7 +88,7 @@ describe.each(SUPPORTED_MAJORS)("index_stats on PostgreSQL %i", (major) => {
     let pkey: IndexStatsRow | undefined;
     for (let i = 0; i < 40; i++) {
       await admin.query(major >= 15 ? "SELECT pg_stat_force_next_flush()" : "SELECT 1");
-      const r = await runMetric(target.pool, indexStats as unknown as MetricDefinition, target.ctx.caps, "t");
+      const r = await runMetric(target.pool, indexStats, target.ctx.caps, "t");
       if (r.status !== "ok") throw new Error("index_stats failed");
       pkey = (r.rows as IndexStatsRow[]).find((x) => x.index === "users_pkey");
       if ((pkey?.idx_scan ?? 0) >= 1) break;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { MetricDefinition } from "../types";
+import { defineMetric } from "../define";
 
 // Per-index usage and size every 5 minutes, with two findings a DBA acts on:
 // - unused: never scanned since the last stats reset, and dropping it would lose nothing
@@ -137,10 +137,11 @@ const row = z.object({
 
 export type IndexStatsRow = z.infer<typeof row>;
 
-export const indexStats: MetricDefinition<IndexStatsRow> = {
+export const indexStats = defineMetric<IndexStatsRow>({
   id: "index_stats",
   description: "Per-index scans, size, definition; unused, duplicate and prefix-redundant indexes",
   scope: "database",
+  lane: "bulk",
   intervalMs: 5 * 60_000,
   timeoutMs: 15_000,
   sql: { 130000: SQL },
@@ -148,5 +149,5 @@ export const indexStats: MetricDefinition<IndexStatsRow> = {
   labels: ["schemaname", "table", "index"],
   counters: ["idx_scan", "idx_tup_read", "idx_tup_fetch"],
   gauges: ["size_bytes"],
-  snapshot: true,
-};
+  rowHistory: true,
+});

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "@/lib/collector/probe";
 import { createTargetPool } from "@/lib/db/pool";
 import { runMetric } from "@/lib/metrics/run";
-import type { MetricDefinition } from "@/lib/metrics/types";
 import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
 import { connections, type ConnectionsRow } from "./connections";
 import { dbSize } from "./db-size";
@@ -15,7 +14,7 @@ import { statActivity, type StatActivityRow } from "./stat-activity";
 // The monitoring role needs pg_monitor, never superuser; without it, other users' sessions are
 // hidden by the server and must be counted as hidden, not dropped.
 
-const defs = [server, statActivity, dbStats, dbSize, connections] as unknown as MetricDefinition[];
+const defs = [server, statActivity, dbStats, dbSize, connections];
 
 describe.each(SUPPORTED_MAJORS)("monitoring privileges on PostgreSQL %i", (major) => {
   let db: TestDatabase;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Capabilities } from "@/lib/collector/types";
-import type { MetricDefinition } from "../types";
+import { defineMetric } from "../define";
 
 // The capability probe: one catalog-only row, cheap enough to double as the connectivity check.
 // It runs at connect and every minute, so a CREATE EXTENSION or a GRANT shows up without restart.
@@ -68,10 +68,12 @@ const row = z.object({
 
 export type ServerRow = z.infer<typeof row>;
 
-export const server: MetricDefinition<ServerRow> = {
+// The collector runs it itself, as its probe (lib/collector/probe.ts), not as one of its tasks.
+export const server = defineMetric<ServerRow>({
   id: "server",
   description: "Server version, uptime, key settings, extensions, monitoring privileges and guideline objects",
   scope: "database",
+  lane: "live",
   intervalMs: 60_000,
   timeoutMs: 3_000,
   sql: {
@@ -85,7 +87,7 @@ export const server: MetricDefinition<ServerRow> = {
   labels: [],
   counters: [],
   gauges: ["server_version_num", "uptime_seconds", "max_connections", "shared_buffers_bytes"],
-};
+});
 
 /** The capability map the collector checks requirements against, from the `server` row. */
 export function capabilitiesFrom(rows: Record<string, unknown>[], checkedAt: Date = new Date()): Capabilities {

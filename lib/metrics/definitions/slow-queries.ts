@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { fingerprintSql } from "@/lib/analysis/sql-text";
-import type { MetricDefinition, SeriesValue } from "../types";
-import { OWN_APPLICATION_NAMES_SQL } from "@/lib/db/application-names";
+import { createSlowQueriesTask } from "@/lib/collector/tasks/slow-queries";
+import { defineMetric } from "../define";
+import type { SeriesValue } from "../types";
 
 // Slow statements from three places, one row shape:
 // - slow_query_log: the application's own log (the guidelines' table), read with a cursor;
 // - pg_stat_statements: per-window means from counter deltas (lib/analysis/statements.ts);
 // - running: statements active longer than the threshold right now (pg_stat_activity).
-// The full collection is the stateful task lib/collector/tasks/slow-queries.ts; this definition
-// runs the stateless part (running statements over the guidelines' 1 s) and describes the rows.
+// The collector runs the stateful task lib/collector/tasks/slow-queries.ts (the `task` below);
+// this definition's own SQL is the stateless part (running statements over the guidelines' 1 s),
+// and its row schema describes what every source yields.
 // `query` is raw: the store redacts it (redactSql) before a viewer sees it.
 
 /** Running statements; `threshold` is a SQL expression in milliseconds ($1 in the task). */
@@ -23,7 +25,6 @@ SELECT 'running' AS source, NULL::text AS fingerprint, a.query,
        NULL::text AS log_id
 FROM pg_stat_activity a
 WHERE a.backend_type = 'client backend' AND a.state = 'active' AND a.pid <> pg_backend_pid()
-  AND coalesce(a.application_name, '') NOT IN (${OWN_APPLICATION_NAMES_SQL})
   AND a.datname = current_database()
   AND clock_timestamp() - a.query_start > (${threshold})::float8 * interval '1 millisecond'
 ORDER BY a.query_start`;
@@ -57,18 +58,20 @@ const row = rowIn.transform((r): SlowQueryRow => ({ ...r, fingerprint: r.fingerp
 
 export const slowQueriesRow = row;
 
-export const slowQueries: MetricDefinition<SlowQueryRow> = {
+export const slowQueries = defineMetric<SlowQueryRow>({
   id: "slow_queries",
   description: "Slow statements: the application's slow_query_log, pg_stat_statements windows, and running statements",
   scope: "database",
+  lane: "bulk",
   intervalMs: 15_000,
   timeoutMs: 5_000,
   sql: { 130000: runningSql(130000, "1000"), 140000: runningSql(140000, "1000") },
   row,
+  hidesOwnSessions: true,
   labels: ["source", "fingerprint"],
   counters: [],
   gauges: ["duration_ms"],
-  snapshot: true,
+  rowHistory: true,
   // One series per source, not per fingerprint: fingerprints are unbounded. The rows (kept as
   // snapshots) carry the detail; alert instances come from the rows.
   toSeries: (rows) =>
@@ -80,4 +83,5 @@ export const slowQueries: MetricDefinition<SlowQueryRow> = {
         { name: "slow_queries.max_duration_ms", labels: { source }, value: durations.length ? Math.max(...durations) : null, kind: "gauge" },
       ];
     }),
-};
+  task: () => createSlowQueriesTask(),
+});

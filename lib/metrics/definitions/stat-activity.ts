@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { MetricDefinition, SeriesValue } from "../types";
-import { OWN_APPLICATION_NAMES_SQL } from "@/lib/db/application-names";
+import { defineMetric } from "../define";
+import type { SeriesValue } from "../types";
 
 // Live sessions, cluster-wide. pg_stat_activity is shared memory, not cumulative stats: it is
 // current at every read, so it can be sampled every few seconds.
@@ -41,8 +41,6 @@ WHERE (
     OR (a.backend_type IS NULL AND a.datid IS NOT NULL AND a.usesysid IS NOT NULL)
   )
   AND a.pid <> pg_backend_pid()
-  -- application_name stays visible on hidden rows, so our own sessions are excluded there too.
-  AND coalesce(a.application_name, '') NOT IN (${OWN_APPLICATION_NAMES_SQL})
 ORDER BY a.pid`;
 }
 
@@ -101,10 +99,11 @@ export function activitySeries(rows: StatActivityRow[]): SeriesValue[] {
   return Object.entries(values).map(([k, value]) => ({ name: `stat_activity.${k}`, labels: {}, value, kind: "gauge" }));
 }
 
-export const statActivity: MetricDefinition<StatActivityRow> = {
+export const statActivity = defineMetric<StatActivityRow>({
   id: "stat_activity",
   description: "Client sessions: state, waits, blockers and running times (pgpulse's own excluded)",
   scope: "cluster",
+  lane: "live",
   intervalMs: 3_000,
   timeoutMs: 2_000,
   sql: {
@@ -117,8 +116,11 @@ export const statActivity: MetricDefinition<StatActivityRow> = {
     ),
   },
   row,
+  // pgpulse's other sessions are dropped by pid after the query, not by name in it.
+  hidesOwnSessions: true,
   labels: ["pid"],
   counters: [],
   gauges: [],
   toSeries: activitySeries,
-};
+  exposed: true,
+});

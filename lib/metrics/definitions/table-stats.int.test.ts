@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTableStatsTask } from "@/lib/collector/tasks/table-stats";
-import { openTestTarget, type TestTarget } from "@/lib/collector/tasks/test-target";
+import { openTestTarget, type TestTarget } from "@/test/support/target";
 import type { MetricResult } from "@/lib/metrics/types";
 import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
 import type { TableStatsRow } from "./table-stats";

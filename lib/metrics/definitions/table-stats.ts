@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { createTableStatsTask } from "@/lib/collector/tasks/table-stats";
 import type { Capabilities } from "@/lib/collector/types";
-import type { MetricDefinition } from "../types";
+import { defineMetric } from "../define";
+import type { MetricDefinition, MetricSpec } from "../types";
 
 // Per-table activity and size, every 2 minutes, as a snapshot (growth, "how did this table look
 // last Tuesday") and as series. Scan/tuple counters come from the application's own
@@ -170,10 +172,11 @@ const row = z.object({
 
 export type TableStatsRow = z.infer<typeof row>;
 
-export const tableStats: MetricDefinition<TableStatsRow> = {
+const spec: MetricSpec<TableStatsRow> = {
   id: "table_stats",
   description: "Per-table scans, tuples, vacuum/analyze and sizes (partitions summed into their parent)",
   scope: "database",
+  lane: "bulk",
   intervalMs: 2 * 60_000,
   timeoutMs: 15_000,
   sql: { 130000: sql(PM_NONE) },
@@ -181,11 +184,15 @@ export const tableStats: MetricDefinition<TableStatsRow> = {
   labels: ["schemaname", "relname"],
   counters: ["seq_scan", "idx_scan", "n_tup_ins", "n_tup_upd", "n_tup_del"],
   gauges: ["heap_bytes", "indexes_bytes", "toast_bytes", "total_bytes", "n_live_tup", "n_dead_tup"],
-  snapshot: true,
+  rowHistory: true,
+  // The SQL depends on the capabilities of the moment: the task picks it at each run.
+  task: () => createTableStatsTask(),
 };
 
+export const tableStats = defineMetric(spec);
+const fromView = defineMetric({ ...spec, sql: { 130000: sql(PM_FROM_VIEW) } });
+
 /** The definition reading the performance_metrics view when the target has it. */
-export function tableStatsFor(caps: Capabilities): MetricDefinition<TableStatsRow> {
-  if (!caps.objects.performance_metrics) return tableStats;
-  return { ...tableStats, sql: { 130000: sql(PM_FROM_VIEW) } };
+export function tableStatsFor(caps: Capabilities): MetricDefinition {
+  return caps.objects.performance_metrics ? fromView : tableStats;
 }

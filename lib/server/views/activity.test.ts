@@ -32,7 +32,7 @@ describe("toActivity", () => {
       sessionRow(13, { state: "idle", query_ms: null }),
       sessionRow(14, { state: null, usename: null, query: "<insufficient privilege>", hidden: true, query_ms: null, xact_ms: null }),
     ];
-    const a = toActivity({ targetId: "t", statActivity: ok("stat_activity", rows), connections, unavailable: null, poolSize: 20, redact: (s) => s });
+    const a = toActivity({ targetId: "t", cadenceMs: 3_000, statActivity: ok("stat_activity", rows), connections, unavailable: null, poolSize: 20, redact: (s) => s });
     expect(a.takenAt).toBe(T.toISOString());
     expect(a.sessions.map((s) => s.pid)).toEqual([10, 11, 12, 13, 14]);
     expect(a.sessions[1]).toMatchObject({ durationMs: 5000, xactAgeMs: 10_000, blockedBy: [10], queryId: "-123", xactStart: "2026-03-01T09:59:50.000Z" });
@@ -51,7 +51,7 @@ describe("toActivity", () => {
 
   it("redacts literals for viewers but leaves the hidden-row placeholder alone", () => {
     const rows = [sessionRow(1), sessionRow(2, { query: "<insufficient privilege>", hidden: true, state: null })];
-    const a = toActivity({ targetId: "t", statActivity: ok("stat_activity", rows), connections: undefined, unavailable: null, poolSize: null, redact: redactSql });
+    const a = toActivity({ targetId: "t", cadenceMs: 3_000, statActivity: ok("stat_activity", rows), connections: undefined, unavailable: null, poolSize: null, redact: redactSql });
     expect(a.sessions[0].query).not.toContain("a@b.c");
     expect(a.sessions[0].query).toContain("$1");
     expect(a.sessions[1].query).toBe("<insufficient privilege>");
@@ -60,16 +60,16 @@ describe("toActivity", () => {
   });
 
   it("tells no data yet from zero sessions", () => {
-    const none = toActivity({ targetId: "t", statActivity: undefined, connections: undefined, unavailable: null, poolSize: null, redact: (s) => s });
+    const none = toActivity({ targetId: "t", cadenceMs: 3_000, statActivity: undefined, connections: undefined, unavailable: null, poolSize: null, redact: (s) => s });
     expect(none.takenAt).toBeNull();
-    const zero = toActivity({ targetId: "t", statActivity: ok("stat_activity", []), connections, unavailable: null, poolSize: null, redact: (s) => s });
+    const zero = toActivity({ targetId: "t", cadenceMs: 3_000, statActivity: ok("stat_activity", []), connections, unavailable: null, poolSize: null, redact: (s) => s });
     expect(zero.takenAt).toBe(T.toISOString());
     expect(zero.countsByState.total).toBe(0);
   });
 
   it("reads rows that went through the store's jsonb (ISO strings, string numbers)", () => {
     const row = JSON.parse(JSON.stringify(sessionRow(5, { query_ms: "1500.5" })));
-    const a = toActivity({ targetId: "t", statActivity: ok("stat_activity", [row]), connections: undefined, unavailable: null, poolSize: null, redact: (s) => s });
+    const a = toActivity({ targetId: "t", cadenceMs: 3_000, statActivity: ok("stat_activity", [row]), connections: undefined, unavailable: null, poolSize: null, redact: (s) => s });
     expect(a.sessions[0].durationMs).toBe(1500.5);
     expect(a.sessions[0].queryStart).toBe("2026-03-01T09:59:58.000Z");
   });

@@ -1,5 +1,5 @@
 import type { ActivityResponse, CountsByState, Session } from "@/lib/api/activity";
-import { buildBlockerTree } from "@/lib/api/blocker-tree";
+import { buildBlockerTree } from "@/lib/analysis/blocker-tree";
 import type { MetricResult } from "@/lib/metrics/types";
 import { activityRow, connectionsRow, parseRows, type ActivityRow } from "./rows";
 
@@ -9,6 +9,8 @@ import { activityRow, connectionsRow, parseRows, type ActivityRow } from "./rows
 export interface ActivityInput {
   targetId: string;
   statActivity: MetricResult | undefined;
+  /** stat_activity's cadence on this server (lib/server/wiring/cadence.ts). */
+  cadenceMs: number;
   connections: MetricResult | undefined;
   unavailable: string | null;
   poolSize: number | null;
@@ -68,6 +70,7 @@ export function toActivity(input: ActivityInput): ActivityResponse {
   return {
     targetId: input.targetId,
     takenAt: sa?.status === "ok" ? sa.ts.toISOString() : null,
+    cadenceMs: input.cadenceMs,
     unavailable: input.unavailable,
     sessions,
     countsByState: countByState(sessions),

@@ -10,7 +10,7 @@ const stat = (index: string, over: Record<string, unknown> = {}) =>
 const bloat = (indexname: string, over: Record<string, unknown> = {}) =>
   bloatRow.parse({ schemaname: "public", tablename: "users", indexname, index_bytes: 50 * MB, bloat_percent: 45.2, reliable: true, unreliable_reason: null, bloat_source: "estimate", ...over });
 
-const base = { targetId: "t", unavailable: null, bloatUnavailable: null, bloatThresholdPercent: 30, minIndexBytes: 10 * MB, statsResetAt: null };
+const base = { targetId: "t", cadenceMs: 300_000, unavailable: null, bloatUnavailable: null, bloatThresholdPercent: 30, minIndexBytes: 10 * MB, statsResetAt: null };
 
 describe("toIndexes", () => {
   it("joins bloat to stats, with source, reliability and the fix SQL", () => {

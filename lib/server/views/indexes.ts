@@ -1,4 +1,4 @@
-import { indexAdvice } from "@/lib/api/index-advice";
+import { indexAdvice } from "@/lib/analysis/index-advice";
 import type { IndexesResponse, IndexRow } from "@/lib/api/indexes";
 import type { BloatRow, IndexStatsRow } from "./rows";
 
@@ -8,6 +8,8 @@ import type { BloatRow, IndexStatsRow } from "./rows";
 export interface IndexesInput {
   targetId: string;
   stats: { ts: Date; rows: IndexStatsRow[] } | null;
+  /** index_stats' cadence on this server (lib/server/wiring/cadence.ts). */
+  cadenceMs: number;
   bloat: { ts: Date; rows: BloatRow[] } | null;
   unavailable: string | null;
   bloatUnavailable: string | null;
@@ -48,6 +50,7 @@ export function toIndexes(input: IndexesInput): IndexesResponse {
   return {
     targetId: input.targetId,
     takenAt: input.stats ? input.stats.ts.toISOString() : null,
+    cadenceMs: input.cadenceMs,
     unavailable: input.unavailable,
     bloatUnavailable: input.bloatUnavailable,
     bloatThresholdPercent: input.bloatThresholdPercent,

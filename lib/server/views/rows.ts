@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 // Rows as the route handlers receive them: from the collector's in-memory snapshot (timestamps
-// are Dates) or from the store's snapshots (the same rows after a trip through jsonb: ISO
+// are Dates) or from the store's row history (the same rows after a trip through jsonb: ISO
 // strings, and bigints that may arrive as strings). One lenient schema per metric turns both
 // into the same shape; a row that does not fit is skipped by the caller, never guessed at.
 
@@ -56,7 +56,6 @@ export const connectionsRow = z.object({
   usable: numOrNull,
   saturation: numOrNull,
 });
-export type ConnectionsRow = z.output<typeof connectionsRow>;
 
 export const tableRow = z.object({
   schemaname: z.string(),

@@ -1,7 +1,7 @@
 import "server-only";
 import { loadSqlParser, redactSql } from "@/lib/analysis/sql-text";
 import type { Role } from "@/lib/auth/roles";
-import type { Runtime } from "@/lib/server/runtime";
+import type { Runtime } from "@/lib/server/wiring/runtime";
 import { unavailableReason, type StoredStatus } from "./availability";
 
 // Where the route handlers read from: the collector's in-memory snapshot first (newest), the
@@ -12,18 +12,18 @@ export interface Rows {
   rows: readonly unknown[];
 }
 
-/** The newest rows of a snapshot metric (table_stats, index_stats, index_bloat …). */
+/** The newest rows of a per-object metric (table_stats, index_stats, index_bloat …). */
 export async function currentRows(rt: Runtime, targetId: string, metric: string): Promise<Rows | null> {
   const latest = rt.snapshot(targetId)?.metrics[metric];
   if (latest?.status === "ok") return { ts: latest.ts, rows: latest.rows };
-  return rt.store.latestSnapshot(targetId, metric);
+  return rt.store.latestHistoryRows(targetId, metric);
 }
 
 /** Rows at or before `at`: the in-memory sample when it is that old already, else the store. */
 export async function rowsAt(rt: Runtime, targetId: string, metric: string, at: Date): Promise<Rows | null> {
   const latest = rt.snapshot(targetId)?.metrics[metric];
   if (latest?.status === "ok" && latest.ts <= at) return { ts: latest.ts, rows: latest.rows };
-  return rt.store.snapshotAt(targetId, metric, at);
+  return rt.store.historyRowsAt(targetId, metric, at);
 }
 
 /** "unavailable: reason" per metric, reading the store's status only when the snapshot lacks it. */

@@ -31,11 +31,11 @@ describe("counterRate", () => {
 });
 
 describe("toTables", () => {
-  it("rates come from the two snapshots' deltas, never lifetime totals", () => {
+  it("rates come from two sets of rows' deltas, never lifetime totals", () => {
     const start = [t("public", "users", { n_tup_ins: 1000, n_tup_upd: 50, n_tup_del: 5 })];
     const end = [t("public", "users", { n_tup_ins: 4600, n_tup_upd: 50, n_tup_del: 1 })];
     const r = toTables({
-      targetId: "x", latest: { ts: T1, rows: end }, rateEnd: { ts: T1, rows: end }, rateStart: { ts: T0, rows: start },
+      targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows: end }, rateEnd: { ts: T1, rows: end }, rateStart: { ts: T0, rows: start },
       growth: [], thresholdBytes: 10 * GB, thresholdIsDemo: false, unavailable: null,
     });
     expect(r.rows[0]).toMatchObject({ insPerSecond: 1, updPerSecond: 0, delPerSecond: null, nTupIns: 4600 });
@@ -43,8 +43,8 @@ describe("toTables", () => {
     expect(r.takenAt).toBe(T1.toISOString());
   });
 
-  it("no snapshots: no rows, no time, no source — not zeros", () => {
-    const r = toTables({ targetId: "x", latest: null, rateEnd: null, rateStart: null, growth: [], thresholdBytes: GB, thresholdIsDemo: true, unavailable: "unavailable: x" });
+  it("no rows yet: no rows, no time, no source — not zeros", () => {
+    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: null, rateEnd: null, rateStart: null, growth: [], thresholdBytes: GB, thresholdIsDemo: true, unavailable: "unavailable: x" });
     expect(r).toMatchObject({ takenAt: null, source: null, rows: [], thresholdIsDemo: true, unavailable: "unavailable: x" });
   });
 
@@ -59,7 +59,7 @@ describe("toTables", () => {
     const growth: TableGrowthRow[] = [
       { objectKey: "public.users", latestBytes: 1, latestTs: T1, growthBytesPerDay: 1e6, daysToThreshold: 42.5, crossesAt: new Date("2026-04-12T22:00:00Z"), alreadyOver: false },
     ];
-    const r = toTables({ targetId: "x", latest: { ts: T1, rows }, rateEnd: null, rateStart: null, growth, thresholdBytes: 10 * GB, thresholdIsDemo: false, unavailable: null });
+    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows }, rateEnd: null, rateStart: null, growth, thresholdBytes: 10 * GB, thresholdIsDemo: false, unavailable: null });
     expect(r.rows.map((x) => x.table)).toEqual(["audit_log", "birth_charts", "birth_charts_2026_01", "birth_charts_2026_02", "users"]);
     const parent = r.rows[1];
     expect(parent).toMatchObject({ isPartitioned: true, totalBytes: 700, nextMonthPartitionExists: false });
@@ -72,7 +72,7 @@ describe("toTables", () => {
 
   it("keeps null idx_scan null (a table without indexes) and unknown sizes unknown", () => {
     const row = t("public", "q", { idx_scan: null, total_bytes: null, heap_bytes: null, size_unavailable: "locked" });
-    const r = toTables({ targetId: "x", latest: { ts: T1, rows: [row] }, rateEnd: null, rateStart: null, growth: [], thresholdBytes: GB, thresholdIsDemo: false, unavailable: null });
+    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows: [row] }, rateEnd: null, rateStart: null, growth: [], thresholdBytes: GB, thresholdIsDemo: false, unavailable: null });
     expect(r.rows[0]).toMatchObject({ idxScan: null, totalBytes: null, tableBytes: null, sizeUnavailable: "locked", daysToThreshold: null });
   });
 

@@ -2,7 +2,7 @@ import { likelyNeedsIndex, type TableRow, type TablesResponse } from "@/lib/api/
 import type { TableGrowthRow } from "@/lib/store/types";
 import type { TableStatsRow } from "./rows";
 
-// table_stats rows → the tables page's contract. Rates come from two snapshots' counter
+// table_stats rows → the tables page's contract. Rates come from two sets of rows' counter
 // deltas over the real time between them (never lifetime totals: PG-FACTS); a counter that went
 // down is a reset and its rate a gap. Partitions follow their parent, which carries the sizes
 // summed over its leaves (the collector's SQL sums them).
@@ -15,7 +15,9 @@ export interface TimedRows {
 export interface TablesInput {
   targetId: string;
   latest: TimedRows | null;
-  /** The rates' end and start: snapshots at (or just before) the range's end and start. */
+  /** table_stats' cadence on this server (lib/server/wiring/cadence.ts). */
+  cadenceMs: number;
+  /** The rates' end and start: rows at (or just before) the range's end and start. */
   rateEnd: TimedRows | null;
   rateStart: TimedRows | null;
   growth: readonly TableGrowthRow[];
@@ -24,7 +26,7 @@ export interface TablesInput {
   unavailable: string | null;
 }
 
-/** Below this the two snapshots are the same sample, or nearly: no rate. */
+/** Below this the two sets of rows are the same sample, or nearly: no rate. */
 const MIN_RATE_SPAN_MS = 1_000;
 
 export const tableKey = (schema: string, table: string) => `${schema}.${table}`;
@@ -121,6 +123,7 @@ export function toTables(input: TablesInput): TablesResponse {
   return {
     targetId: input.targetId,
     takenAt: input.latest ? input.latest.ts.toISOString() : null,
+    cadenceMs: input.cadenceMs,
     unavailable: input.unavailable,
     // performance_metrics when every row came from it; a mix means the view misses some tables.
     source: sources.size === 0 ? null : sources.size === 1 && sources.has("performance_metrics") ? "performance_metrics" : "pg_stat_user_tables",

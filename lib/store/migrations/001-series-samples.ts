@@ -1,4 +1,4 @@
-import type { Migration } from "./index";
+import type { Migration } from "./types";
 
 // Raw samples, partitioned by UTC day so retention is DROP TABLE of a whole partition (no
 // row-by-row deletes, no vacuum debt). The partition helpers take the parent from an allowlist

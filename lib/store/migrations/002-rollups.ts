@@ -1,4 +1,4 @@
-import type { Migration } from "./index";
+import type { Migration } from "./types";
 
 // Per-minute and per-hour rollups. Besides min/max/sum/count (gauges, trend pages) each bucket
 // keeps what counter rates need, so a rate read from rollups equals the rate read from raw

@@ -1,4 +1,4 @@
-import type { Migration } from "./index";
+import type { Migration } from "./types";
 
 // Snapshots (tables, indexes, bloat) in two parts, both partitioned by day so retention is a
 // partition drop:

@@ -1,4 +1,4 @@
-import type { Migration } from "./index";
+import type { Migration } from "./types";
 
 // One row per episode (pending → firing → resolved, or pending → inactive when the condition
 // cleared before `for` elapsed), so history is kept; at most one open episode per

@@ -1,4 +1,4 @@
-import type { Migration } from "./index";
+import type { Migration } from "./types";
 
 // The notification outbox is written in the same transaction as the transition it announces.
 // Workers claim rows with FOR UPDATE SKIP LOCKED and a short lease (locked_until), so several

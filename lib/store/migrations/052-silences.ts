@@ -1,4 +1,4 @@
-import type { Migration } from "./index";
+import type { Migration } from "./types";
 
 // A silence suppresses notifications (never state changes) for alerts its matchers select,
 // between starts_at and ends_at, unless expired early (expired_at / expired_by).

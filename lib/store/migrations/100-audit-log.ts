@@ -1,4 +1,4 @@
-import type { Migration } from "./index";
+import type { Migration } from "./types";
 
 // Who did what to which object, with before/after, from where. Append-only; read newest first,
 // hence the index on `at`. gen_random_uuid() is core PostgreSQL from 13 on.

@@ -8,11 +8,6 @@ import { m050 } from "./050-alerts";
 import { m051 } from "./051-notifications";
 import { m052 } from "./052-silences";
 import { m100 } from "./100-audit-log";
-
-export interface Migration {
-  id: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from "./types";
 
 export const migrations: Migration[] = [m001, m002, m003, m010, m050, m051, m052, m100];

@@ -1,17 +1,8 @@
 import { NextResponse } from "next/server";
-import type { MeResponse } from "@/lib/auth/contracts";
-import { authErrorResponse } from "@/lib/auth/errors";
-import { requireRole } from "@/lib/auth/require-role";
+import { meSchema } from "@/lib/api/me";
 import { authSettings } from "@/lib/auth/settings";
+import { route } from "@/lib/server/http/route";
 
-export async function GET(request: Request) {
-  try {
-    const { actor } = await requireRole(request, "viewer");
-    const body: MeResponse = { name: actor.name, role: actor.role, authMode: authSettings().mode };
-    return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
-  } catch (e) {
-    const res = authErrorResponse(e);
-    if (res) return res;
-    throw e;
-  }
-}
+export const GET = route("viewer", (_req, { actor }) => {
+  return NextResponse.json(meSchema.parse({ name: actor.name, role: actor.role, authMode: authSettings().mode }));
+});

@@ -1,19 +1,13 @@
 import { NextResponse } from "next/server";
 import { silenceResponseSchema } from "@/lib/api/alerts";
-import { expireSilence } from "@/lib/alerts/actions";
-import { sourceAddress } from "@/lib/auth/identify";
-import { requireRole } from "@/lib/auth/require-role";
-import { authSettings } from "@/lib/auth/settings";
-import { mapAlertError, parseId } from "@/lib/server/alerts-read";
-import { toSilenceView } from "@/lib/server/alerts-view";
-import { route } from "@/lib/server/route";
+import { endSilence } from "@/lib/server/commands/alert-actions";
+import { parseId } from "@/lib/server/views/alerts-read";
+import { route } from "@/lib/server/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** DELETE /api/silences/{id} (responder): ends the silence now; audited. */
-export const DELETE = route<{ id: string }>(async (req, { params, rt }) => {
-  const { actor } = await requireRole(req, "responder");
+export const DELETE = route<{ id: string }>("responder", async (_req, { params, rt, actor, source }) => {
   const id = parseId(params.id);
-  const silence = await expireSilence(rt.store.pool, id, actor, { sourceAddress: sourceAddress(req.headers, authSettings()) }).catch(mapAlertError);
-  return NextResponse.json(silenceResponseSchema.parse({ silence: toSilenceView(silence) }));
+  return NextResponse.json(silenceResponseSchema.parse(await endSilence(rt.store.pool, actor, id, source)));
 });

@@ -11,7 +11,7 @@ import { useSettings } from "@/components/panels/queries";
 import { RangePicker } from "@/components/ui/range-picker";
 import { useUrlState } from "@/components/ui/use-url-state";
 import { parseLiveParams, serializeLiveParams, type LiveParams } from "@/lib/api/search-params";
-import { CADENCE_MS, LIVE_WINDOWS, RANGE_MS } from "@/lib/limits";
+import { LIVE_WINDOWS, RANGE_MS } from "@/lib/limits";
 
 export function LiveClient({ targetId, initial }: { targetId: string; initial: LiveParams }) {
   const [params, setParams] = useUrlState(initial, parseLiveParams, serializeLiveParams);
@@ -46,7 +46,6 @@ export function LiveClient({ targetId, initial }: { targetId: string; initial: L
             { metric: "commits_per_second", label: "commits" },
             { metric: "rollbacks_per_second", label: "rollbacks" },
           ]}
-          cadenceMs={CADENCE_MS.dbStats}
         />
         <PanelChart
           {...common}
@@ -57,7 +56,6 @@ export function LiveClient({ targetId, initial }: { targetId: string; initial: L
           references={[{ y: cacheThreshold, label: `${cacheThreshold} %`, kind: "limit" }]}
           // Zoomed near the top where the ratio lives, always showing the threshold line.
           yDomain={[(min: number) => Math.max(0, Math.floor(Math.min(min, cacheThreshold) - 2)), 100]}
-          cadenceMs={CADENCE_MS.dbStats}
         />
         <PanelChart
           {...common}
@@ -68,7 +66,6 @@ export function LiveClient({ targetId, initial }: { targetId: string; initial: L
             { metric: "rows_updated_per_second", label: "updated" },
             { metric: "rows_deleted_per_second", label: "deleted" },
           ]}
-          cadenceMs={CADENCE_MS.dbStats}
         />
         <PanelChart
           {...common}
@@ -76,14 +73,12 @@ export function LiveClient({ targetId, initial }: { targetId: string; initial: L
           title="Longest running query"
           metrics={[{ metric: "longest_query_seconds", label: "longest query" }]}
           references={[{ y: slowSeconds, label: `slow: ${slowSeconds} s`, kind: "limit" }]}
-          cadenceMs={CADENCE_MS.activity}
         />
         <PanelChart
           {...common}
           testId="panel-lock-waits"
           title="Sessions waiting on locks"
           metrics={[{ metric: "connections_waiting_lock", label: "waiting on a lock" }]}
-          cadenceMs={CADENCE_MS.activity}
         />
       </div>
     </div>

@@ -1,32 +1,17 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { nameParam } from "@/lib/api/common";
 import { testNotificationResponseSchema } from "@/lib/api/settings";
-import { recordAudit } from "@/lib/auth/audit";
-import { sourceAddress } from "@/lib/auth/identify";
-import { requireRole } from "@/lib/auth/require-role";
-import { authSettings } from "@/lib/auth/settings";
-import { mapAlertError } from "@/lib/server/alerts-read";
-import { parseInput, route } from "@/lib/server/route";
+import { testChannel } from "@/lib/server/commands/alert-actions";
+import { parseInput } from "@/lib/server/http/parse";
+import { route } from "@/lib/server/http/route";
 
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().min(1).max(100) });
+const paramsSchema = z.object({ id: nameParam(100) });
 
-/** POST /api/channels/{id}/test (admin): one test message, sent now, outside the outbox. */
-export const POST = route<{ id: string }>(async (req, { params, rt }) => {
-  const { actor } = await requireRole(req, "admin");
+/** POST /api/channels/{id}/test (admin): one test message, sent now, outside the outbox; audited. */
+export const POST = route<{ id: string }>("admin", async (_req, { params, rt, actor, source }) => {
   const { id } = parseInput(params, paramsSchema);
-  const result = await rt.delivery.sendTestNotification(id).catch(mapAlertError);
-  const at = new Date();
-  // It reaches an outside system in pgpulse's name, so it is recorded like any other action.
-  await recordAudit(rt.store.pool, {
-    actor,
-    action: "channel.test",
-    object: `channel:${id}`,
-    after: { ok: result.ok, statusCode: result.statusCode, error: result.error },
-    sourceAddress: sourceAddress(req.headers, authSettings()),
-  });
-  return NextResponse.json(
-    testNotificationResponseSchema.parse({ channelId: id, ok: result.ok, statusCode: result.statusCode, error: result.error, at: at.toISOString() }),
-  );
+  return NextResponse.json(testNotificationResponseSchema.parse(await testChannel(rt, actor, id, source)));
 });

@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { PanelExplain } from "@/components/panels/panel-explain";
 import { PanelQueryDetail } from "@/components/panels/panel-query-detail";
 import { useSlowQueryDetail } from "@/components/panels/queries";
+import { LINK } from "@/components/ui/palette";
 import { RangePicker } from "@/components/ui/range-picker";
 import { useUrlState } from "@/components/ui/use-url-state";
 import { parseQueriesParams, serializeQueriesParams, type QueriesParams } from "@/lib/api/search-params";
@@ -18,7 +19,7 @@ export function QueryDetailClient({ targetId, fingerprint, initial }: { targetId
       <PageHeader
         title={
           <>
-            <Link href={`/targets/${encodeURIComponent(targetId)}/queries`} className="text-sky-700 hover:underline dark:text-sky-300">
+            <Link href={`/targets/${encodeURIComponent(targetId)}/queries`} className={LINK}>
               Queries
             </Link>{" "}
             · <span className="font-mono text-base">{fingerprint}</span>

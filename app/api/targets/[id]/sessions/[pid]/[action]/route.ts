@@ -1,37 +1,27 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { sessionActionResponseSchema, sessionActionSchema } from "@/lib/api/activity";
-import { recordAudit } from "@/lib/auth/audit";
-import { sourceAddress } from "@/lib/auth/identify";
-import { requireRole } from "@/lib/auth/require-role";
-import { authSettings } from "@/lib/auth/settings";
-import { HttpError, notFound, parseInput, route, targetOr404 } from "@/lib/server/route";
-import { signalBackend } from "@/lib/server/views/session-action";
+import { signalSession } from "@/lib/server/commands/signal-session";
+import { parseInput } from "@/lib/server/http/parse";
+import { notFound, route } from "@/lib/server/http/route";
+import { targetOr404 } from "@/lib/server/views/targets";
 
 export const dynamic = "force-dynamic";
 
-const pidSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+// A backend pid as PostgreSQL prints it: plain decimal digits, no sign, no leading zero, no
+// exponent or hex ("1e3", "0x10", " 12", "012" all read as a number to Number(); a pid is
+// not a place for interpretation when the next step signals a backend).
+const pidSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, "must be a process id in plain decimal digits")
+  .transform(Number)
+  .refine((n) => n <= 2 ** 31 - 1, "must be a process id in plain decimal digits");
 
 // POST /api/targets/{id}/sessions/{pid}/cancel|terminate — admin only, audited before it runs.
-export const POST = route<{ id: string; pid: string; action: string }>(async (req, { params, rt }) => {
-  const { actor } = await requireRole(req, "admin");
+export const POST = route<{ id: string; pid: string; action: string }>("admin", async (_req, { params, rt, actor, source }) => {
   const target = targetOr404(rt, params.id);
   const action = sessionActionSchema.safeParse(params.action);
   if (!action.success) throw notFound(`session action "${params.action.slice(0, 32)}"`);
   const pid = parseInput({ pid: params.pid }, z.object({ pid: pidSchema })).pid;
-
-  const sessions = rt.snapshot(target.id)?.metrics.stat_activity;
-  const before = sessions?.status === "ok" ? (sessions.rows.find((r) => r.pid === pid) ?? null) : null;
-  // Recorded first: no backend is signalled without a trace, even if the store fails afterwards.
-  await recordAudit(rt.store.pool, {
-    actor,
-    action: `session.${action.data}`,
-    object: `target:${target.id}/pid:${pid}`,
-    before,
-    sourceAddress: sourceAddress(req.headers, authSettings()),
-  });
-  const outcome = await signalBackend(rt.actionPool(target.id), pid, action.data);
-  if (outcome.kind === "own") throw new HttpError(403, `pid ${pid} is one of pgpulse's own sessions: refusing to ${action.data} it`);
-  if (outcome.kind === "forbidden") throw new HttpError(403, outcome.message);
-  return NextResponse.json(sessionActionResponseSchema.parse({ pid, action: action.data, ok: outcome.ok, at: new Date().toISOString() }));
+  return NextResponse.json(sessionActionResponseSchema.parse(await signalSession(rt, target.id, actor, pid, action.data, source)));
 });

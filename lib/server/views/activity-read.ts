@@ -1,0 +1,22 @@
+import "server-only";
+import type { ActivityResponse } from "@/lib/api/activity";
+import type { Role } from "@/lib/auth/roles";
+import type { TargetConfig } from "@/lib/config/schema";
+import type { Runtime } from "@/lib/server/wiring/runtime";
+import { toActivity } from "./activity";
+import { availability, redactorFor } from "./sources";
+
+/** Live sessions from the collector's latest stat_activity sample: no query on the target. */
+export async function activityView(rt: Runtime, target: TargetConfig, role: Role): Promise<ActivityResponse> {
+  const snap = rt.snapshot(target.id);
+  const unavailable = await availability(rt, target.id, ["stat_activity"]);
+  return toActivity({
+    targetId: target.id,
+    statActivity: snap?.metrics.stat_activity,
+    cadenceMs: rt.cadenceMs("stat_activity"),
+    connections: snap?.metrics.connections,
+    unavailable: unavailable.stat_activity,
+    poolSize: target.poolSize ?? null,
+    redact: await redactorFor(role),
+  });
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { renderMetrics } from "./prometheus";
+import type { Runtime } from "@/lib/server/wiring/runtime";
+
+const ts = new Date("2026-11-26T10:00:00Z");
+
+function runtimeWith(up: boolean): Runtime {
+  const snapshot = {
+    targetId: "kundli",
+    up,
+    downSince: null,
+    lastError: null,
+    lastSampleAt: ts,
+    capabilities: null,
+    metrics: {
+      db_stats: {
+        status: "ok" as const,
+        metric: "db_stats",
+        targetId: "kundli",
+        ts,
+        durationMs: 1,
+        rows: [{ datname: "kundli_db", xact_commit: 1234, xact_rollback: 5, blks_read: 10, blks_hit: 990, numbackends: 7, stats_reset_epoch: null }],
+      },
+      table_stats: { status: "ok" as const, metric: "table_stats", targetId: "kundli", ts, durationMs: 1, rows: [{ relname: "secret_table" }] },
+    },
+  };
+  return {
+    targets: [{ id: "kundli", name: "Kundli", url: "postgres://u:pw@h/db" }],
+    snapshot: () => snapshot,
+    store: { status: () => ({ reachable: true, buffered: 3, dropped: 0 }) },
+  } as unknown as Runtime;
+}
+
+describe("renderMetrics", () => {
+  it("exposes counters raw with _total, gauges as they are, and the up flag", async () => {
+    const { body } = await renderMetrics(runtimeWith(true));
+    expect(body).toContain('pgpulse_target_up{target="kundli"} 1');
+    expect(body).toContain('pgpulse_db_stats_xact_commit_total{target="kundli",datname="kundli_db"} 1234');
+    expect(body).toContain('pgpulse_db_stats_numbackends{target="kundli",datname="kundli_db"} 7');
+    expect(body).toContain("pgpulse_store_buffered_samples 3");
+  });
+
+  it("leaves out unknown values and high-cardinality metrics, and never a URL", async () => {
+    const { body } = await renderMetrics(runtimeWith(false));
+    expect(body).toContain('pgpulse_target_up{target="kundli"} 0');
+    expect(body).not.toContain("stats_reset_epoch{");
+    expect(body).not.toContain("secret_table");
+    expect(body).not.toContain("postgres://");
+  });
+});

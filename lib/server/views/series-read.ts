@@ -1,0 +1,20 @@
+import "server-only";
+import { getSeries, seriesSourceMetric } from "@/lib/analysis/series";
+import type { SeriesQuery, SeriesResponse } from "@/lib/api/series";
+import type { TargetConfig } from "@/lib/config/schema";
+import type { Runtime } from "@/lib/server/wiring/runtime";
+import { summarizeTarget } from "@/lib/server/views/targets";
+
+/** One derived series of a target over the range, from the store. */
+export async function seriesView(rt: Runtime, target: TargetConfig, q: SeriesQuery): Promise<SeriesResponse> {
+  const series = await getSeries(rt.store, {
+    targetId: target.id,
+    metric: q.metric,
+    from: new Date(q.from),
+    to: new Date(q.to),
+    stepSeconds: q.step,
+    // db_stats covers every database of the cluster; by default the target's own.
+    database: q.database ?? summarizeTarget(target).database,
+  });
+  return { metric: series.metric, unit: series.unit, step: q.step, points: series.points, cadenceMs: rt.cadenceMs(seriesSourceMetric(q.metric)) };
+}

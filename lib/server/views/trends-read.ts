@@ -1,0 +1,27 @@
+import "server-only";
+import type { TrendsQuery, TrendsResponse } from "@/lib/api/trends";
+import type { Role } from "@/lib/auth/roles";
+import { DomainError } from "@/lib/errors";
+import type { Runtime } from "@/lib/server/wiring/runtime";
+import { summarizeTarget, targetOr404 } from "@/lib/server/views/targets";
+import { buildTrends } from "@/lib/trends/build";
+import { compareWeeks, lastCompleteWeek, parseIsoWeek, weekContaining } from "@/lib/trends/iso-week";
+import { redactorFor } from "./sources";
+
+/**
+ * The weekly trend figures: one ISO week (default: the last complete one in `tz`, default UTC)
+ * against the week before, for one target or all of them. Reads the store only.
+ */
+export async function trendsView(rt: Runtime, q: TrendsQuery, role: Role, now = new Date()): Promise<TrendsResponse> {
+  const tz = q.tz ?? "UTC";
+  // The query schema has checked the pattern already.
+  const week = q.week ? parseIsoWeek(q.week)! : lastCompleteWeek(now, tz);
+  if (compareWeeks(week, weekContaining(now, tz)) > 0) throw new DomainError(400, "invalid week: it has not begun yet", { param: "week" });
+  const targets = q.target ? [targetOr404(rt, q.target)] : rt.targets;
+  const redact = await redactorFor(role);
+  return buildTrends(
+    rt.store,
+    targets.map((t) => ({ id: t.id, name: t.name, database: summarizeTarget(t).database, thresholds: rt.thresholds(t.id) })),
+    { week, tz, now, redact },
+  );
+}
