@@ -54,3 +54,14 @@ export function urlAs(url: string, user: string, password: string): string {
   u.password = encodeURIComponent(password);
   return u.toString();
 }
+
+/** One connection for the callback, always closed. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { serverUrl } from "@/test/db";
+import { serverUrl, withClient } from "@/test/db";
 import { prepareDemoDatabase, type PreparedDemo } from "./prepare";
 
 // prepareDemoDatabase on the shared test server, with unique names and a tiny seed.
@@ -14,15 +14,7 @@ const adminUrl = serverUrl(17);
 const server = { url: (db = "postgres") => adminUrl.replace(/\/postgres$/, `/${db}`) };
 const password = randomBytes(18).toString("base64url");
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>, url = adminUrl): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>, url = adminUrl): Promise<T> => withClient(url, fn);
 
 afterAll(async () => {
   await admin(async (c) => {

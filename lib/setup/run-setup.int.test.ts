@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { createTestDatabase, withClient, type TestDatabase } from "@/test/db";
 import { runSetup } from "./run-setup";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -9,15 +8,6 @@ afterAll(async () => {
   for (const fn of cleanups.reverse()) await fn().catch(() => {});
 });
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 async function fresh(major: number): Promise<{ db: TestDatabase; role: string; password: string }> {
   const db = await createTestDatabase(major, "setup");
