@@ -115,6 +115,7 @@ function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now
           {t.host}
           {t.port ? `:${t.port}` : ""}/{t.database}
           {h?.serverVersion ? ` · PostgreSQL ${h.serverVersion}` : ""}
+          {h?.role ? <span data-testid={`overview-target-${t.id}-role`}>{` · ${h.role}`}</span> : null}
         </div>
         {x?.privilegeWarnings.map((w) => (
           <div key={w} data-testid="privilege-warning" className={cx("mt-1 max-w-md text-xs", TONE_TEXT.warn)}>

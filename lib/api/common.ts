@@ -76,3 +76,6 @@ export type ApiErrorBody = z.infer<typeof apiErrorBodySchema>;
 export const timeRangeQuerySchema = z
   .object({ from: isoTime, to: isoTime })
   .refine((r) => Date.parse(r.from) < Date.parse(r.to), { message: "from must be before to", path: ["from"] });
+
+/** A target's side of replication as its last probe saw it (`pg_is_in_recovery()`). */
+export const serverRoleSchema = z.enum(["primary", "standby"]);

@@ -1,10 +1,13 @@
 import { z } from "zod";
+import { serverRoleSchema } from "./common";
 
 export const targetHealthSchema = z.object({
   id: z.string(),
   name: z.string(),
   up: z.boolean().nullable(), // null: not polled yet
   serverVersion: z.string().nullable(),
+  /** From the last probe (re-checked every minute); null until the target has answered one. */
+  role: serverRoleSchema.nullable(),
   lastSampleAt: z.string().nullable(),
   lastError: z.string().nullable(),
   downSince: z.string().nullable(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTime, nullableInt, nullableIso, nullableNumber, pointsSchema } from "./common";
+import { serverRoleSchema, isoTime, nullableInt, nullableIso, nullableNumber, pointsSchema } from "./common";
 
 // GET /api/overview — one row per target for the fleet page. The page also renders from
 // /api/health + /api/targets + /series alone, so every field here is an enrichment.
@@ -12,6 +12,7 @@ export const overviewTargetSchema = z.object({
   lastError: z.string().nullable(),
   lastSampleAt: nullableIso,
   serverVersion: z.string().nullable(),
+  role: serverRoleSchema.nullable(),
   alerts: z.object({
     critical: z.number().int(),
     warning: z.number().int(),

@@ -39,6 +39,7 @@ export async function probe(pool: Pool, targetId: string, now: () => Date): Prom
     database: "",
     user: "",
     isSuperuser: false,
+    role: "primary",
     extensions: {},
     roles: [],
     objects: {},

@@ -1,5 +1,8 @@
 import type { MetricLane, MetricResult } from "@/lib/metrics/types";
 
+/** Whether the target accepts writes or replays WAL from another server (`pg_is_in_recovery()`). */
+export type ServerRole = "primary" | "standby";
+
 /** What the collector knows of a target, re-checked periodically (the `server` metric). */
 export interface Capabilities {
   serverVersionNum: number;
@@ -7,11 +10,13 @@ export interface Capabilities {
   database: string;
   user: string;
   isSuperuser: boolean;
+  /** Re-read on every probe: a failover or a promotion flips it without a restart of either side. */
+  role: ServerRole;
   /** Installed extensions in the target database: name → { version, schema }. */
   extensions: Record<string, { version: string; schema: string }>;
   /** Roles the monitoring user is a member of (pg_monitor, pg_read_all_stats, ...). */
   roles: string[];
-  /** Guideline objects present: performance_metrics, slow_query_log, pgpulse_column_stats. */
+  /** Guideline objects present: performance_metrics, slow_query_log, backup_log, pgpulse_column_stats. */
   objects: Record<string, boolean>;
   settings: Record<string, string>;
   checkedAt: Date;

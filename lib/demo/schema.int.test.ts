@@ -25,6 +25,7 @@ describe("kundli_db schema", () => {
     const tables = await c.query(`SELECT relname, relkind FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r','p','v') AND NOT relispartition ORDER BY relname`);
     expect(Object.fromEntries(tables.rows.map((r) => [r.relname, r.relkind]))).toEqual({
       audit_log: "r",
+      backup_log: "r",
       birth_charts: "p",
       demo_seed: "r",
       performance_metrics: "v",

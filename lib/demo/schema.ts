@@ -7,6 +7,8 @@
 // is not partitioned: its primary key (birth_chart_id, planet) serves the guidelines' LATERAL
 // join and CTE (`WHERE birth_chart_id = ...`) directly.
 
+import { BACKUP_LOG_DDL } from "@/lib/setup/backup-log";
+
 export const PLANETS = ["Sun", "Moon", "Mars", "Mercury", "Jupiter", "Venus", "Saturn", "Rahu", "Ketu", "Ascendant"] as const;
 
 export const SCHEMA_SQL = `
@@ -93,7 +95,7 @@ CREATE TABLE IF NOT EXISTS slow_query_log (
   execution_time interval,
   captured_at timestamptz DEFAULT current_timestamp
 );
-
+${BACKUP_LOG_DDL}
 CREATE OR REPLACE VIEW performance_metrics AS
 SELECT schemaname, relname, seq_scan, idx_scan, n_tup_ins, n_tup_upd, n_tup_del
 FROM pg_stat_user_tables;

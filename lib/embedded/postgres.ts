@@ -11,7 +11,7 @@ import { EMBEDDED_USER, legacySecret, migrateLegacyPassword, newSecret, readSecr
 export type PgMajor = 13 | 14 | 15 | 16 | 17 | 18;
 
 // Other majors come from npm aliases (devDependencies); 17 is the runtime dependency.
-const PACKAGE_BY_MAJOR: Record<PgMajor, string> = {
+export const PACKAGE_BY_MAJOR: Record<PgMajor, string> = {
   13: "pg13",
   14: "pg14",
   15: "pg15",

@@ -8,6 +8,16 @@ import { indexBloat } from "./definitions/index-bloat";
 import { indexStats } from "./definitions/index-stats";
 import { slowQueries } from "./definitions/slow-queries";
 import { tableStats } from "./definitions/table-stats";
+import { replication } from "./definitions/replication";
+import { standbyStatus } from "./definitions/standby-status";
+import { replicationSlots } from "./definitions/replication-slots";
+import { wal } from "./definitions/wal";
+import { archiver } from "./definitions/archiver";
+import { backups } from "./definitions/backups";
+import { checkpoints } from "./definitions/checkpoints";
+import { vacuumProgress } from "./definitions/vacuum-progress";
+import { autovacuumWorkers } from "./definitions/autovacuum-workers";
+import { sequences } from "./definitions/sequences";
 
 // Every metric pgpulse collects, one file each in ./definitions, and this list is where they are
 // registered: the collector's tasks (lib/collector/definition-tasks.ts), the store's series and
@@ -24,6 +34,9 @@ export const catalog: readonly MetricDefinition[] = [
   indexStats,
   indexBloat,
   slowQueries,
+  replication, standbyStatus,
+  replicationSlots, wal, archiver, backups, checkpoints,
+  vacuumProgress, autovacuumWorkers, sequences,
 ];
 
 const byId = new Map(catalog.map((d) => [d.id, d]));

@@ -16,14 +16,22 @@ export function pickSql(def: MetricDefinition, serverVersionNum: number): string
   return keys.length ? def.sql[keys[0]] : null;
 }
 
+// Objects that setup alone does not make useful say what else it takes.
+const OBJECT_FIXES: Record<string, string> = {
+  backup_log: "run npm run setup to install backup_log, and have the backup job insert a row per run",
+};
+
 /** Why a metric cannot run on this target, or null when it can. */
 export function unavailableReason(def: MetricDefinition, caps: Capabilities): string | null {
   if (pickSql(def, caps.serverVersionNum) === null) return `needs a newer server than ${caps.serverVersion}`;
+  // Not a fault to fix: the metric belongs to the other side of replication (and comes back after a failover).
+  const role = def.requires?.role;
+  if (role && role !== caps.role) return `${role} only`;
   for (const ext of def.requires?.extensions ?? []) {
     if (!caps.extensions[ext]) return `extension ${ext} is not installed: run setup (CREATE EXTENSION ${ext})`;
   }
   for (const obj of def.requires?.objects ?? []) {
-    if (!caps.objects[obj]) return `${obj} does not exist in ${caps.database}: run setup`;
+    if (!caps.objects[obj]) return `${obj} does not exist in ${caps.database}: ${OBJECT_FIXES[obj] ?? "run setup"}`;
   }
   for (const role of def.requires?.roles ?? []) {
     if (!caps.isSuperuser && !caps.roles.includes(role)) return `the monitoring role lacks ${role}: GRANT pg_monitor TO ${caps.user}`;

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { TaskRun } from "@/lib/collector/types";
+import type { ServerRole, TaskRun } from "@/lib/collector/types";
 
 // A metric group is data: one file per group in ./definitions, written with defineMetric and
 // listed once in ./catalog.ts. The collector's tasks, the stored series and the cadences the
@@ -22,6 +22,8 @@ export interface MetricRequirements {
   objects?: string[];
   /** Roles the monitoring user must have (directly or inherited), e.g. "pg_read_all_stats". */
   roles?: string[];
+  /** Replication views answer on one side only (pg_stat_replication is empty on a standby). */
+  role?: ServerRole;
 }
 
 /** A metric as its file writes it, typed by its row; defineMetric turns it into a MetricDefinition. */

@@ -2,6 +2,7 @@ import "server-only";
 import pg from "pg";
 import { z } from "zod";
 import { exec, maybeOne, one } from "@/lib/db/query";
+import { BACKUP_LOG_DDL } from "./backup-log";
 import { COLUMN_STATS_FUNCTION, COLUMN_STATS_SQL } from "./column-stats";
 import { grantsSql, MONITOR_CONNECTION_LIMIT, MONITOR_ROLE_SETTINGS } from "./grants";
 import { scramVerifier } from "./scram";
@@ -91,6 +92,11 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
         captured_at timestamptz DEFAULT current_timestamp)`);
       return "done";
     });
+    await step("table backup_log", async () => {
+      if (await relationExists("backup_log")) return "exists";
+      await exec(client, BACKUP_LOG_DDL);
+      return "done";
+    });
     await step("extension pg_stat_statements", extension("pg_stat_statements"));
     await step("pg_stat_statements in shared_preload_libraries", async () => {
       const libs = (await text(`SELECT current_setting('shared_preload_libraries') AS v`)) ?? "";
@@ -158,7 +164,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
       await execFormatted("GRANT EXECUTE ON FUNCTION pgpulse.column_stats() TO %I", grantee);
       return "done";
     });
-    for (const rel of ["slow_query_log", "performance_metrics"]) {
+    for (const rel of ["slow_query_log", "performance_metrics", "backup_log"]) {
       await step(`grant SELECT on ${rel} to ${grantee}`, async () => {
         const schema = await text(
           `SELECT n.nspname AS v FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

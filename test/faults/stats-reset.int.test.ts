@@ -55,9 +55,12 @@ describe("statistics reset by someone else", () => {
     const start = Date.now();
     await until("db_stats and slow_queries collected a few times", () => okAfter("db_stats", start) >= 4 && okAfter("slow_queries", start) >= 3, 20_000);
 
-    const resetAt = Date.now();
+    // The reset happens somewhere between sending it and its answer: a sample stamped in between
+    // may have read either side (under load the statement can wait behind a running sample).
+    const sentAt = Date.now();
     await app.query("SELECT pg_stat_reset(), pg_stat_statements_reset()");
-    await until("db_stats and slow_queries collected after the reset", () => okAfter("db_stats", resetAt) >= 4 && okAfter("slow_queries", resetAt) >= 3, 20_000);
+    const doneAt = Date.now();
+    await until("db_stats and slow_queries collected after the reset", () => okAfter("db_stats", doneAt) >= 4 && okAfter("slow_queries", doneAt) >= 3, 20_000);
     await rt.alerts.idle();
     await rt.store.flush();
 
@@ -67,9 +70,15 @@ describe("statistics reset by someone else", () => {
     const raw = await rt.store.seriesRange("t", "db_stats.xact_commit", { datname: "postgres" }, from, to, { resolution: "raw" });
     const marks = await rt.store.seriesRange("t", "db_stats.stats_reset_epoch", { datname: "postgres" }, from, to, { resolution: "raw" });
     const pts = raw.series[0].points;
-    const firstAfter = pts.find((p) => p.ts.getTime() > resetAt)!;
-    const lastBefore = pts.filter((p) => p.ts.getTime() < resetAt).at(-1)!;
-    expect(firstAfter.lastValue).toBeLessThan(lastBefore.lastValue);
+    // The one drop of the counter is the reset: no earlier than a cadence before it was sent
+    // (a sample's stamp is its start), no later than the first sample stamped after its answer.
+    const drops = pts.flatMap((p, i) => (i > 0 && p.lastValue < pts[i - 1].lastValue ? [p] : []));
+    expect(drops).toHaveLength(1);
+    const firstAfter = drops[0];
+    const firstAfterDone = pts.find((p) => p.ts.getTime() > doneAt)!;
+    expect(firstAfter.ts.getTime()).toBeGreaterThanOrEqual(sentAt - 1_500);
+    expect(firstAfter.ts.getTime()).toBeLessThanOrEqual(firstAfterDone.ts.getTime());
+    const resetAt = firstAfter.ts.getTime();
     const intervals = counterIntervals(pts, marks.series[0]?.points ?? []);
     const across = intervals.find((iv) => iv.end === firstAfter.ts.getTime());
     expect(across).toBeDefined();
@@ -80,7 +89,7 @@ describe("statistics reset by someone else", () => {
     // 0.9–1.1 s two of them may share a step, hence two steps at least.
     const sides = (points: Array<[string, number | null]>) => {
       const present = points.filter((p): p is [string, number] => p[1] !== null).map(([ts, v]) => ({ start: Date.parse(ts), v }));
-      return { present, before: present.filter((p) => p.start + STEP_MS <= resetAt).length, after: present.filter((p) => p.start >= resetAt).length };
+      return { present, before: present.filter((p) => p.start + STEP_MS <= Math.min(sentAt, resetAt)).length, after: present.filter((p) => p.start >= Math.max(doneAt, resetAt)).length };
     };
     const tps = sides((await getSeries(rt.store, { targetId: "t", metric: "tps", from, to, stepSeconds: 1, database: "postgres" })).points);
     expect(tps.before).toBeGreaterThanOrEqual(2);

@@ -75,7 +75,7 @@ describe.each(SUPPORTED_MAJORS)("live metrics on PostgreSQL %i", (major) => {
     await c.query("CREATE SCHEMA pgpulse");
     await c.query("CREATE FUNCTION pgpulse.column_stats() RETURNS int LANGUAGE sql AS 'SELECT 1'");
     const out = await probe(pool, "t", () => new Date());
-    expect(out.caps?.objects).toEqual({ performance_metrics: true, slow_query_log: true, pgpulse_column_stats: true });
+    expect(out.caps?.objects).toEqual({ performance_metrics: true, slow_query_log: true, backup_log: false, pgpulse_column_stats: true });
     expect(out.caps?.extensions.pg_stat_statements?.schema).toBe("public");
     expect(out.caps?.extensions.pg_stat_statements?.version).toMatch(/^1\.\d+$/);
   });

@@ -9,6 +9,7 @@ const base = {
   database: "kundli_db",
   user: "monitor",
   is_superuser: false,
+  in_recovery: false,
   shared_buffers_bytes: 134217728,
   max_connections: 100,
   superuser_reserved_connections: 3,
@@ -24,6 +25,7 @@ const base = {
   roles: ["pg_monitor", "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables"],
   has_performance_metrics: true,
   has_slow_query_log: false,
+  has_backup_log: false,
   has_column_stats: true,
 };
 
@@ -37,12 +39,13 @@ describe("capabilitiesFrom", () => {
       database: "kundli_db",
       user: "monitor",
       isSuperuser: false,
+      role: "primary",
       extensions: {
         pg_stat_statements: { version: "1.10", schema: "monitoring" },
         plpgsql: { version: "1.0", schema: "pg_catalog" },
       },
       roles: ["pg_monitor", "pg_read_all_settings", "pg_read_all_stats", "pg_stat_scan_tables"],
-      objects: { performance_metrics: true, slow_query_log: false, pgpulse_column_stats: true },
+      objects: { performance_metrics: true, slow_query_log: false, backup_log: false, pgpulse_column_stats: true },
       settings: {
         max_connections: "100",
         superuser_reserved_connections: "3",
@@ -55,6 +58,10 @@ describe("capabilitiesFrom", () => {
       },
       checkedAt: at,
     });
+  });
+
+  it("reads a server in recovery as a standby", () => {
+    expect(capabilitiesFrom([{ ...base, in_recovery: true }]).role).toBe("standby");
   });
 
   it("leaves reserved_connections out before PostgreSQL 16 (absent, not 0)", () => {

@@ -13,6 +13,8 @@ const SELECT_COMMON = `
   current_database()::text AS database,
   current_user::text AS "user",
   coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS is_superuser,
+  -- Read each minute with the rest: a promoted standby becomes a primary without a restart.
+  pg_is_in_recovery() AS in_recovery,
   (SELECT setting::bigint * pg_size_bytes(unit) FROM pg_settings WHERE name = 'shared_buffers') AS shared_buffers_bytes,
   current_setting('max_connections')::int AS max_connections,
   current_setting('superuser_reserved_connections')::int AS superuser_reserved_connections,
@@ -37,6 +39,7 @@ const SELECT_COMMON = `
   -- Unqualified names resolve on the session's search_path, as the queries that read them will.
   coalesce((SELECT relkind IN ('v', 'm') FROM pg_class WHERE oid = to_regclass('performance_metrics')), false) AS has_performance_metrics,
   coalesce((SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = to_regclass('slow_query_log')), false) AS has_slow_query_log,
+  coalesce((SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = to_regclass('backup_log')), false) AS has_backup_log,
   EXISTS (
     SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'pgpulse' AND p.proname = 'column_stats'
@@ -50,6 +53,7 @@ const row = z.object({
   database: z.string(),
   user: z.string(),
   is_superuser: z.boolean(),
+  in_recovery: z.boolean(),
   shared_buffers_bytes: z.number().int().nonnegative(),
   max_connections: z.number().int().positive(),
   superuser_reserved_connections: z.number().int().nonnegative(),
@@ -63,6 +67,7 @@ const row = z.object({
   roles: z.array(z.string()),
   has_performance_metrics: z.boolean(),
   has_slow_query_log: z.boolean(),
+  has_backup_log: z.boolean(),
   has_column_stats: z.boolean(),
 });
 
@@ -99,11 +104,13 @@ export function capabilitiesFrom(rows: Record<string, unknown>[], checkedAt: Dat
     database: r.database,
     user: r.user,
     isSuperuser: r.is_superuser,
+    role: r.in_recovery ? "standby" : "primary",
     extensions: Object.fromEntries(r.extensions.map((e) => [e.name, { version: e.version, schema: e.schema }])),
     roles: r.roles,
     objects: {
       performance_metrics: r.has_performance_metrics,
       slow_query_log: r.has_slow_query_log,
+      backup_log: r.has_backup_log,
       pgpulse_column_stats: r.has_column_stats,
     },
     settings: {

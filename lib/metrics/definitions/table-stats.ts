@@ -4,8 +4,8 @@ import type { Capabilities } from "@/lib/collector/types";
 import { defineMetric } from "../define";
 import type { MetricDefinition, MetricSpec } from "../types";
 
-// Per-table activity and size, every 2 minutes, as a snapshot (growth, "how did this table look
-// last Tuesday") and as series. Scan/tuple counters come from the application's own
+// Per-table activity, size and maintenance state (dead tuples, changes since analyze, xid age),
+// every 2 minutes, as a snapshot (growth, "how did this table look last Tuesday") and as series. Scan/tuple counters come from the application's own
 // performance_metrics view when it exists (the guidelines name it), else pg_stat_user_tables.
 //
 // Two PostgreSQL traps: a partitioned parent's own size is 0, so its sizes and counters are
@@ -29,7 +29,10 @@ WITH RECURSIVE pm AS (
 ),
 rels AS (
   SELECT c.oid, n.nspname::text AS schemaname, c.relname::text AS relname, c.relkind,
-         c.reltoastrelid, c.relispartition
+         c.reltoastrelid, c.relispartition,
+         -- Wraparound distance of ordinary tables and matviews; a partitioned parent has no xid
+         -- (relfrozenxid 0), and TOAST tables are frozen with their owner, so they are left out.
+         CASE WHEN c.relkind IN ('r', 'm') THEN age(c.relfrozenxid) END AS xid_age
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'm') AND c.relpersistence <> 't'
     AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgpulse')
@@ -54,7 +57,8 @@ base AS (
          CASE WHEN pm.relname IS NOT NULL THEN pm.n_tup_upd ELSE s.n_tup_upd END AS n_tup_upd,
          CASE WHEN pm.relname IS NOT NULL THEN pm.n_tup_del ELSE s.n_tup_del END AS n_tup_del,
          s.n_live_tup, s.n_dead_tup, s.last_vacuum, s.last_autovacuum, s.last_analyze,
-         s.last_autoanalyze, s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count
+         s.last_autoanalyze, s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count,
+         s.n_mod_since_analyze, s.n_ins_since_vacuum
   FROM rels r
   LEFT JOIN pg_stat_user_tables s ON s.relid = r.oid
   LEFT JOIN pm ON pm.schemaname = r.schemaname AND pm.relname = r.relname
@@ -84,6 +88,8 @@ agg AS (
          sum(l.seq_scan) AS seq_scan, sum(l.idx_scan) AS idx_scan, sum(l.n_tup_ins) AS n_tup_ins,
          sum(l.n_tup_upd) AS n_tup_upd, sum(l.n_tup_del) AS n_tup_del,
          sum(l.n_live_tup) AS n_live_tup, sum(l.n_dead_tup) AS n_dead_tup,
+         sum(l.n_mod_since_analyze) AS n_mod_since_analyze, sum(l.n_ins_since_vacuum) AS n_ins_since_vacuum,
+         max(l.xid_age) AS xid_age,
          sum(l.heap_bytes) AS heap_bytes, sum(l.indexes_bytes) AS indexes_bytes,
          sum(l.toast_bytes) AS toast_bytes, sum(l.total_bytes) AS total_bytes
   FROM tree t
@@ -104,6 +110,12 @@ SELECT s.schemaname, s.relname,
        CASE WHEN s.relkind = 'p' THEN a.n_tup_del ELSE s.n_tup_del END AS n_tup_del,
        CASE WHEN s.relkind = 'p' THEN a.n_live_tup ELSE s.n_live_tup END AS n_live_tup,
        CASE WHEN s.relkind = 'p' THEN a.n_dead_tup ELSE s.n_dead_tup END AS n_dead_tup,
+       CASE WHEN s.relkind = 'p' THEN a.n_mod_since_analyze ELSE s.n_mod_since_analyze END AS n_mod_since_analyze,
+       CASE WHEN s.relkind = 'p' THEN a.n_ins_since_vacuum ELSE s.n_ins_since_vacuum END AS n_ins_since_vacuum,
+       CASE WHEN s.relkind = 'p' THEN a.xid_age ELSE s.xid_age END AS xid_age,
+       -- Dead share of the tuples the statistics count; NULL for an empty (or never counted) table.
+       (CASE WHEN s.relkind = 'p' THEN a.n_dead_tup ELSE s.n_dead_tup END)::float8
+         / nullif(CASE WHEN s.relkind = 'p' THEN a.n_live_tup + a.n_dead_tup ELSE s.n_live_tup + s.n_dead_tup END, 0) AS dead_ratio,
        s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
        s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count,
        -- A parent without partitions really is empty; one with a locked leaf is unknown.
@@ -153,6 +165,14 @@ const row = z.object({
   n_tup_del: count,
   n_live_tup: count,
   n_dead_tup: count,
+  /** Rows changed since the last (auto)analyze: what autoanalyze's threshold is compared with. */
+  n_mod_since_analyze: count,
+  /** Rows inserted since the last (auto)vacuum (13+): drives insert-only autovacuum. */
+  n_ins_since_vacuum: count,
+  /** age(relfrozenxid) of a table or matview, the largest of its leaves for a partitioned parent. */
+  xid_age: count,
+  /** n_dead_tup / (n_live_tup + n_dead_tup), 0..1; null when both are 0 or unknown. */
+  dead_ratio: z.number().min(0).max(1).nullable(),
   last_vacuum: ts,
   last_autovacuum: ts,
   last_analyze: ts,
@@ -183,7 +203,10 @@ const spec: MetricSpec<TableStatsRow> = {
   row,
   labels: ["schemaname", "relname"],
   counters: ["seq_scan", "idx_scan", "n_tup_ins", "n_tup_upd", "n_tup_del"],
-  gauges: ["heap_bytes", "indexes_bytes", "toast_bytes", "total_bytes", "n_live_tup", "n_dead_tup"],
+  gauges: [
+    "heap_bytes", "indexes_bytes", "toast_bytes", "total_bytes", "n_live_tup", "n_dead_tup",
+    "n_mod_since_analyze", "n_ins_since_vacuum", "xid_age", "dead_ratio",
+  ],
   rowHistory: true,
   // The SQL depends on the capabilities of the moment: the task picks it at each run.
   task: () => createTableStatsTask(),

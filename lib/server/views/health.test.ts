@@ -34,6 +34,11 @@ describe("computeHealth", () => {
     expect(h.status).toBe("degraded");
     expect(h.store.detail).toContain("2026-11-26T09:00:00.000Z");
   });
+  it("carries the role the last probe read, null before any probe answered", () => {
+    const standby = { ...snap(true), capabilities: { role: "standby", serverVersion: "17.10" } as TargetSnapshot["capabilities"] };
+    const h = computeHealth("1", [target("a"), target("b")], [standby, snap(true)], storeOk);
+    expect(h.targets.map((t) => t.role)).toEqual(["standby", null]);
+  });
   it("never includes a connection string", () => {
     expect(JSON.stringify(computeHealth("1", [target("a")], [snap(false, "x")], storeOk))).not.toContain("secret");
   });

@@ -26,6 +26,7 @@ export function computeHealth(
       name: t.name,
       up: polled ? s!.up : null,
       serverVersion: s?.capabilities?.serverVersion ?? null,
+      role: s?.capabilities?.role ?? null,
       lastSampleAt: s?.lastSampleAt?.toISOString() ?? null,
       lastError: s?.lastError ?? null,
       downSince: s?.downSince?.toISOString() ?? null,

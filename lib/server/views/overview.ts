@@ -64,6 +64,7 @@ export function toOverviewTarget(input: OverviewInput): OverviewTarget {
     lastError: s?.lastError ?? null,
     lastSampleAt: s?.lastSampleAt?.toISOString() ?? null,
     serverVersion: s?.capabilities?.serverVersion ?? null,
+    role: s?.capabilities?.role ?? null,
     alerts: alertCountsFor(input.id, input.alerts),
     sessions: sessions
       ? { total: sessions.length, active: sessions.filter((r) => r.state === "active").length, max: connRow?.max_connections ?? null }

@@ -8,6 +8,7 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   database: "kundli_db",
   user: "pgpulse_monitor",
   isSuperuser: false,
+  role: "primary",
   extensions: {},
   roles: ["pg_monitor", "pg_read_all_stats", "pg_stat_scan_tables"],
   objects: { pgpulse_column_stats: true },

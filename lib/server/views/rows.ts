@@ -5,7 +5,7 @@ import { z } from "zod";
 // strings, and bigints that may arrive as strings). One lenient schema per metric turns both
 // into the same shape; a row that does not fit is skipped by the caller, never guessed at.
 
-const isoOrNull = z
+export const isoOrNull = z
   .union([z.date(), z.string(), z.null()])
   .optional()
   .transform((v) => {
@@ -14,7 +14,7 @@ const isoOrNull = z
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
   });
 
-const numOrNull = z
+export const numOrNull = z
   .union([z.number(), z.string(), z.null()])
   .optional()
   .transform((v) => {
@@ -23,8 +23,8 @@ const numOrNull = z
     return Number.isFinite(n) ? n : null;
   });
 
-const strOrNull = z.string().nullish().transform((v) => v ?? null);
-const bool = z.boolean().nullish().transform((v) => v ?? false);
+export const strOrNull = z.string().nullish().transform((v) => v ?? null);
+export const bool = z.boolean().nullish().transform((v) => v ?? false);
 
 export const activityRow = z.object({
   pid: z.number().int(),

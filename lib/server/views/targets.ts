@@ -1,9 +1,13 @@
 import type { TargetSummary } from "@/lib/api/targets";
+import type { TargetSnapshot } from "@/lib/collector/types";
 import type { TargetConfig } from "@/lib/config/schema";
 import { DomainError } from "@/lib/errors";
 
-/** What the browser may know of a target: host, port and database, never credentials. */
-export function summarizeTarget(t: TargetConfig): TargetSummary {
+/**
+ * What the browser may know of a target: host, port and database, never credentials; its role
+ * when the collector's snapshot is given (a failover changes it, the configuration does not).
+ */
+export function summarizeTarget(t: TargetConfig, snapshot?: TargetSnapshot): TargetSummary {
   const u = new URL(t.url);
   return {
     id: t.id,
@@ -11,6 +15,7 @@ export function summarizeTarget(t: TargetConfig): TargetSummary {
     host: u.hostname || "localhost",
     port: u.port ? Number(u.port) : null,
     database: decodeURIComponent(u.pathname.replace(/^\//, "")) || "postgres",
+    role: snapshot?.capabilities?.role ?? null,
   };
 }
 
