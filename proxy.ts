@@ -95,6 +95,8 @@ function refuse(status: number, message: string, api: boolean, extra: Record<str
   return new NextResponse(message, { status, headers: { ...headers, "content-type": "text/plain; charset=utf-8" } });
 }
 
+// public/'s icon and manifest are left out too: a browser asks for them before anyone signs in.
+// Their headers (except the CSP) come from next.config.mjs, which covers every path.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg|manifest.webmanifest).*)"],
 };

@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { NavBar } from "@/components/layout/nav-bar";
@@ -8,7 +8,13 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "pgpulse", template: "%s · pgpulse" },
   description: "PostgreSQL monitoring and alerting",
+  // Files in public/, served outside the proxy (no sign-in needed for an icon).
+  icons: { icon: [{ url: "/icon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "16x16 32x32" }] },
+  manifest: "/manifest.webmanifest",
 };
+
+// The same colour as public/manifest.webmanifest's theme_color and the icon's tile.
+export const viewport: Viewport = { themeColor: "#1e40af" };
 
 // Applies the stored theme before first paint so the page does not flash.
 const themeScript = `try{var t=localStorage.getItem("pgpulse-theme");if(t==="dark"||(!t&&matchMedia("(prefers-color-scheme: dark)").matches))document.documentElement.classList.add("dark")}catch(e){}`;

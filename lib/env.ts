@@ -13,7 +13,8 @@ const envSchema = z.object({
   PGPULSE_CONFIG: z.string().min(1).optional(),
   PGPULSE_STORE_URL: z.string().url().optional(),
   PGPULSE_DATA_DIR: z.string().min(1).default(".pgpulse"),
-  PGPULSE_STORE_PORT: z.coerce.number().int().min(1024).max(65535).default(54330),
+  // Not 54329/54330: those are the demo's servers, and `npm run demo` may run beside `npm start`.
+  PGPULSE_STORE_PORT: z.coerce.number().int().min(1024).max(65535).default(54340),
   PGPULSE_DEMO: flag.default(false),
   PGPULSE_DEMO_TABLE_SIZE_BYTES: z.coerce.number().int().positive().optional(),
   PGPULSE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

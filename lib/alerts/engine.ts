@@ -4,8 +4,7 @@ import type { SampleSink } from "@/lib/collector/types";
 import type { PgpulseConfig } from "@/lib/config/schema";
 import type { MetricResult } from "@/lib/metrics/types";
 import { evaluate } from "./evaluate";
-import { createCacheWindows } from "./inputs/db-stats";
-import { EXTRACTORS, RULES_BY_METRIC } from "./inputs";
+import { EXTRACTORS, RULES_BY_METRIC, createWindowedInputs } from "./inputs";
 import type { Row } from "./inputs/values";
 import { defaultLog, safeError, type AlertLog } from "./log";
 import { resolveRule } from "./rules";
@@ -59,7 +58,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   const now = opts.now ?? Date.now;
   let config = opts.config;
   const instances = new Map<string, Instance>();
-  const cache = createCacheWindows();
+  const windowed = createWindowedInputs();
   const queue = new Map<string, MetricResult & { status: "ok" }>();
   // Transitions not yet committed (the store was unreachable), per instance, in order. Memory
   // moves on regardless, so evaluation goes on during a store outage; the backlog is written
@@ -101,8 +100,9 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     for (const ruleId of RULES_BY_METRIC[result.metric] ?? []) {
       const rule = resolveRule(ruleId, config, result.targetId);
       if (!rule.enabled) continue;
+      const rows = result.rows as Row[];
       const observations =
-        ruleId === "cache_hit_ratio" ? cache.observations(result.targetId, at, result.rows, rule) : (EXTRACTORS[ruleId]?.(result.rows as Row[], rule) ?? []);
+        windowed[ruleId]?.observations(result.targetId, at, rows, rule) ?? EXTRACTORS[ruleId]?.(rows, rule, { now: result.ts.getTime(), metric: result.metric }) ?? [];
       const seen = new Set<string>();
       const step = (objectKey: string, obs: (typeof observations)[number] | null) => {
         const key = keyOf(ruleId, result.targetId, objectKey);
@@ -184,9 +184,10 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     accept(result: MetricResult): void {
       try {
         if (stopped || result.status !== "ok" || !RULES_BY_METRIC[result.metric]) return;
-        if (result.metric === "db_stats") {
-          const windowMs = resolveRule("cache_hit_ratio", config, result.targetId).windowSeconds * 1000;
-          cache.add(result.targetId, result.ts.getTime(), result.rows as Row[], windowMs);
+        // Windows record every sample on arrival, even one coalesced away before evaluation.
+        for (const ruleId of RULES_BY_METRIC[result.metric]) {
+          const w = windowed[ruleId];
+          if (w) w.add(result.targetId, result.ts.getTime(), result.rows as Row[], resolveRule(ruleId, config, result.targetId).windowSeconds * 1000);
         }
         const k = `${result.metric}\u0000${result.targetId}`;
         const queued = queue.get(k);

@@ -15,7 +15,7 @@ describe("evaluate: single transitions", () => {
   const cases: Array<{
     name: string;
     rule?: Partial<EvalRule>;
-    input: { value: number | null } | null;
+    input: { value: number | null; forced?: boolean } | null;
     prev: InstanceState;
     now: number;
     to: AlertState;
@@ -44,6 +44,10 @@ describe("evaluate: single transitions", () => {
     { name: "null value does not start an episode", input: { value: null }, prev: INACTIVE, now: s(0), to: "inactive", events: [] },
     { name: "lt comparator: below fires", rule: { comparator: "lt", threshold: 90, forSeconds: 0 }, input: { value: 85 }, prev: INACTIVE, now: s(0), to: "firing", events: [["inactive", "firing"]] },
     { name: "lt comparator: clear line above the threshold", rule: { comparator: "lt", threshold: 90, clearThreshold: 92, forSeconds: 0 }, input: { value: 91 }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "firing", events: [] },
+    { name: "forced: under the line still starts an episode (a lost slot)", input: { value: 5, forced: true }, prev: INACTIVE, now: s(0), to: "pending", events: [["inactive", "pending"]] },
+    { name: "forced: a null value is a breach, not a hold", rule: { forSeconds: 0 }, input: { value: null, forced: true }, prev: INACTIVE, now: s(0), to: "firing", events: [["inactive", "firing"]] },
+    { name: "forced: keeps a firing alert under the clear line", rule: { clearThreshold: 80 }, input: { value: 1, forced: true }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "firing", events: [] },
+    { name: "forced lifted: resolves on the value alone", input: { value: 1, forced: false }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "resolved", events: [["firing", "resolved"]] },
     { name: "a clear line on the wrong side is clamped to the threshold", rule: { clearThreshold: 120 }, input: { value: 110 }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "firing", events: [] },
   ];
   it.each(cases)("$name", ({ rule, input, prev, now, to, events }) => {

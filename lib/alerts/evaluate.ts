@@ -24,13 +24,15 @@ export function breaches(rule: EvalRule, value: number, firing: boolean): boolea
 /**
  * `input`: `{ value }` for an object seen in this result, `null` for an object that is no longer
  * there (a pid gone, a fingerprint with no occurrence) — that counts as "condition false".
- * `value: null` means the object is there but cannot be measured now: the state is held.
+ * `value: null` means the object is there but cannot be measured now: the state is held, unless
+ * `forced` says the condition holds regardless of the value.
  */
-export function evaluate(rule: EvalRule, input: { value: number | null } | null, previous: InstanceState | null, now: number): EvalResult {
+export function evaluate(rule: EvalRule, input: { value: number | null; forced?: boolean } | null, previous: InstanceState | null, now: number): EvalResult {
   const prev = previous ?? INACTIVE;
-  if (input !== null && input.value === null) return { state: prev, events: [] };
+  const forced = input?.forced === true;
+  if (input !== null && input.value === null && !forced) return { state: prev, events: [] };
   const value = input?.value ?? null;
-  const bad = value !== null && breaches(rule, value, prev.state === "firing");
+  const bad = forced || (value !== null && breaches(rule, value, prev.state === "firing"));
   const forMs = Math.max(0, rule.forSeconds) * 1000;
   const keepMs = Math.max(0, rule.keepFiringForSeconds) * 1000;
 

@@ -51,6 +51,8 @@ export function formatValue(value: number | null, unit: Rule["unit"]): string {
       return formatXidAge(value);
     case "up":
       return value >= 1 ? "up" : "down";
+    case "count":
+      return String(Math.round(value));
   }
 }
 

@@ -5,6 +5,7 @@ import { RULE_IDS, type Rule, type RuleId, type Severity } from "./types";
 // default → global `thresholds` → global `rules[id]` → target `thresholds` → target `rules[id]`.
 
 const MB = 1024 ** 2;
+const GB = 1024 ** 3;
 
 interface RuleDefault {
   comparator: Rule["comparator"];
@@ -18,6 +19,10 @@ interface RuleDefault {
   severity: Severity;
   unit: Rule["unit"];
   summary: string;
+  /** What to do first, for the settings page; rules whose fix is obvious from the summary have none. */
+  hint?: string;
+  /** The rule's own default for `windowSeconds`, where the shared one does not fit. */
+  windowSeconds?: number;
 }
 
 export const RULE_DEFAULTS: Record<RuleId, RuleDefault> = {
@@ -38,6 +43,27 @@ export const RULE_DEFAULTS: Record<RuleId, RuleDefault> = {
   // VACUUM FREEZE drops the age by far more than 100 M, so the clear line never delays a real fix;
   // a threshold set below 1 billion clears 10 % under it (a fixed 100 M would never be reached).
   xid_wraparound: { comparator: "gt", threshold: 1_500_000_000, clear: (t) => Math.max(t - 100_000_000, t * 0.9), forSeconds: 0, keepFiringForSeconds: 0, severity: "critical", unit: "xid", summary: "Transaction ID age close to wraparound" },
+  // Sequences only move up; ALTER SEQUENCE / a bigint column is the fix, so no clear line.
+  // The critical line (90 %) travels in details: a rule has one severity.
+  sequence_exhaustion: { comparator: "gt", threshold: 75, clear: null, forSeconds: 0, keepFiringForSeconds: 0, severity: "warning", unit: "percent", summary: "Sequence close to the limit of its type or column", hint: "Move the column and the sequence to bigint (ALTER TABLE … TYPE bigint, ALTER SEQUENCE … AS bigint) before it runs out" },
+  // A standby reconnecting leaves its slot inactive for seconds: 60 s before it counts. A slot
+  // whose WAL is "unreserved" or "lost" fires whatever its size (inputs/replication.ts).
+  replication_slot_inactive: { comparator: "gt", threshold: 5 * GB, clear: null, forSeconds: 60, keepFiringForSeconds: 0, severity: "warning", unit: "bytes", summary: "Inactive replication slot holding WAL back", hint: "Reconnect the slot's consumer, or drop the slot with pg_drop_replication_slot() if it is abandoned" },
+  // A nightly backup with 2 h of slack for a slow run.
+  backup_stale: { comparator: "gt", threshold: 26 * 3600, clear: null, forSeconds: 0, keepFiringForSeconds: 0, severity: "warning", unit: "seconds", summary: "No successful backup within the threshold", hint: "Check the backup job's last run and its log, then take a backup" },
+  // windowSeconds: how long without a VACUUM or autovacuum before dead tuples count as behind.
+  vacuum_behind: { comparator: "gt", threshold: 20, clear: (t) => Math.max(0, t - 5), forSeconds: 0, keepFiringForSeconds: 0, severity: "warning", unit: "percent", summary: "Dead tuples piling up with no vacuum", windowSeconds: 3600, hint: "Look for long transactions holding back the xmin horizon, then VACUUM the table; tune its autovacuum settings if it recurs" },
+  // A bulk load spikes the lag for a moment: 60 s above the line before it counts. Also fires
+  // more than 1 GB behind; the critical line (5 min) travels in details.
+  replication_lag: { comparator: "gt", threshold: 60, clear: null, forSeconds: 60, keepFiringForSeconds: 0, severity: "warning", unit: "seconds", summary: "Standby replaying behind the primary", hint: "Check the standby's disk, CPU and network, and queries on it delaying replay" },
+  // Value: archive_command failures over the window (10 min: the archiver retries about once a
+  // minute, so shorter windows can miss a still-failing command), 0 once a segment archived.
+  archive_failing: { comparator: "gt", threshold: 0, clear: null, forSeconds: 0, keepFiringForSeconds: 0, severity: "critical", unit: "count", summary: "WAL archiving failing", windowSeconds: 600, hint: "Read the server log for the archive_command error and fix the destination before pg_wal fills the disk" },
+  // A tuning matter, not an outage: info. Over an hour, so one manual CHECKPOINT or a nightly
+  // base backup does not tip it.
+  checkpoints_requested: { comparator: "gt", threshold: 50, clear: (t) => Math.max(0, t - 10), forSeconds: 0, keepFiringForSeconds: 0, severity: "info", unit: "percent", summary: "Most checkpoints requested, not timed", windowSeconds: 3600, hint: "Raise max_wal_size so checkpoints come from checkpoint_timeout" },
+  // A WAL receiver reconnects within seconds after a primary restart or a network blip: 60 s.
+  standby_down: { comparator: "lt", threshold: 1, clear: null, forSeconds: 60, keepFiringForSeconds: 0, severity: "warning", unit: "up", summary: "Standby not streaming from its primary", hint: "Check primary_conninfo, the network to the primary, and the standby's log for WAL receiver errors" },
 };
 
 const DEFAULT_MIN_INDEX_BYTES = 10 * MB;
@@ -69,7 +95,7 @@ export function resolveRule(id: RuleId, config: Pick<PgpulseConfig, "thresholds"
     unit: d.unit,
     channels: null,
     minIndexBytes: DEFAULT_MIN_INDEX_BYTES,
-    windowSeconds: DEFAULT_WINDOW_SECONDS,
+    windowSeconds: d.windowSeconds ?? DEFAULT_WINDOW_SECONDS,
     minBlockAccesses: DEFAULT_MIN_BLOCK_ACCESSES,
     summary: d.summary,
   };

@@ -15,6 +15,14 @@ export const RULE_IDS = [
   "long_transaction",
   "blocked_sessions",
   "xid_wraparound",
+  "sequence_exhaustion",
+  "replication_slot_inactive",
+  "backup_stale",
+  "vacuum_behind",
+  "replication_lag",
+  "archive_failing",
+  "checkpoints_requested",
+  "standby_down",
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
@@ -38,7 +46,7 @@ export interface Rule {
   keepFiringForSeconds: number;
   severity: Severity;
   labels: Record<string, string>;
-  unit: "ms" | "bytes" | "percent" | "seconds" | "xid" | "up";
+  unit: "ms" | "bytes" | "percent" | "seconds" | "xid" | "up" | "count";
   /** Restricts notifications to these channel ids when set. */
   channels: string[] | null;
   minIndexBytes: number;
@@ -54,6 +62,11 @@ export interface Rule {
 export interface Observation {
   objectKey: string;
   value: number | null;
+  /**
+   * The condition holds whatever the value: a state that is bad in itself (a lost replication
+   * slot, a standby too many bytes behind) even when the value is under the line or unknown.
+   */
+  forced?: boolean;
   labels: Record<string, string>;
   details: Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_RANGE_MS, clampStepSeconds, stepSecondsFor, MAX_SERIES_POINTS, MIN_STEP_SECONDS } from "@/lib/limits";
 import {
   parseAlertsParams,
@@ -68,6 +68,9 @@ describe("tables and alerts params", () => {
 });
 
 describe("series query clamping", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   it("a step that would exceed the point budget is raised", () => {
     const q = seriesQuerySchema.parse({ metric: "tps", from: "2025-01-01T00:00:00Z", to: "2025-01-31T00:00:00Z", step: "1" });
     expect(q.step).toBe(Math.ceil((30 * 86400) / MAX_SERIES_POINTS));
@@ -82,6 +85,18 @@ describe("series query clamping", () => {
     expect(bad.error?.issues[0].path).toEqual(["metric"]);
     const rev = seriesQuerySchema.safeParse({ metric: "tps", from: "2025-01-02T00:00:00Z", to: "2025-01-01T00:00:00Z" });
     expect(rev.error?.issues[0].path).toEqual(["from"]);
+  });
+  it("without from and to: the pages' default window (1h), ending now", () => {
+    vi.useFakeTimers({ now: Date.parse("2025-03-01T12:00:00Z") });
+    const q = seriesQuerySchema.parse({ metric: "tps" });
+    expect([q.from, q.to]).toEqual(["2025-03-01T11:00:00.000Z", "2025-03-01T12:00:00.000Z"]);
+  });
+  it("with only to, or only from: the hour before to, or from up to now", () => {
+    vi.useFakeTimers({ now: Date.parse("2025-03-01T12:00:00Z") });
+    expect(seriesQuerySchema.parse({ metric: "tps", to: "2025-02-01T00:00:00Z" }).from).toBe("2025-01-31T23:00:00.000Z");
+    expect(seriesQuerySchema.parse({ metric: "tps", from: "2025-03-01T06:00:00Z" }).to).toBe("2025-03-01T12:00:00.000Z");
+    // A from in the future is after the default to: refused, naming from.
+    expect(seriesQuerySchema.safeParse({ metric: "tps", from: "2025-03-02T00:00:00Z" }).error?.issues[0].path).toEqual(["from"]);
   });
   it("steps: readable, never below the minimum", () => {
     expect(stepSecondsFor(15 * 60_000)).toBe(MIN_STEP_SECONDS);

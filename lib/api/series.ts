@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { clampStepSeconds, MAX_RANGE_MS } from "@/lib/limits";
+import { clampStepSeconds, MAX_RANGE_MS, RANGE_MS } from "@/lib/limits";
+import { LIVE_DEFAULT_WINDOW } from "./search-params";
 import { cadenceMsSchema, isoTime, nameParam, pointsSchema } from "./common";
 
 // GET /api/targets/{id}/series?metric&from&to&step → one series, aligned to step buckets.
@@ -49,20 +50,28 @@ export const SERIES_UNITS: Record<SeriesMetric, SeriesUnit> = {
   connection_saturation: "ratio",
 };
 
-/** Query parameters; `step` in seconds, optional (the server picks one from the range). */
+/**
+ * Query parameters; `step` in seconds, optional (the server picks one from the range). Without
+ * `from`/`to` the range is the pages' default window ending now, so a bare URL still answers.
+ */
 export const seriesQuerySchema = z
   .object({
     metric: seriesMetricSchema,
-    from: isoTime,
-    to: isoTime,
+    from: isoTime.optional(),
+    to: isoTime.optional(),
     step: z.coerce.number().int().positive().optional(),
     database: nameParam(63).optional(),
   })
-  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["from"] })
-  .transform((q) => {
+  .transform((q, ctx) => {
+    // The clock is read per request, never at import.
+    const to = q.to ? Date.parse(q.to) : Date.now();
+    const asked = q.from ? Date.parse(q.from) : to - RANGE_MS[LIVE_DEFAULT_WINDOW];
+    if (asked >= to) {
+      ctx.addIssue({ code: "custom", message: "from must be before to", path: ["from"] });
+      return z.NEVER;
+    }
     // Clamp rather than refuse: a shared URL with a long range still answers.
-    const to = Date.parse(q.to);
-    const from = Math.max(Date.parse(q.from), to - MAX_RANGE_MS);
+    const from = Math.max(asked, to - MAX_RANGE_MS);
     const rangeMs = to - from;
     return {
       ...q,

@@ -16,6 +16,8 @@ export const ruleOverrideViewSchema = z.object({
 export const ruleViewSchema = z.object({
   id: z.string(),
   description: z.string().nullable(),
+  /** What to do first when the rule fires; null where the description says enough. */
+  hint: z.string().nullable(),
   enabled: z.boolean(),
   threshold: nullableNumber,
   /** How the threshold reads: "bytes", "percent", "ms", "ratio", "seconds", "count", "xid" (a transaction-ID age). */

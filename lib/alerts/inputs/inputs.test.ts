@@ -7,6 +7,7 @@ import { EXTRACTORS } from ".";
 const cfg = configSchema.parse({});
 const rule = (id: Parameters<typeof resolveRule>[0]) => resolveRule(id, cfg);
 const MB = 1024 ** 2;
+const ctx = { now: Date.UTC(2026, 0, 1), metric: "test" };
 
 describe("input extraction", () => {
   it("slow queries: one observation per fingerprint, the slowest occurrence", () => {
@@ -17,7 +18,7 @@ describe("input extraction", () => {
         { source: "pg_stat_statements", fingerprint: "b2", query: "select 2", duration_ms: 40, calls: 100 },
         { source: "pg_stat_statements", fingerprint: null, query: "?", duration_ms: 9000 },
       ],
-      rule("slow_query"),
+      rule("slow_query"), ctx,
     );
     expect(obs.map((o) => [o.objectKey, o.value, o.labels.source])).toEqual([
       ["a1", 3400, "running"],
@@ -32,7 +33,7 @@ describe("input extraction", () => {
         { schemaname: "public", relname: "birth_charts_2024_01", total_bytes: 100, parent: "birth_charts", is_partitioned: false },
         { schemaname: "public", relname: "users", total_bytes: "42", parent: null, is_partitioned: false },
       ],
-      rule("table_size"),
+      rule("table_size"), ctx,
     );
     expect(obs.map((o) => [o.objectKey, o.value])).toEqual([
       ["public.birth_charts", 300],
@@ -48,7 +49,7 @@ describe("input extraction", () => {
         { schemaname: "public", tablename: "t", indexname: "est_ok", index_bytes: 20 * MB, bloat_percent: 35, bloat_source: "estimate", reliable: true },
         { schemaname: "public", tablename: "t", indexname: "est_bad", index_bytes: 20 * MB, bloat_percent: 60, bloat_source: "estimate", reliable: false, unreliable_reason: "dedup" },
       ],
-      rule("index_bloat"),
+      rule("index_bloat"), ctx,
     );
     expect(obs.map((o) => [o.objectKey, o.value])).toEqual([
       ["public.exact", 45],
@@ -65,11 +66,11 @@ describe("input extraction", () => {
       { pid: 13, state: "idle in transaction", state_ms: 900_000, xact_ms: 900_000, hidden: true },
       { pid: 14, state: "idle", state_ms: 1, xact_ms: null, hidden: false },
     ];
-    expect(EXTRACTORS.idle_in_transaction!(rows, rule("idle_in_transaction")).map((o) => [o.objectKey, o.value])).toEqual([
+    expect(EXTRACTORS.idle_in_transaction!(rows, rule("idle_in_transaction"), ctx).map((o) => [o.objectKey, o.value])).toEqual([
       ["pid:10", 400],
       ["pid:12", 10],
     ]);
-    expect(EXTRACTORS.long_transaction!(rows, rule("long_transaction")).map((o) => [o.objectKey, o.value])).toEqual([
+    expect(EXTRACTORS.long_transaction!(rows, rule("long_transaction"), ctx).map((o) => [o.objectKey, o.value])).toEqual([
       ["pid:10", 1000],
       ["pid:11", 5],
     ]);
@@ -82,24 +83,24 @@ describe("input extraction", () => {
       { pid: 3, state: "active", state_ms: 120_000, wait_event_type: "Lock", blocked_by: [2] },
       { pid: 4, state: "active", state_ms: 10_000, wait_event_type: "Lock", blocked_by: [1] },
     ];
-    const [o] = EXTRACTORS.blocked_sessions!(rows, rule("blocked_sessions"));
+    const [o] = EXTRACTORS.blocked_sessions!(rows, rule("blocked_sessions"), ctx);
     expect(o).toMatchObject({ objectKey: "locks", value: 120, details: { count: 2, waiting: 3, pids: [2, 3], blockers: [1, 2] } });
-    expect(EXTRACTORS.blocked_sessions!([rows[0]], rule("blocked_sessions"))).toEqual([]);
+    expect(EXTRACTORS.blocked_sessions!([rows[0]], rule("blocked_sessions"), ctx)).toEqual([]);
   });
 
   it("connections, up and xid age", () => {
-    expect(EXTRACTORS.connection_saturation!([{ max_connections: 100, usable: 97, total: 90, saturation: 0.93 }], rule("connection_saturation"))[0].value).toBeCloseTo(92.78, 2);
-    expect(EXTRACTORS.connection_saturation!([{ max_connections: 100, usable: null, total: null, saturation: 0.5 }], rule("connection_saturation"))[0].value).toBe(50);
+    expect(EXTRACTORS.connection_saturation!([{ max_connections: 100, usable: 97, total: 90, saturation: 0.93 }], rule("connection_saturation"), ctx)[0].value).toBeCloseTo(92.78, 2);
+    expect(EXTRACTORS.connection_saturation!([{ max_connections: 100, usable: null, total: null, saturation: 0.5 }], rule("connection_saturation"), ctx)[0].value).toBe(50);
     // The driver's text names hosts and roles; the alert keeps our fixed sentence for its kind.
-    expect(EXTRACTORS.target_down!([{ up: 0, error: "connect ECONNREFUSED 10.0.0.5:5432" }], rule("target_down"))[0]).toMatchObject({
+    expect(EXTRACTORS.target_down!([{ up: 0, error: "connect ECONNREFUSED 10.0.0.5:5432" }], rule("target_down"), ctx)[0]).toMatchObject({
       objectKey: "target",
       value: 0,
       details: { error: "connection refused: is the server running and listening on that address and port?" },
     });
-    const auth = EXTRACTORS.target_down!([{ up: 0, error: 'password authentication failed for user "pgpulse_monitor"' }], rule("target_down"))[0];
+    const auth = EXTRACTORS.target_down!([{ up: 0, error: 'password authentication failed for user "pgpulse_monitor"' }], rule("target_down"), ctx)[0];
     expect(JSON.stringify(auth.details)).not.toContain("pgpulse_monitor");
-    expect(EXTRACTORS.target_down!([{ up: 1, error: null }], rule("target_down"))[0].details).toEqual({ error: null });
-    expect(EXTRACTORS.xid_wraparound!([{ datname: "kundli_db", xid_age: 1_600_000_000 }], rule("xid_wraparound"))[0]).toMatchObject({ objectKey: "db:kundli_db", value: 1.6e9 });
+    expect(EXTRACTORS.target_down!([{ up: 1, error: null }], rule("target_down"), ctx)[0].details).toEqual({ error: null });
+    expect(EXTRACTORS.xid_wraparound!([{ datname: "kundli_db", xid_age: 1_600_000_000 }], rule("xid_wraparound"), ctx)[0]).toMatchObject({ objectKey: "db:kundli_db", value: 1.6e9 });
   });
 });
 

@@ -15,3 +15,9 @@ export function str(v: unknown): string | null {
 export function truncate(text: string | null, max = 500): string | null {
   return text === null || text.length <= max ? text : `${text.slice(0, max)}…`;
 }
+
+/** A timestamp cell (a Date from the driver, or ISO text from a replayed row) as epoch ms. */
+export function epochMs(v: unknown): number | null {
+  const t = v instanceof Date ? v.getTime() : typeof v === "string" ? Date.parse(v) : NaN;
+  return Number.isNaN(t) ? null : t;
+}

@@ -1,9 +1,10 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runMetric } from "@/lib/metrics/run";
 import { BACKUP_LOG_DDL } from "@/lib/setup/backup-log";
-import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
-import { openTestTarget, type TestTarget } from "@/test/support/target";
+import { SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
+import { useMetricTestTarget } from "@/test/support/metric-target";
+import type { TestTarget } from "@/test/support/target";
 import { backups, type BackupsRow } from "./backups";
 
 // backups reads the job's own backup_log: without the table it is unavailable with the fix
@@ -14,18 +15,7 @@ describe.each(SUPPORTED_MAJORS)("backups on PostgreSQL %i", (major) => {
   let t: TestTarget;
   let admin: pg.Client;
 
-  beforeAll(async () => {
-    db = await createTestDatabase(major);
-    t = await openTestTarget(db.url);
-    admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    await admin?.end();
-    await t?.end();
-    await db?.drop();
-  });
+  useMetricTestTarget(major, null, (fx) => ({ db, admin, target: t } = fx));
 
   it("without backup_log: unavailable, naming setup and the backup job", async () => {
     const res = await runMetric(t.pool, backups, t.ctx.caps, "t");

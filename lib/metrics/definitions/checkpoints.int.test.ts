@@ -1,8 +1,9 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runMetric } from "@/lib/metrics/run";
-import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
-import { openTestTarget, type TestTarget } from "@/test/support/target";
+import { SUPPORTED_MAJORS } from "@/test/db";
+import { useMetricTestTarget } from "@/test/support/metric-target";
+import type { TestTarget } from "@/test/support/target";
 import { checkpoints, type CheckpointsRow } from "./checkpoints";
 
 // pg_stat_bgwriter (13–16) and pg_stat_checkpointer + the reduced pg_stat_bgwriter (17+) read as
@@ -11,7 +12,6 @@ import { checkpoints, type CheckpointsRow } from "./checkpoints";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(SUPPORTED_MAJORS)("checkpoints on PostgreSQL %i", (major) => {
-  let db: TestDatabase;
   let t: TestTarget;
   let admin: pg.Client;
 
@@ -21,18 +21,7 @@ describe.each(SUPPORTED_MAJORS)("checkpoints on PostgreSQL %i", (major) => {
     return res.rows[0] as CheckpointsRow;
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase(major);
-    t = await openTestTarget(db.url);
-    admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    await admin?.end();
-    await t?.end();
-    await db?.drop();
-  });
+  useMetricTestTarget(major, null, (fx) => ({ admin, target: t } = fx));
 
   it("a CHECKPOINT increments requested; buffers_backend is null from 17 on", async () => {
     const before = await read();

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createIndexBloatTask } from "@/lib/collector/tasks/index-bloat";
+import { useMetricTestTarget } from "@/test/support/metric-target";
 import { openTestTarget, type TestTarget } from "@/test/support/target";
 import { runMetric } from "@/lib/metrics/run";
 import type { MetricResult } from "@/lib/metrics/types";
 import { COLUMN_STATS_SQL } from "@/lib/setup/column-stats";
-import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
+import { SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
 import { indexBloatFor, type IndexBloatRow } from "./index-bloat";
 
 const byIndex = (r: MetricResult) => {
@@ -22,10 +23,7 @@ describe.each(SUPPORTED_MAJORS)("index_bloat on PostgreSQL %i", (major) => {
   const estimate = async (t: TestTarget) =>
     byIndex(await runMetric(t.pool, indexBloatFor(t.ctx.caps), t.ctx.caps, "t"));
 
-  beforeAll(async () => {
-    db = await createTestDatabase(major);
-    admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
+  useMetricTestTarget(major, async (admin) => {
     // Autovacuum off: the test decides when statistics exist.
     await admin.query(`
       CREATE TABLE planetary_positions (id int, planet int, note text) WITH (autovacuum_enabled = false);
@@ -37,14 +35,7 @@ describe.each(SUPPORTED_MAJORS)("index_bloat on PostgreSQL %i", (major) => {
       INSERT INTO never_analysed SELECT generate_series(1, 20000);
       CREATE INDEX never_analysed_id ON never_analysed (id);
     `);
-    target = await openTestTarget(db.url);
-  });
-
-  afterAll(async () => {
-    await target?.end();
-    await admin?.end();
-    await db?.drop();
-  });
+  }, (fx) => ({ db, admin, target } = fx));
 
   it("estimates a fresh index at ~0 %, flags a deduplicated one, and gives NULL without statistics", async () => {
     const rows = await estimate(target);

@@ -1,19 +1,16 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestTarget, type TestTarget } from "@/test/support/target";
+import { describe, expect, it } from "vitest";
+import { useMetricTestTarget } from "@/test/support/metric-target";
+import type { TestTarget } from "@/test/support/target";
 import { runMetric } from "@/lib/metrics/run";
-import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
+import { SUPPORTED_MAJORS } from "@/test/db";
 import { indexStats, type IndexStatsRow } from "./index-stats";
 
 describe.each(SUPPORTED_MAJORS)("index_stats on PostgreSQL %i", (major) => {
-  let db: TestDatabase;
   let admin: pg.Client;
   let target: TestTarget;
 
-  beforeAll(async () => {
-    db = await createTestDatabase(major);
-    admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
+  useMetricTestTarget(major, async (admin) => {
     await admin.query(`
       CREATE TABLE users (id int PRIMARY KEY, email text, is_active boolean, created_at timestamptz, name text);
       CREATE UNIQUE INDEX users_email_key ON users (email);
@@ -34,14 +31,7 @@ describe.each(SUPPORTED_MAJORS)("index_stats on PostgreSQL %i", (major) => {
       ANALYZE;
     `);
     await admin.query("SELECT * FROM users WHERE id = 5");
-    target = await openTestTarget(db.url);
-  });
-
-  afterAll(async () => {
-    await target?.end();
-    await admin?.end();
-    await db?.drop();
-  });
+  }, (fx) => ({ admin, target } = fx));
 
   it("finds unused, duplicate and prefix-redundant indexes", async () => {
     const r = await runMetric(target.pool, indexStats, target.ctx.caps, "t");

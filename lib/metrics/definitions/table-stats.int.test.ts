@@ -1,9 +1,10 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTableStatsTask } from "@/lib/collector/tasks/table-stats";
-import { openTestTarget, type TestTarget } from "@/test/support/target";
+import { useMetricTestTarget } from "@/test/support/metric-target";
+import type { TestTarget } from "@/test/support/target";
 import type { MetricResult } from "@/lib/metrics/types";
-import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
+import { SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
 import type { TableStatsRow } from "./table-stats";
 
 const rowsOf = (r: MetricResult) => {
@@ -17,10 +18,7 @@ describe.each(SUPPORTED_MAJORS)("table_stats on PostgreSQL %i", (major) => {
   let target: TestTarget;
   const task = createTableStatsTask();
 
-  beforeAll(async () => {
-    db = await createTestDatabase(major);
-    admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
+  useMetricTestTarget(major, async (admin) => {
     // The guidelines' monthly partitions: this month and next, with rows in this month.
     await admin.query(`
       CREATE TABLE birth_charts (id int, user_id int, birth_time timestamptz NOT NULL, place text)
@@ -39,14 +37,7 @@ describe.each(SUPPORTED_MAJORS)("table_stats on PostgreSQL %i", (major) => {
       CREATE TABLE query_cache (k text, expires_at timestamptz);
       INSERT INTO query_cache VALUES ('a', now());
     `);
-    target = await openTestTarget(db.url);
-  });
-
-  afterAll(async () => {
-    await target?.end();
-    await admin?.end();
-    await db?.drop();
-  });
+  }, (fx) => ({ db, admin, target } = fx));
 
   it("sums a partitioned table's leaves into its parent and lists each partition", async () => {
     const rows = rowsOf(await task.run(target.ctx));

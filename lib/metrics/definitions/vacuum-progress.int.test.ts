@@ -1,8 +1,9 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runMetric } from "@/lib/metrics/run";
-import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
-import { openTestTarget, type TestTarget } from "@/test/support/target";
+import { SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
+import { useMetricTestTarget } from "@/test/support/metric-target";
+import type { TestTarget } from "@/test/support/target";
 import { autovacuumWorkers, type AutovacuumWorkersRow } from "./autovacuum-workers";
 import { vacuumProgress, type VacuumProgressRow } from "./vacuum-progress";
 
@@ -15,23 +16,13 @@ describe.each(SUPPORTED_MAJORS)("vacuum_progress and autovacuum_workers on Postg
   let admin: pg.Client;
   let target: TestTarget;
 
-  beforeAll(async () => {
-    db = await createTestDatabase(major);
-    admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
+  useMetricTestTarget(major, async (admin) => {
     await admin.query(`
       CREATE TABLE slowvac (id int PRIMARY KEY, v text) WITH (autovacuum_enabled = off);
       INSERT INTO slowvac SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;
       DELETE FROM slowvac WHERE id % 2 = 0;
     `);
-    target = await openTestTarget(db.url);
-  });
-
-  afterAll(async () => {
-    await target?.end();
-    await admin?.end();
-    await db?.drop();
-  });
+  }, (fx) => ({ db, admin, target } = fx));
 
   it("sees a running VACUUM with its relation, phase, blocks and version's columns", async () => {
     const vac = new pg.Client({ connectionString: db.url });

@@ -64,6 +64,18 @@ describe("summarizeAlert", () => {
     [alert({ rule: "xid_wraparound", objectKey: "db:kundli_db", value: 1.6e9, threshold: 1.5e9 }), "Transaction ID age of kundli_db is 1.60 billion (threshold 1.50 billion)"],
     [alert({ rule: "xid_wraparound", objectKey: "db:kundli_reports", value: 2_000_039, threshold: 1_500_000 }), "Transaction ID age of kundli_reports is 2.00 million (threshold 1.50 million)"],
     [alert({ rule: "table_size", value: null }), "public.audit_log is — (threshold 128 MB)"],
+    [alert({ rule: "sequence_exhaustion", objectKey: "sequence:public.orders_id_seq", value: 91.26, threshold: 75, details: { column: "public.orders.id", critical: true } }), "Sequence public.orders_id_seq (feeding public.orders.id) has used 91.3 % of its range (threshold 75 %), past the critical line"],
+    [alert({ rule: "replication_slot_inactive", objectKey: "slot:old_replica", value: 6 * 1024 * MB, threshold: 5 * 1024 * MB, details: { walStatus: "extended" } }), "Replication slot old_replica is inactive, holding 6 GB of WAL (threshold 5 GB)"],
+    [alert({ rule: "replication_slot_inactive", objectKey: "slot:gone", value: null, threshold: 5 * 1024 * MB, details: { walStatus: "lost" } }), "Replication slot gone is inactive, holding — of WAL (threshold 5 GB), WAL lost"],
+    [alert({ rule: "backup_stale", objectKey: "backups", value: 30 * 3600, threshold: 26 * 3600 }), "Newest successful backup is 1 d 6 h old (threshold 1 d 2 h)"],
+    [alert({ rule: "backup_stale", objectKey: "backups", value: null, threshold: 26 * 3600 }), "No successful backup recorded"],
+    [alert({ rule: "vacuum_behind", objectKey: "table:public.events", value: 34.5, threshold: 20 }), "public.events is 34.5 % dead tuples with no recent vacuum (threshold 20 %)"],
+    [alert({ rule: "replication_lag", objectKey: "standby:replica1", value: 90, threshold: 60, details: { bytesBehind: 2 * MB } }), "Standby replica1 replays 1 min 30 s behind, 2 MB of WAL (threshold 1 min)"],
+    [alert({ rule: "archive_failing", objectKey: "archiver", value: 4, threshold: 0, details: { windowSeconds: 600, lastFailedWal: "000000010000000000000003" } }), "WAL archiving failed 4 times in 10 min, last on 000000010000000000000003"],
+    [alert({ rule: "checkpoints_requested", objectKey: "checkpoints", value: 75, threshold: 50, details: { windowSeconds: 3600 } }), "75 % of checkpoints in 1 h were requested, not timed (threshold 50 %)"],
+    [alert({ rule: "standby_down", objectKey: "receiver", value: 0, threshold: 1, details: { status: "waiting" } }), "Production is not streaming from its primary (WAL receiver waiting)"],
+    [alert({ rule: "standby_down", objectKey: "receiver", value: 0, threshold: 1, details: { status: null } }), "Production is not streaming from its primary (WAL receiver not running)"],
+    [alert({ rule: "replication_lag", objectKey: "replay", value: 400, threshold: 60, details: { bytesBehind: null } }), "This standby replays 6 min 40 s behind (threshold 1 min)"],
   ])("%#: %s", (a, text) => {
     expect(summarizeAlert(a, plain)).toBe(text);
   });

@@ -13,7 +13,7 @@ import { formatPercent, formatXidAge, UNKNOWN } from "@/lib/format/number";
 // records and the silences, this module decides how they read.
 
 /** Rule units as the contract names them; "up" is a yes/no, not a measure. */
-const CONTRACT_UNIT: Record<Rule["unit"], string | null> = { ms: "ms", bytes: "bytes", percent: "percent", seconds: "seconds", xid: "xid", up: null };
+const CONTRACT_UNIT: Record<Rule["unit"], string | null> = { ms: "ms", bytes: "bytes", percent: "percent", seconds: "seconds", xid: "xid", up: null, count: "count" };
 
 export function unitOf(rule: string): string | null {
   return isRuleId(rule) ? CONTRACT_UNIT[RULE_DEFAULTS[rule].unit] : null;
@@ -83,6 +83,34 @@ export function summarizeAlert(
     }
     case "xid_wraparound":
       return `Transaction ID age of ${stripPrefix(a.objectKey, "db:")} is ${formatXidAge(v)} (threshold ${formatXidAge(t)})`;
+    case "sequence_exhaustion": {
+      const column = str(d.column);
+      return `Sequence ${stripPrefix(a.objectKey, "sequence:")}${column ? ` (feeding ${column})` : ""} has used ${formatPercent(v)} of its range (threshold ${formatPercent(t)})${d.critical === true ? ", past the critical line" : ""}`;
+    }
+    case "replication_slot_inactive": {
+      const status = str(d.walStatus);
+      const lost = status === "lost" || status === "unreserved" ? `, WAL ${status}` : "";
+      return `Replication slot ${stripPrefix(a.objectKey, "slot:")} is inactive, holding ${formatBytes(v)} of WAL (threshold ${formatBytes(t)})${lost}`;
+    }
+    case "backup_stale":
+      return v === null ? "No successful backup recorded" : `Newest successful backup is ${formatSeconds(v)} old (threshold ${formatSeconds(t)})`;
+    case "vacuum_behind":
+      return `${stripPrefix(a.objectKey, "table:")} is ${formatPercent(v)} dead tuples with no recent vacuum (threshold ${formatPercent(t)})`;
+    case "replication_lag": {
+      const who = a.objectKey === "replay" ? "This standby" : `Standby ${stripPrefix(a.objectKey, "standby:")}`;
+      const bytes = num(d.bytesBehind);
+      return `${who} replays ${formatSeconds(v)} behind${bytes !== null ? `, ${formatBytes(bytes)} of WAL` : ""} (threshold ${formatSeconds(t)})`;
+    }
+    case "archive_failing": {
+      const wal = str(d.lastFailedWal);
+      return `WAL archiving failed ${v ?? UNKNOWN} time${v === 1 ? "" : "s"} in ${formatSeconds(num(d.windowSeconds))}${wal ? `, last on ${wal}` : ""}`;
+    }
+    case "checkpoints_requested":
+      return `${formatPercent(v)} of checkpoints in ${formatSeconds(num(d.windowSeconds))} were requested, not timed (threshold ${formatPercent(t)})`;
+    case "standby_down": {
+      const status = str(d.status);
+      return `${opts.targetName?.(a.targetId) ?? a.targetId} is not streaming from its primary (WAL receiver ${status ?? "not running"})`;
+    }
     default:
       return `${a.rule} on ${a.objectKey || a.targetId}: ${v ?? UNKNOWN} (threshold ${t ?? UNKNOWN})`;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RULE_IDS } from "@/lib/alerts/types";
 import { settingsResponseSchema } from "@/lib/api/settings";
 import { configSchema } from "@/lib/config/schema";
 import { settingsView } from "./settings-view";
@@ -21,12 +22,14 @@ describe("settingsView", () => {
   const rule = (id: string) => view.rules.find((r) => r.id === id)!;
 
   it("lists every rule with the global values and each target's differences", () => {
-    expect(view.rules).toHaveLength(10);
+    expect(view.rules.map((r) => r.id)).toEqual([...RULE_IDS]);
     expect(rule("slow_query")).toMatchObject({ threshold: 2000, unit: "ms", severity: "warning", forSeconds: 0, keepFiringForSeconds: 600, overrides: [{ target: "prod", threshold: 500, severity: "critical" }] });
     expect(rule("table_size").overrides).toEqual([{ target: "staging", threshold: 1024 }]);
     expect(rule("target_down")).toMatchObject({ enabled: true, unit: null, overrides: [{ target: "staging", enabled: false }] });
     expect(rule("index_bloat")).toMatchObject({ labels: { team: "dba" }, channels: ["ops-hook"], overrides: [] });
     expect(rule("cache_hit_ratio").description).toBe("Cache hit ratio below the threshold");
+    expect(rule("cache_hit_ratio").hint).toBeNull();
+    expect(rule("archive_failing").hint).toMatch(/archive_command/);
   });
 
   it("shows thresholds, the demo flag and targets", () => {

@@ -1,7 +1,7 @@
 import type { SettingsResponse } from "@/lib/api/settings";
 import type { PgpulseConfig } from "@/lib/config/schema";
 import { publicChannels } from "@/lib/alerts/routing";
-import { resolveRule, resolveRules } from "@/lib/alerts/rules";
+import { RULE_DEFAULTS, resolveRule, resolveRules } from "@/lib/alerts/rules";
 import type { Rule } from "@/lib/alerts/types";
 import { unitOf } from "./alerts-view";
 
@@ -28,6 +28,7 @@ export function settingsView(config: PgpulseConfig, demo: boolean): SettingsResp
     rules: resolveRules(config).map((rule) => ({
       id: rule.id,
       description: rule.summary,
+      hint: RULE_DEFAULTS[rule.id].hint ?? null,
       enabled: rule.enabled,
       threshold: rule.threshold,
       unit: unitOf(rule.id),
