@@ -1,6 +1,5 @@
 import pg from "pg";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as activityGET } from "@/app/api/targets/[id]/activity/route";
 import { GET as indexesGET } from "@/app/api/targets/[id]/indexes/route";
 import { GET as seriesGET } from "@/app/api/targets/[id]/series/route";
@@ -13,11 +12,10 @@ import { overviewResponseSchema } from "@/lib/api/overview";
 import { seriesResponseSchema } from "@/lib/api/series";
 import { slowQueriesResponseSchema } from "@/lib/api/slow-queries";
 import { tablesResponseSchema } from "@/lib/api/tables";
-import { installPeerTagging, PEER_HEADER } from "@/lib/auth/peer";
-import { configSchema } from "@/lib/config/schema";
-import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
-import { setRuntimeForTests } from "@/lib/server/wiring/runtime";
-import { createTestDatabase, urlAs, type TestDatabase } from "@/test/db";
+import { PEER_HEADER } from "@/lib/auth/peer";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
+import type { TestDatabase } from "@/test/db";
+import { useRouteTestRuntime } from "@/test/support/route-runtime";
 import { FAST_INTERVALS } from "@/test/faults/support";
 
 // Viewers cost the target nothing: a real collector fills the snapshot and the store, then is
@@ -29,35 +27,22 @@ const ID = "zl";
 
 describe("read endpoints never query the target", () => {
   let target: TestDatabase;
-  let storeDb: TestDatabase;
   let admin: pg.Client;
   let rt: Pgpulse;
   let role: string;
 
-  beforeAll(async () => {
-    target = await createTestDatabase(17, "zl");
-    storeDb = await createTestDatabase(17, "zlstore");
-    role = `mon_${target.name}`;
-    admin = new pg.Client({ connectionString: target.url });
-    await admin.connect();
-    await admin.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
-      CREATE ROLE ${role} LOGIN PASSWORD 'pw'; GRANT pg_monitor TO ${role};
+  useRouteTestRuntime(
+    {
+      id: ID,
+      prefix: "zl",
+      intervals: FAST_INTERVALS,
+      prepare: (admin) =>
+        admin.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
       CREATE TABLE users (id int PRIMARY KEY, email text); CREATE INDEX users_email_idx ON users (email);
-      INSERT INTO users SELECT g, 'u' || g || '@x.org' FROM generate_series(1, 20000) g; ANALYZE users;`);
-    const config = configSchema.parse({ targets: [{ id: ID, name: "zero load", url: urlAs(target.url, role, "pw") }] });
-    rt = await startPgpulse({ config, storeUrl: storeDb.url, version: "test", log: pino({ level: "silent" }), intervals: FAST_INTERVALS });
-    setRuntimeForTests(rt);
-    installPeerTagging();
-  }, 60_000);
-
-  afterAll(async () => {
-    setRuntimeForTests(undefined);
-    await rt?.stop();
-    await admin?.query(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
-    await admin?.end();
-    await target?.drop();
-    await storeDb?.drop();
-  });
+      INSERT INTO users SELECT g, 'u' || g || '@x.org' FROM generate_series(1, 20000) g; ANALYZE users;`),
+    },
+    (fx) => ({ target, admin, rt, role } = fx),
+  );
 
   const monitorCalls = async () =>
     Number(

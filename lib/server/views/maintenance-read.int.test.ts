@@ -1,13 +1,8 @@
-import pg from "pg";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET } from "@/app/api/targets/[id]/maintenance/route";
 import { maintenanceResponseSchema, type MaintenanceResponse } from "@/lib/api/maintenance";
-import { installPeerTagging, PEER_HEADER } from "@/lib/auth/peer";
-import { configSchema } from "@/lib/config/schema";
-import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
-import { setRuntimeForTests } from "@/lib/server/wiring/runtime";
-import { createTestDatabase, urlAs, type TestDatabase } from "@/test/db";
+import { PEER_HEADER } from "@/lib/auth/peer";
+import { useRouteTestRuntime } from "@/test/support/route-runtime";
 import { FAST_INTERVALS } from "@/test/faults/support";
 
 // The maintenance endpoint end to end: a real collector as a pg_monitor role fills the snapshot,
@@ -17,39 +12,21 @@ const ID = "mt";
 const INTERVALS = { ...FAST_INTERVALS, vacuum_progress: 1_000, autovacuum_workers: 1_000, sequences: 1_000 };
 
 describe("GET /api/targets/[id]/maintenance", () => {
-  let target: TestDatabase;
-  let storeDb: TestDatabase;
-  let admin: pg.Client;
-  let rt: Pgpulse;
-  let role: string;
-
-  beforeAll(async () => {
-    target = await createTestDatabase(17, "mt");
-    storeDb = await createTestDatabase(17, "mtstore");
-    role = `mon_${target.name}`;
-    admin = new pg.Client({ connectionString: target.url });
-    await admin.connect();
-    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw'; GRANT pg_monitor TO ${role};
-      CREATE TABLE "Purged" (id int) WITH (autovacuum_enabled = off);
+  useRouteTestRuntime(
+    {
+      id: ID,
+      prefix: "mt",
+      intervals: INTERVALS,
+      prepare: (admin, role) =>
+        admin.query(`CREATE TABLE "Purged" (id int) WITH (autovacuum_enabled = off);
       INSERT INTO "Purged" SELECT generate_series(1, 40000); DELETE FROM "Purged" WHERE id <= 20000;
       CREATE TABLE legacy (id int NOT NULL); CREATE SEQUENCE legacy_id_seq AS bigint OWNED BY legacy.id;
       SELECT setval('legacy_id_seq', 2000000000); GRANT SELECT ON SEQUENCE legacy_id_seq TO ${role};
       CREATE SEQUENCE hidden_seq; SELECT nextval('hidden_seq');
-      SELECT pg_stat_force_next_flush();`);
-    const config = configSchema.parse({ targets: [{ id: ID, name: "maintenance", url: urlAs(target.url, role, "pw") }] });
-    rt = await startPgpulse({ config, storeUrl: storeDb.url, version: "test", log: pino({ level: "silent" }), intervals: INTERVALS });
-    setRuntimeForTests(rt);
-    installPeerTagging();
-  }, 60_000);
-
-  afterAll(async () => {
-    setRuntimeForTests(undefined);
-    await rt?.stop();
-    await admin?.query(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
-    await admin?.end();
-    await target?.drop();
-    await storeDb?.drop();
-  });
+      SELECT pg_stat_force_next_flush();`),
+    },
+    () => {},
+  );
 
   async function get(): Promise<{ status: number; body: MaintenanceResponse }> {
     const url = `http://127.0.0.1/api/targets/${ID}/maintenance`;

@@ -1,19 +1,21 @@
 import type { MaintenanceResponse, RunningVacuum, SequenceUsage, TableNeed } from "@/lib/api/maintenance";
+import { VACUUM_MIN_TUPLES } from "@/lib/alerts/inputs/vacuum";
+import { RULE_DEFAULTS } from "@/lib/alerts/rules";
 import { qualified } from "@/lib/db/ident";
 import type { MaintenanceTableRow, SequenceRow, VacuumRow, WorkersRow } from "./maintenance-rows";
 
 // Running vacuums, autovacuum workers, tables that need VACUUM or ANALYZE, and sequences by use
 // → the maintenance answer. Pure: rows, their sample times and the clock come in as arguments.
 //
-// VACUUM: dead tuples over 20 % of the table and over 10,000 rows (below that autovacuum's own
-// threshold, 50 + 20 % of rows, is close and a manual VACUUM buys little), or dead tuples in a
-// table of 10,000+ rows not vacuumed for a week (or ever). ANALYZE: more rows modified since the
+// VACUUM: the vacuum_behind rule's lines — a dead share over its default threshold (20 %) in a
+// table over VACUUM_MIN_TUPLES rows, live and dead (below that a manual VACUUM buys little) — or
+// dead tuples in such a table not vacuumed for a week (or ever). One definition for the alert
+// and this list, so the page never disagrees with what fired. ANALYZE: more rows modified since the
 // last analyze than autoanalyze's default trigger (50 + 10 % of rows) and at least 1,000, or a
 // table with rows that was never analysed. Partitioned parents are left out: their figures are
 // their leaves' sums, and each leaf is listed on its own.
 
-export const DEAD_RATIO = 0.2;
-export const MIN_ROWS = 10_000;
+const DEAD_RATIO = RULE_DEFAULTS.vacuum_behind.threshold / 100;
 export const STALE_VACUUM_MS = 7 * 24 * 3_600_000;
 export const MIN_MODS = 1_000;
 /** Rows per list: the worst first; the tables page has every table. */
@@ -91,10 +93,11 @@ function need(r: MaintenanceTableRow, reason: TableNeed["reason"], at: Date): Ta
 /** Why the table needs a VACUUM, or null. */
 export function vacuumReason(r: MaintenanceTableRow, at: Date): "dead_tuples" | "stale_vacuum" | null {
   const dead = r.n_dead_tup ?? 0;
-  if (dead > MIN_ROWS && (r.dead_ratio ?? 0) > DEAD_RATIO) return "dead_tuples";
   const rows = (r.n_live_tup ?? 0) + dead;
+  if (rows <= VACUUM_MIN_TUPLES) return null;
+  if ((r.dead_ratio ?? 0) > DEAD_RATIO) return "dead_tuples";
   const age = ageMs(later(r.last_vacuum, r.last_autovacuum), at);
-  if (dead > 0 && rows >= MIN_ROWS && (age === null || age > STALE_VACUUM_MS)) return "stale_vacuum";
+  if (dead > 0 && (age === null || age > STALE_VACUUM_MS)) return "stale_vacuum";
   return null;
 }
 
