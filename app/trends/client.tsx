@@ -104,12 +104,12 @@ export function TrendsClient({ initial }: { initial: TrendsParams }) {
         </p>
       ) : null}
       {q.isPending ? <div className="h-40 animate-pulse rounded bg-slate-100 dark:bg-slate-800" aria-label="Loading" /> : null}
-      {data && data.targets.length === 0 ? <p className="text-sm text-slate-500">No target is configured.</p> : null}
+      {data && data.targets.length === 0 ? <p className="text-sm text-slate-500 dark:text-slate-400">No target is configured.</p> : null}
       {data?.targets.map((t) => (
         <div key={t.targetId} className="trends-target space-y-4">
           {data.targets.length > 1 || t.simulated || t.previousSimulated ? (
             <h2 className="flex items-center gap-2 text-base font-semibold">
-              {t.targetName} <span className="font-mono text-xs text-slate-500">{t.database}</span>
+              {t.targetName} <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{t.database}</span>
               {t.simulated ? (
                 <Badge tone="warn" data-testid="trends-simulated">
                   simulated

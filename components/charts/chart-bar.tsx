@@ -29,7 +29,7 @@ export function ChartBar({
   const vertical = layout === "vertical";
   return (
     <ResponsiveContainer width="100%" height={height}>
-      <BarChart data={data} layout={layout} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+      <BarChart accessibilityLayer={false} data={data} layout={layout} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         {vertical ? (
           <>

@@ -27,7 +27,7 @@ export function ChartXY({
   const fixedTop = typeof yDomain[1] === "number" && yDomain[1] !== 0;
   return (
     <ResponsiveContainer width="100%" height={height}>
-      <Frame data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+      <Frame accessibilityLayer={false} data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
         <XAxis dataKey={index} type="number" scale="time" domain={xDomain ?? ["dataMin", "dataMax"]} tickFormatter={timeTick(rangeMs)} tick={AXIS_TICK} minTickGap={40} />
         <YAxis domain={yDomain} tickFormatter={(v: number) => valueFormatter(v)} tick={AXIS_TICK} width={64} allowDataOverflow={fixedTop} />

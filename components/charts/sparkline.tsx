@@ -24,7 +24,7 @@ export function Sparkline({
   const data = joinSeries({ v: points });
   if (!hasValues(data, ["v"]))
     return (
-      <span data-testid={testId} data-state="empty" className="inline-block text-xs text-slate-400" style={{ width }}>
+      <span data-testid={testId} data-state="empty" className="inline-block text-xs text-slate-500 dark:text-slate-400" style={{ width }}>
         no data
       </span>
     );

@@ -27,7 +27,7 @@ export function AlertBadge() {
       className="inline-flex items-center gap-1 rounded px-2 py-1 text-sm text-slate-200 hover:bg-slate-800 hover:text-white focus-visible:outline-2 focus-visible:outline-sky-400"
     >
       Alerts
-      <span className={cx("min-w-5 rounded-full px-1.5 text-center text-xs font-semibold tabular text-white", tone)}>
+      <span className={cx("min-w-5 rounded-full px-1.5 text-center text-xs font-semibold tabular", tone)}>
         {firing === null ? "?" : firing}
       </span>
       {c && c.pending > 0 ? <span className="text-xs text-amber-300 tabular">+{c.pending} pending</span> : null}

@@ -50,7 +50,7 @@ export function NavBar() {
       {target ? (
         <div className="border-t border-slate-800">
           <div className="mx-auto flex max-w-screen-2xl items-center gap-2 px-4 py-1">
-            <span className="mr-2 text-xs text-slate-400">
+            <span className="mr-2 text-xs text-slate-300">
               target <span className="font-mono text-slate-200">{decodeURIComponent(target)}</span>
             </span>
             {(["live", "tables", "queries"] as const).map((p) => (

@@ -116,7 +116,7 @@ export function SilenceButton({ alert, label = "Silence" }: { alert?: Pick<Alert
             m.mutate();
           }}
         >
-          <p className="text-xs text-slate-500">Matching alerts still change state and are recorded; they only stop notifying until the silence ends.</p>
+          <p className="text-xs text-slate-500 dark:text-slate-400">Matching alerts still change state and are recorded; they only stop notifying until the silence ends.</p>
           <label className="block">
             Rule <TextInput value={rule} onChange={(e) => setRule(e.target.value)} className="w-full" placeholder="any rule" />
           </label>

@@ -24,7 +24,7 @@ export function LiveStatus({ targetId, paused, onPausedChange }: { targetId: str
           state === "fresh"
             ? TONE_TEXT.secondary
             : state === "paused"
-              ? "text-slate-500"
+              ? "text-slate-500 dark:text-slate-400"
               : cx("font-medium", TONE_TEXT.warn)
         }
         title={takenAt ?? undefined}

@@ -41,13 +41,13 @@ export function PanelAlertDetail({ id }: { id: string }) {
             {a.summary ? <p className="text-sm">{a.summary}</p> : null}
             <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
               <div>
-                <dt className="text-xs text-slate-500">value vs threshold</dt>
+                <dt className="text-xs text-slate-500 dark:text-slate-400">value vs threshold</dt>
                 <dd className="font-semibold">
-                  {formatAlertValue(a.value, a.unit)} <span className="font-normal text-slate-500">vs {formatAlertValue(a.threshold, a.unit)}</span>
+                  {formatAlertValue(a.value, a.unit)} <span className="font-normal text-slate-500 dark:text-slate-400">vs {formatAlertValue(a.threshold, a.unit)}</span>
                 </dd>
               </div>
               <div>
-                <dt className="text-xs text-slate-500">since</dt>
+                <dt className="text-xs text-slate-500 dark:text-slate-400">since</dt>
                 <dd>
                   <Time iso={a.since}>
                     {formatDateTime(a.since)} ({formatDuration(Math.max(0, (a.resolvedAt ? Date.parse(a.resolvedAt) : now) - Date.parse(a.since)))})
@@ -55,11 +55,11 @@ export function PanelAlertDetail({ id }: { id: string }) {
                 </dd>
               </div>
               <div>
-                <dt className="text-xs text-slate-500">acknowledged</dt>
+                <dt className="text-xs text-slate-500 dark:text-slate-400">acknowledged</dt>
                 <dd data-testid="ack-by">{a.acknowledgedBy ? `${a.acknowledgedBy}, ${formatAgo(a.acknowledgedAt, now)}${a.ackComment ? `: “${a.ackComment}”` : ""}` : "no"}</dd>
               </div>
               <div>
-                <dt className="text-xs text-slate-500">silenced</dt>
+                <dt className="text-xs text-slate-500 dark:text-slate-400">silenced</dt>
                 <dd>{a.silencedBy ? `until ${formatDateTime(a.silencedBy.endsAt)} by ${a.silencedBy.createdBy}: ${a.silencedBy.reason}` : "no"}</dd>
               </div>
             </dl>
@@ -70,7 +70,7 @@ export function PanelAlertDetail({ id }: { id: string }) {
               </div>
             ) : null}
             <div>
-              <h3 className="mb-1 text-xs font-semibold text-slate-500">state changes</h3>
+              <h3 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">state changes</h3>
               <ol className="space-y-1 text-sm" data-testid="alert-events">
                 {q.data!.events.map((e) => (
                   <li key={e.id} className="flex flex-wrap gap-2">
@@ -78,7 +78,7 @@ export function PanelAlertDetail({ id }: { id: string }) {
                     <span>
                       {e.fromState} → <strong>{e.toState}</strong>
                     </span>
-                    <span className="text-slate-500">{formatAlertValue(e.value, a.unit)}</span>
+                    <span className="text-slate-500 dark:text-slate-400">{formatAlertValue(e.value, a.unit)}</span>
                     {e.note ? <span className={TONE_TEXT.secondary}>{e.note}</span> : null}
                   </li>
                 ))}
@@ -107,7 +107,7 @@ function PanelNotifications({ id }: { id: string }) {
               <div className="flex flex-wrap items-center gap-2">
                 <span className="font-mono">{n.channelId}</span>
                 <Badge tone={n.status === "delivered" ? "good" : n.status === "pending" ? "warn" : "bad"}>{n.status}</Badge>
-                <span className="text-xs text-slate-500">
+                <span className="text-xs text-slate-500 dark:text-slate-400">
                   {n.attempts} attempt{n.attempts === 1 ? "" : "s"}
                   {n.deliveredAt ? ` · delivered ${formatAgo(n.deliveredAt, now)}` : ""}
                   {n.nextAttemptAt && n.status === "pending" ? ` · next try ${formatAgo(n.nextAttemptAt, now)}` : ""}
@@ -115,7 +115,7 @@ function PanelNotifications({ id }: { id: string }) {
                 {n.lastError ? <span className={cx("text-xs", TONE_TEXT.bad)}>{n.lastError}</span> : null}
               </div>
               {n.attemptLog.length ? (
-                <ol className="ml-4 text-xs text-slate-500">
+                <ol className="ml-4 text-xs text-slate-500 dark:text-slate-400">
                   {n.attemptLog.map((t, i) => (
                     <li key={i}>
                       {formatDateTime(t.at)} · {t.statusCode ?? "no response"} {t.error ? `· ${t.error}` : ""} {t.durationMs !== null ? `· ${Math.round(t.durationMs)} ms` : ""}

@@ -39,7 +39,7 @@ export function PanelAlertStats({ range }: { range: TimeRange }) {
         <p className={cx("text-sm", TONE_TEXT.secondary)}>No alert fired in this range.</p>
       ) : (
         <table className="w-full text-sm">
-          <thead className="text-left text-xs text-slate-500">
+          <thead className="text-left text-xs text-slate-500 dark:text-slate-400">
             <tr>
               <th className="py-1">rule</th>
               <th className="py-1 text-right">fired</th>

@@ -82,7 +82,7 @@ function AlertRow({ alert: a, now, responder }: { alert: Alert; now: number; res
         <Link href={`/alerts/${encodeURIComponent(a.id)}`} className={cx("font-medium", LINK)}>
           {a.rule}
         </Link>{" "}
-        <span className="text-sm text-slate-500">on</span>{" "}
+        <span className="text-sm text-slate-500 dark:text-slate-400">on</span>{" "}
         <Link href={`/targets/${encodeURIComponent(a.target)}/live`} className="text-sm hover:underline">
           {a.target}
         </Link>
@@ -91,7 +91,7 @@ function AlertRow({ alert: a, now, responder }: { alert: Alert; now: number; res
       </div>
       <div className="w-48 text-sm tabular" title={`value ${a.value ?? "unknown"}, threshold ${a.threshold ?? "unknown"}`}>
         <span className="font-semibold">{formatAlertValue(a.value, a.unit)}</span>
-        <span className="text-slate-500"> vs {formatAlertValue(a.threshold, a.unit)}</span>
+        <span className="text-slate-500 dark:text-slate-400"> vs {formatAlertValue(a.threshold, a.unit)}</span>
       </div>
       <div className="w-32 text-sm" title={a.since}>
         {a.state === "pending" ? "pending " : "for "}

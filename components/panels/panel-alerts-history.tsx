@@ -42,10 +42,10 @@ export function PanelAlertsHistory({ params, set }: { params: AlertsParams; set:
       header: "lasted",
       width: "7rem",
       align: "right",
-      cell: (a) => (a.resolvedAt ? formatDuration(Date.parse(a.resolvedAt) - Date.parse(a.since)) : <span className="text-slate-500">ongoing</span>),
+      cell: (a) => (a.resolvedAt ? formatDuration(Date.parse(a.resolvedAt) - Date.parse(a.since)) : <span className="text-slate-500 dark:text-slate-400">ongoing</span>),
       sort: (a) => (a.resolvedAt ? Date.parse(a.resolvedAt) - Date.parse(a.since) : null),
     },
-    { id: "ack", header: "acknowledged by", width: "9rem", cell: (a) => a.acknowledgedBy ?? <span className="text-slate-400">—</span>, sort: (a) => a.acknowledgedBy },
+    { id: "ack", header: "acknowledged by", width: "9rem", cell: (a) => a.acknowledgedBy ?? <span className="text-slate-500 dark:text-slate-400">—</span>, sort: (a) => a.acknowledgedBy },
   ];
   const stateValue = params.state.length === 1 ? params.state[0] : params.state.length ? "custom" : "";
   return (

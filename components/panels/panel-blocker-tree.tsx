@@ -66,7 +66,7 @@ function Node({ node, depth, targetId }: { node: BlockerNode; depth: number; tar
               </span>
             </>
           ) : (
-            <span className="text-xs text-slate-500">not visible (another database, or hidden by privileges)</span>
+            <span className="text-xs text-slate-500 dark:text-slate-400">not visible (another database, or hidden by privileges)</span>
           )}
           {node.waitingMs !== null ? (
             <span className="text-xs">
@@ -87,7 +87,7 @@ function Node({ node, depth, targetId }: { node: BlockerNode; depth: number; tar
               ) : null}
             </span>
           ) : null}
-          {node.repeated ? <span className="text-xs text-slate-500">(shown above)</span> : null}
+          {node.repeated ? <span className="text-xs text-slate-500 dark:text-slate-400">(shown above)</span> : null}
         </div>
         {node.query && !node.repeated ? <pre className="mt-1 max-h-24 overflow-auto font-mono text-xs whitespace-pre-wrap text-slate-700 dark:text-slate-300">{node.query}</pre> : null}
       </div>

@@ -47,7 +47,7 @@ export function PanelExplain({ targetId, fingerprint, normalized }: { targetId: 
         <div className="space-y-2">
           {n > 0 ? (
             <fieldset className="text-sm">
-              <legend className="mb-1 text-xs text-slate-500">
+              <legend className="mb-1 text-xs text-slate-500 dark:text-slate-400">
                 Values for the placeholders (optional: left empty, the server plans generically on PostgreSQL 16+, or asks for them)
               </legend>
               <div className="flex flex-wrap gap-2">
@@ -72,7 +72,7 @@ export function PanelExplain({ targetId, fingerprint, normalized }: { targetId: 
                 ANALYZE, BUFFERS (executes the statement)
               </label>
             ) : (
-              <span className="text-xs text-slate-500">Plan only; EXPLAIN ANALYZE needs the admin role.</span>
+              <span className="text-xs text-slate-500 dark:text-slate-400">Plan only; EXPLAIN ANALYZE needs the admin role.</span>
             )}
             <Button variant="primary" onClick={run} disabled={m.isPending} data-testid="explain-button">
               {m.isPending ? "Explaining…" : analyze ? "Explain analyze" : "Explain"}
@@ -85,7 +85,7 @@ export function PanelExplain({ targetId, fingerprint, normalized }: { targetId: 
           ) : null}
           {m.data ? (
             <>
-              {m.data.res.generic ? <p className="text-xs text-slate-500">Planned generically (GENERIC_PLAN): placeholders were not given values.</p> : null}
+              {m.data.res.generic ? <p className="text-xs text-slate-500 dark:text-slate-400">Planned generically (GENERIC_PLAN): placeholders were not given values.</p> : null}
               <PlanTree plan={m.data.parsed} raw={m.data.res.plan} />
             </>
           ) : null}

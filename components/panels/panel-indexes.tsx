@@ -86,7 +86,7 @@ export function PanelIndexes({
       cell: (r) => (
         <span className="text-xs" title={bloatReliabilityText(r)} data-bloat-source={r.bloatSource ?? "none"} data-reliable={r.reliable === null ? "unknown" : String(r.reliable)}>
           {bloatReliabilityText(r)}
-          {r.bloatMeasuredAt ? <span className="text-slate-500"> · {formatAgo(r.bloatMeasuredAt, now)}</span> : null}
+          {r.bloatMeasuredAt ? <span className="text-slate-500 dark:text-slate-400"> · {formatAgo(r.bloatMeasuredAt, now)}</span> : null}
         </span>
       ),
       csv: (r) => bloatReliabilityText(r),
@@ -116,7 +116,7 @@ export function PanelIndexes({
           <div className="space-y-1 py-1 whitespace-normal">
             {advice.map((a) => (
               <div key={a.kind}>
-                <div className="text-xs text-slate-500">{a.reason}</div>
+                <div className="text-xs text-slate-500 dark:text-slate-400">{a.reason}</div>
                 <CopyBox text={a.sql} label={`${a.kind} SQL for ${r.index}`} testId={`fix-${a.kind}-${r.schema}.${r.index}`} />
               </div>
             ))}

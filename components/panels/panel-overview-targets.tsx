@@ -111,7 +111,7 @@ function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now
         <Link href={`/targets/${encodeURIComponent(t.id)}/live`} className={cx("font-medium", LINK)}>
           {t.name}
         </Link>
-        <div className="font-mono text-xs text-slate-500">
+        <div className="font-mono text-xs text-slate-500 dark:text-slate-400">
           {t.host}
           {t.port ? `:${t.port}` : ""}/{t.database}
           {h?.serverVersion ? ` · PostgreSQL ${h.serverVersion}` : ""}
@@ -129,7 +129,7 @@ function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now
         ) : h.up ? (
           <div>
             <Badge tone={lagging ? "warn" : "good"}>{lagging ? "up, lagging" : "up"}</Badge>
-            <div className="text-xs text-slate-500" title={h.lastSampleAt ?? undefined}>
+            <div className="text-xs text-slate-500 dark:text-slate-400" title={h.lastSampleAt ?? undefined}>
               sampled {formatAgo(h.lastSampleAt, now)}
             </div>
           </div>
@@ -153,12 +153,12 @@ function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now
             {x.alerts.pending > 0 ? <Badge tone="warn">{x.alerts.pending} pending</Badge> : null}
           </div>
         ) : (
-          <span className="text-slate-400">—</span>
+          <span className="text-slate-500 dark:text-slate-400">—</span>
         )}
       </td>
       <td className="px-2 py-2 text-right">
         <Value value={x?.sessions?.total ?? lastOf(connections)} kind="count" />
-        {x?.sessions?.max ? <span className="text-xs text-slate-500"> / {x.sessions.max}</span> : null}
+        {x?.sessions?.max ? <span className="text-xs text-slate-500 dark:text-slate-400"> / {x.sessions.max}</span> : null}
       </td>
       <td className="px-2 py-2">
         <Sparkline points={connections} label={`connections of ${t.name}`} testId={`overview-target-${t.id}-spark-connections`} />
@@ -188,7 +188,7 @@ function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now
             <Value value={x.largestTable.totalBytes} kind="bytes" />
           </Link>
         ) : (
-          <span className="text-slate-400">—</span>
+          <span className="text-slate-500 dark:text-slate-400">—</span>
         )}
       </td>
     </tr>

@@ -53,21 +53,21 @@ export function PanelQueryDetail({ targetId, fingerprint, range }: { targetId: s
           </dl>
           <div className="grid gap-4 lg:grid-cols-2">
             <div data-state={hasValues(meanRows, ["mean"]) ? "ready" : "empty"} data-testid="query-mean-chart">
-              <h3 className="mb-1 text-xs font-semibold text-slate-500">mean time</h3>
+              <h3 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">mean time</h3>
               <ChartLine data={meanRows} categories={["mean"]} valueFormatter={(v) => formatDuration(v)} xDomain={[w.from.getTime(), w.to.getTime()]} rangeMs={w.rangeMs} height={160} />
             </div>
             <div data-state={hasValues(countRows, ["count"]) ? "ready" : "empty"}>
-              <h3 className="mb-1 text-xs font-semibold text-slate-500">occurrences</h3>
+              <h3 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">occurrences</h3>
               <ChartLine data={countRows} categories={["count"]} valueFormatter={formatterForUnit("count")} xDomain={[w.from.getTime(), w.to.getTime()]} rangeMs={w.rangeMs} height={160} />
             </div>
           </div>
           <div>
-            <h3 className="mb-1 text-xs font-semibold text-slate-500">examples</h3>
+            <h3 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">examples</h3>
             <ul className="space-y-2" data-testid="query-examples">
-              {d!.examples.length === 0 ? <li className="text-sm text-slate-500">No example text was captured.</li> : null}
+              {d!.examples.length === 0 ? <li className="text-sm text-slate-500 dark:text-slate-400">No example text was captured.</li> : null}
               {d!.examples.map((e, i) => (
                 <li key={i} className="rounded border border-slate-200 p-2 dark:border-slate-700">
-                  <div className="mb-1 flex gap-2 text-xs text-slate-500">
+                  <div className="mb-1 flex gap-2 text-xs text-slate-500 dark:text-slate-400">
                     <Badge tone="muted">{e.source}</Badge>
                     <Value value={e.durationMs} kind="ms" />
                     <Time iso={e.capturedAt}>{formatAgo(e.capturedAt, now)}</Time>
@@ -86,7 +86,7 @@ export function PanelQueryDetail({ targetId, fingerprint, range }: { targetId: s
 function Stat({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="text-xs text-slate-500">{label}</dt>
+      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="font-semibold">{children}</dd>
     </div>
   );

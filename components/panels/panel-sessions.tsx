@@ -58,15 +58,15 @@ export function PanelSessions({
 
   const columns: Column<Session>[] = [
     { id: "pid", header: "pid", width: "5.5rem", cell: (s) => <span className="font-mono">{s.pid}</span>, sort: (s) => s.pid },
-    { id: "user", header: "user", width: "8rem", cell: (s) => s.user ?? <em className="text-slate-400">hidden</em>, sort: (s) => s.user },
-    { id: "application", header: "application", width: "9rem", cell: (s) => s.application || <span className="text-slate-400">—</span>, sort: (s) => s.application },
+    { id: "user", header: "user", width: "8rem", cell: (s) => s.user ?? <em className="text-slate-500 dark:text-slate-400">hidden</em>, sort: (s) => s.user },
+    { id: "application", header: "application", width: "9rem", cell: (s) => s.application || <span className="text-slate-500 dark:text-slate-400">—</span>, sort: (s) => s.application },
     { id: "client", header: "client", width: "8rem", cell: (s) => <span className="font-mono text-xs">{s.clientAddr ?? "local"}</span>, csv: (s) => s.clientAddr },
     { id: "state", header: "state", width: "10rem", cell: (s) => <BadgeState state={s.hidden ? null : s.state} />, sort: (s) => (s.hidden ? "hidden" : s.state) },
     {
       id: "wait",
       header: "wait event",
       width: "9rem",
-      cell: (s) => (s.waitEventType ? <span className={cx("text-xs", s.waitEventType === "Lock" && cx("font-semibold", TONE_TEXT.bad))}>{`${s.waitEventType}: ${s.waitEvent ?? "?"}`}</span> : <span className="text-slate-400">—</span>),
+      cell: (s) => (s.waitEventType ? <span className={cx("text-xs", s.waitEventType === "Lock" && cx("font-semibold", TONE_TEXT.bad))}>{`${s.waitEventType}: ${s.waitEvent ?? "?"}`}</span> : <span className="text-slate-500 dark:text-slate-400">—</span>),
       csv: (s) => (s.waitEventType ? `${s.waitEventType}:${s.waitEvent ?? ""}` : null),
     },
     ageColumn("duration", "query time", (s) => s.durationMs),
@@ -82,7 +82,7 @@ export function PanelSessions({
       id: "query",
       header: "query",
       width: "minmax(18rem, 1fr)",
-      cell: (s) => (s.hidden ? <em className="text-slate-400">hidden: insufficient privilege</em> : <span className="font-mono text-xs" title={s.query ?? undefined}>{s.query ?? ""}</span>),
+      cell: (s) => (s.hidden ? <em className="text-slate-500 dark:text-slate-400">hidden: insufficient privilege</em> : <span className="font-mono text-xs" title={s.query ?? undefined}>{s.query ?? ""}</span>),
       csv: (s) => s.query,
     },
   ];

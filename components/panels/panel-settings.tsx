@@ -55,7 +55,7 @@ export function PanelRules() {
           </p>
           <div className="overflow-x-auto">
             <table className="w-full text-sm">
-              <thead className="text-left text-xs text-slate-500">
+              <thead className="text-left text-xs text-slate-500 dark:text-slate-400">
                 <tr>
                   <th className="px-2 py-1">rule</th>
                   <th className="px-2 py-1">threshold</th>
@@ -71,7 +71,7 @@ export function PanelRules() {
                   <tr key={r.id} data-testid={`rule-${r.id}`} className="border-t border-slate-100 align-top dark:border-slate-800">
                     <td className="px-2 py-1">
                       <span className="font-mono">{r.id}</span> {!r.enabled ? <Badge tone="muted">disabled</Badge> : null}
-                      {r.description ? <div className="text-xs text-slate-500">{r.description}</div> : null}
+                      {r.description ? <div className="text-xs text-slate-500 dark:text-slate-400">{r.description}</div> : null}
                     </td>
                     <td className="px-2 py-1 tabular">{formatAlertValue(r.threshold, r.unit)}</td>
                     <td className="px-2 py-1 tabular">{formatSeconds(r.forSeconds)}</td>
@@ -137,7 +137,7 @@ function Channel({ channel: c, admin }: { channel: ChannelView; admin: boolean }
     <li data-testid={`channel-${c.id}`} className="flex flex-wrap items-center gap-2">
       <span className="font-mono">{c.id}</span>
       <Badge>{c.type}</Badge>
-      <span className="text-xs text-slate-500">
+      <span className="text-xs text-slate-500 dark:text-slate-400">
         {c.minSeverity} and above · {c.targets ? `targets ${c.targets.join(", ")}` : "all targets"}
       </span>
       {admin ? (

@@ -34,7 +34,7 @@ export function PanelSilences() {
               <span className="font-mono text-xs">
                 {[s.matchers.rule && `rule=${s.matchers.rule}`, s.matchers.target && `target=${s.matchers.target}`, s.matchers.objectPattern && `object~${s.matchers.objectPattern}`].filter(Boolean).join(" ")}
               </span>
-              <span className="text-xs text-slate-500" title={s.endsAt}>
+              <span className="text-xs text-slate-500 dark:text-slate-400" title={s.endsAt}>
                 ends {formatAgo(s.endsAt, now)} · by {s.createdBy}: {s.reason}
               </span>
               {can(me.data?.role, "silence") ? (

@@ -53,7 +53,7 @@ export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: s
       width: "7rem",
       cell: (g) =>
         g.totalShare === null ? (
-          <span className="text-slate-400">—</span>
+          <span className="text-slate-500 dark:text-slate-400">—</span>
         ) : (
           <span className="flex items-center gap-1" title={`total ${formatDuration(g.totalMs)}`}>
             <span className="h-2 w-12 overflow-hidden rounded bg-slate-200 dark:bg-slate-700">
@@ -146,7 +146,7 @@ export function PanelRunningSlow({ targetId, range }: { targetId: string; range:
                 pid {r.pid}
               </Link>
               <Value value={r.durationMs} kind="ms" className={cx("font-semibold", TONE_TEXT.warn)} />
-              <span className="text-xs text-slate-500">
+              <span className="text-xs text-slate-500 dark:text-slate-400">
                 {r.user ?? "?"} · {r.application || "—"}
               </span>
               <span className="min-w-0 flex-1 truncate font-mono text-xs" title={r.query ?? undefined}>

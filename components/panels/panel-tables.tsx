@@ -81,7 +81,7 @@ export function PanelTables({
       align: "right",
       cell: (r) => (
         <span>
-          <Value value={r.seqScan} kind="count" /> / {r.idxScan === null ? <span title="no index on this table" className="text-slate-400">no index</span> : <Value value={r.idxScan} kind="count" />}
+          <Value value={r.seqScan} kind="count" /> / {r.idxScan === null ? <span title="no index on this table" className="text-slate-500 dark:text-slate-400">no index</span> : <Value value={r.idxScan} kind="count" />}
         </span>
       ),
       sort: (r) => r.seqScan,
@@ -128,10 +128,10 @@ export function PanelTables({
           <Badge tone="bad">over</Badge>
         ) : r.crossesAt ? (
           <Time iso={r.crossesAt}>
-            {formatDate(r.crossesAt)} <span className="text-xs text-slate-500">({Math.round(r.daysToThreshold ?? 0)} d)</span>
+            {formatDate(r.crossesAt)} <span className="text-xs text-slate-500 dark:text-slate-400">({Math.round(r.daysToThreshold ?? 0)} d)</span>
           </Time>
         ) : (
-          <span className="text-slate-400" title="Not growing, or not enough history to project">
+          <span className="text-slate-500 dark:text-slate-400" title="Not growing, or not enough history to project">
             —
           </span>
         ),
@@ -194,7 +194,7 @@ export function PanelTables({
 }
 
 function Partitions({ rows, threshold }: { rows: TableRow[]; threshold: number }) {
-  if (rows.length === 0) return <p className="text-xs text-slate-500">No partitions listed.</p>;
+  if (rows.length === 0) return <p className="text-xs text-slate-500 dark:text-slate-400">No partitions listed.</p>;
   return (
     <table className="text-xs" data-testid="partitions">
       <tbody>

@@ -68,7 +68,7 @@ function Node({ node, plan, depth }: { node: PlanNode; plan: ParsedPlan; depth: 
           ) : null}
         </div>
         {extras.length ? (
-          <div className="text-slate-500">
+          <div className="text-slate-500 dark:text-slate-400">
             {extras.slice(0, 6).map(([k, v]) => (
               <div key={k} className="truncate" title={`${k}: ${v}`}>
                 {k}: {String(v)}

@@ -48,7 +48,7 @@ export function SessionActions({ targetId, session }: { targetId: string; sessio
         body={
           <>
             <p>{action ? WHAT[action].consequence : null}</p>
-            <p className="mt-2 text-xs text-slate-500">
+            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
               {session.user ?? "?"} · {session.application || "no application_name"} · {session.clientAddr ?? "local"}
             </p>
             {session.query ? <pre className="mt-2 max-h-40 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs whitespace-pre-wrap dark:bg-slate-800">{session.query}</pre> : null}

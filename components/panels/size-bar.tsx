@@ -16,7 +16,7 @@ export function SizeBar({
   total: number | null;
   threshold: number;
 }) {
-  if (total === null) return <span className="text-slate-400">—</span>;
+  if (total === null) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   // The bar spans up to the larger of the threshold and the table, so an oversize table shows
   // how far past the line it is.
   const scale = Math.max(threshold, total);
@@ -32,7 +32,7 @@ export function SizeBar({
         </div>
         <div className="absolute inset-y-0 w-0.5 bg-red-600" style={{ left: `calc(${pct(threshold)} - 2px)` }} />
       </div>
-      <div className={over ? cx("text-xs font-semibold", TONE_TEXT.bad) : "text-xs text-slate-500"}>
+      <div className={over ? cx("text-xs font-semibold", TONE_TEXT.bad) : "text-xs text-slate-500 dark:text-slate-400"}>
         {formatBytes(total)} {over ? "over threshold" : ""}
       </div>
     </div>

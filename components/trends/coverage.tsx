@@ -7,7 +7,7 @@ import { WEEKDAY_LABELS } from "@/lib/trends/iso-week";
 export function TrendsCoverage({ label, days }: { label: string; days: CoverageDay[] }) {
   return (
     <div className="flex flex-wrap items-center gap-1 text-xs">
-      <span className="w-20 text-slate-500">{label}</span>
+      <span className="w-20 text-slate-500 dark:text-slate-400">{label}</span>
       {days.map((d) => {
         const share = d.hours === 0 ? null : d.hoursWithData / d.hours;
         return (

@@ -31,7 +31,7 @@ export function TrendsDailyChart({
       {hasData ? (
         <ChartBar data={data} index="day" categories={["current", "previous"]} labels={{ current: week, previous: previousWeek }} valueFormatter={f} references={reference ? [reference] : []} height={180} />
       ) : (
-        <p className="text-sm text-slate-500">No data for either week.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">No data for either week.</p>
       )}
     </Card>
   );

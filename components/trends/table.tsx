@@ -13,12 +13,12 @@ export function TrendsTable<T>({ id, title, subtitle, rows, columns, empty }: { 
     <Card data-testid={`table-${id}`} data-state={rows.length ? "ready" : "empty"}>
       <CardHeader title={title} subtitle={subtitle} actions={<span className="no-print"><CsvButton rows={rows} columns={columns} name={`trends-${id}`} /></span>} />
       {rows.length === 0 ? (
-        <p className="text-sm text-slate-500">{empty}</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">{empty}</p>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm">
             <thead>
-              <tr className="border-b border-slate-200 text-xs text-slate-500 dark:border-slate-800">
+              <tr className="border-b border-slate-200 text-xs text-slate-500 dark:text-slate-400 dark:border-slate-800">
                 {columns.map((c) => (
                   <th key={c.header} className={cx("px-2 py-1 font-medium", c.right && "text-right")}>
                     {c.header}

@@ -21,11 +21,11 @@ export function TrendsWeek({ t, week, previousWeek, tz }: { t: TargetTrends; wee
     <div className="space-y-4" data-testid={`trends-target-${t.targetId}`}>
       <Card data-testid="trends-summary">
         <CardHeader title="Summary" subtitle={t.simulated ? "This week includes simulated demo history" : undefined} />
-        {t.summary.length ? <p className="text-sm leading-relaxed">{t.summary.join(" ")}</p> : <p className="text-sm text-slate-500">Nothing to report: no figure of this week is known.</p>}
+        {t.summary.length ? <p className="text-sm leading-relaxed">{t.summary.join(" ")}</p> : <p className="text-sm text-slate-500 dark:text-slate-400">Nothing to report: no figure of this week is known.</p>}
         <div className="mt-3 space-y-1" data-testid="trends-coverage">
           <TrendsCoverage label={week} days={t.coverage.current} />
           <TrendsCoverage label={previousWeek} days={t.coverage.previous} />
-          {t.simulated || t.previousSimulated ? <p className="text-xs text-slate-500">* simulated demo history</p> : null}
+          {t.simulated || t.previousSimulated ? <p className="text-xs text-slate-500 dark:text-slate-400">* simulated demo history</p> : null}
         </div>
       </Card>
 

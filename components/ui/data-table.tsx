@@ -111,7 +111,7 @@ export function DataTable<T>({
       {toolbar || csvName ? (
         <div className="mb-2 flex flex-wrap items-center gap-2">
           {toolbar}
-          <span className="ml-auto text-xs text-slate-500 tabular">{sorted.length.toLocaleString("en-US")} rows</span>
+          <span className="ml-auto text-xs text-slate-500 dark:text-slate-400 tabular">{sorted.length.toLocaleString("en-US")} rows</span>
           {csvName ? <CsvButton rows={sorted} columns={csvColumns} name={csvName} /> : null}
         </div>
       ) : null}
@@ -169,7 +169,7 @@ export function DataTable<T>({
                               aria-expanded={isOpen}
                               aria-label={isOpen ? "Collapse row" : "Expand row"}
                               onClick={() => toggle(k)}
-                              className="mr-1 w-4 text-slate-500 focus-visible:outline-2 focus-visible:outline-sky-600"
+                              className="mr-1 w-4 text-slate-500 dark:text-slate-400 focus-visible:outline-2 focus-visible:outline-sky-600"
                             >
                               {isOpen ? "▾" : "▸"}
                             </button>

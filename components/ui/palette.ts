@@ -39,15 +39,16 @@ export const TONE_CELL: Record<"good" | "warn" | "bad" | "muted", string> = {
   good: "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
   warn: "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200",
   bad: "bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200",
-  muted: "bg-slate-100 text-slate-400 dark:bg-slate-800",
+  muted: "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-400",
 };
 
 /** A count on the always-dark nav bar, coloured by the worst severity it counts. */
+// Each pairs its text colour with its fill for 4.5:1 or more (white on amber is 2.1:1).
 export const TONE_SOLID: Record<"bad" | "warn" | "info" | "muted", string> = {
-  bad: "bg-red-600",
-  warn: "bg-amber-500 text-black",
-  info: "bg-sky-600",
-  muted: "bg-slate-600",
+  bad: "bg-red-700 text-white",
+  warn: "bg-amber-400 text-slate-950",
+  info: "bg-sky-700 text-white",
+  muted: "bg-slate-600 text-white",
 };
 
 /** Backgrounds that mark a row or a block. */

@@ -19,7 +19,7 @@ export function Value({ value, kind, className }: { value: number | null | undef
   const v = value ?? null;
   const k = KINDS[kind];
   return (
-    <span className={cx("tabular", v === null && "text-slate-400", className)} title={v === null ? "unknown" : k.exact(v)}>
+    <span className={cx("tabular", v === null && "text-slate-500 dark:text-slate-400", className)} title={v === null ? "unknown" : k.exact(v)}>
       {k.human(v)}
     </span>
   );
@@ -32,7 +32,7 @@ export function Time({ iso, children }: { iso: string | null; children: React.Re
       {children}
     </time>
   ) : (
-    <span className="text-slate-400" title="never or unknown">
+    <span className="text-slate-500 dark:text-slate-400" title="never or unknown">
       —
     </span>
   );
