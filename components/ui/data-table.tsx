@@ -7,9 +7,13 @@ import { CsvButton } from "./csv-button";
 import { cx } from "./cx";
 import { TONE_TEXT } from "./palette";
 import { sortRows, type SortDir, type SortValue } from "./sort";
+import { NARROW_SCREEN, useMediaQuery } from "./use-media-query";
 
 // A dense, sortable, virtualized grid: comfortable with thousands of rows because only the
 // visible ones are in the DOM. Rows may expand (query text, fix SQL); heights are measured.
+// On a phone each row becomes a card (first column as its heading, every other column as a
+// labelled figure), so nothing needs a sideways scroll. On a wide screen the first column (the
+// name) stays in view while the rest scroll, and figures wrap rather than being cut.
 
 export interface Column<T> {
   id: string;
@@ -84,6 +88,7 @@ export function DataTable<T>({
     [columns],
   );
 
+  const narrow = useMediaQuery(NARROW_SCREEN);
   const template = columns.map((c) => c.width).join(" ");
   const scrollRef = useRef<HTMLDivElement>(null);
   // TanStack Virtual hands back functions that change on every render, so React's compiler skips
@@ -92,7 +97,7 @@ export function DataTable<T>({
   const virtualizer = useVirtualizer({
     count: sorted.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 32,
+    estimateSize: () => (narrow ? 120 : 32),
     overscan: 12,
     initialRect: { width: 1200, height: 800 },
     getItemKey: (i) => rowKey(sorted[i]),
@@ -111,88 +116,180 @@ export function DataTable<T>({
       {toolbar || csvName ? (
         <div className="mb-2 flex flex-wrap items-center gap-2">
           {toolbar}
+          {narrow ? <SortSelect columns={columns} sort={sort} onChange={setSort} /> : null}
           <span className="ml-auto text-xs text-slate-500 dark:text-slate-400 tabular">{sorted.length.toLocaleString("en-US")} rows</span>
           {csvName ? <CsvButton rows={sorted} columns={csvColumns} name={csvName} /> : null}
         </div>
       ) : null}
-      <div ref={scrollRef} role="table" aria-label={label} aria-rowcount={sorted.length + 1} className="overflow-auto rounded border border-slate-200 dark:border-slate-800" style={{ maxHeight }}>
-        <div className="min-w-max">
-          <div
-            role="row"
-            className={cx("sticky top-0 z-10 grid border-b border-slate-200 bg-slate-100 text-xs font-semibold dark:border-slate-700 dark:bg-slate-800", TONE_TEXT.secondary)}
-            style={{ gridTemplateColumns: template }}
-          >
-            {columns.map((c) => {
-              const active = sort?.id === c.id;
-              const ariaSort = active ? (sort!.dir === "asc" ? "ascending" : "descending") : c.sort ? "none" : undefined;
-              return (
-                <div key={c.id} role="columnheader" aria-sort={ariaSort} className={cx("px-2 py-1.5", c.align === "right" && "text-right")} title={c.title}>
-                  {c.sort ? (
-                    <button
-                      type="button"
-                      className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-600 dark:hover:text-white"
-                      onClick={() => setSort({ id: c.id, dir: active && sort!.dir === "desc" ? "asc" : "desc" })}
-                    >
-                      {c.header}
-                      <span aria-hidden className="w-2">{active ? (sort!.dir === "asc" ? "▲" : "▼") : ""}</span>
-                    </button>
-                  ) : (
-                    c.header
-                  )}
-                </div>
-              );
-            })}
-          </div>
+      {narrow ? (
+        <div ref={scrollRef} role="list" aria-label={label} className="overflow-auto" style={{ maxHeight }}>
           <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
             {virtualizer.getVirtualItems().map((vi) => {
               const row = sorted[vi.index];
               const k = rowKey(row);
-              const isOpen = open.has(k);
               return (
                 <div
                   key={vi.key}
                   ref={virtualizer.measureElement}
                   data-index={vi.index}
-                  role="row"
-                  aria-rowindex={vi.index + 2}
+                  role="listitem"
                   data-testid={rowTestId?.(row)}
-                  className={cx("absolute left-0 w-full border-b border-slate-100 text-sm dark:border-slate-800", rowClassName?.(row))}
+                  className="absolute left-0 w-full pb-2"
                   style={{ transform: `translateY(${vi.start}px)` }}
                 >
-                  <div className="grid items-center" style={{ gridTemplateColumns: template }}>
-                    {columns.map((c, ci) => (
-                      <div key={c.id} role="cell" className={cx("min-w-0 px-2 py-1", c.wrap ? "break-words" : "truncate", c.align === "right" && "text-right tabular")}>
-                        {ci === 0 && detail && (hasDetail?.(row) ?? true) ? (
-                          <div className="flex min-w-0 items-center">
-                            <button
-                              type="button"
-                              aria-expanded={isOpen}
-                              aria-label={isOpen ? "Collapse row" : "Expand row"}
-                              onClick={() => toggle(k)}
-                              className="mr-1 w-4 text-slate-500 dark:text-slate-400 focus-visible:outline-2 focus-visible:outline-sky-600"
-                            >
-                              {isOpen ? "▾" : "▸"}
-                            </button>
-                            <div className="min-w-0 flex-1">{c.cell(row)}</div>
-                          </div>
-                        ) : ci === 0 && detail ? (
-                          <>
-                            <span className="mr-1 inline-block w-4" />
-                            {c.cell(row)}
-                          </>
-                        ) : (
-                          c.cell(row)
-                        )}
-                      </div>
-                    ))}
-                  </div>
-                  {isOpen && detail ? <div className="px-8 pb-2">{detail(row)}</div> : null}
+                  <RowCard row={row} columns={columns} className={rowClassName?.(row)} open={open.has(k)} onToggle={detail && (hasDetail?.(row) ?? true) ? () => toggle(k) : undefined} detail={detail} />
                 </div>
               );
             })}
           </div>
         </div>
+      ) : (
+        <div ref={scrollRef} role="table" aria-label={label} aria-rowcount={sorted.length + 1} className="overflow-auto rounded border border-slate-200 dark:border-slate-800" style={{ maxHeight }}>
+          <div className="min-w-max">
+            <div
+              role="row"
+              className={cx("sticky top-0 z-10 grid border-b border-slate-200 bg-slate-100 text-xs font-semibold dark:border-slate-700 dark:bg-slate-800", TONE_TEXT.secondary)}
+              style={{ gridTemplateColumns: template }}
+            >
+              {columns.map((c) => {
+                const active = sort?.id === c.id;
+                const ariaSort = active ? (sort!.dir === "asc" ? "ascending" : "descending") : c.sort ? "none" : undefined;
+                return (
+                  <div key={c.id} role="columnheader" aria-sort={ariaSort} className={cx("px-2 py-1.5", c.align === "right" && "text-right", c === columns[0] && STICKY_HEAD)} title={c.title}>
+                    {c.sort ? (
+                      <button
+                        type="button"
+                        className="inline-flex items-center gap-1 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-600 dark:hover:text-white"
+                        onClick={() => setSort({ id: c.id, dir: active && sort!.dir === "desc" ? "asc" : "desc" })}
+                      >
+                        {c.header}
+                        <span aria-hidden className="w-2">{active ? (sort!.dir === "asc" ? "▲" : "▼") : ""}</span>
+                      </button>
+                    ) : (
+                      c.header
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+              {virtualizer.getVirtualItems().map((vi) => {
+                const row = sorted[vi.index];
+                const k = rowKey(row);
+                const isOpen = open.has(k);
+                return (
+                  <div
+                    key={vi.key}
+                    ref={virtualizer.measureElement}
+                    data-index={vi.index}
+                    role="row"
+                    aria-rowindex={vi.index + 2}
+                    data-testid={rowTestId?.(row)}
+                    className={cx("absolute left-0 w-full border-b border-slate-100 text-sm dark:border-slate-800", rowClassName?.(row))}
+                    style={{ transform: `translateY(${vi.start}px)` }}
+                  >
+                    <div className="grid items-center" style={{ gridTemplateColumns: template }}>
+                      {columns.map((c, ci) => (
+                        <div key={c.id} role="cell" className={cx("min-w-0 px-2 py-1", c.wrap || c.align === "right" ? "break-words" : "truncate", c.align === "right" && "text-right tabular", ci === 0 && STICKY_CELL)}>
+                          {ci === 0 && detail && (hasDetail?.(row) ?? true) ? (
+                            <div className="flex min-w-0 items-center">
+                              <button
+                                type="button"
+                                aria-expanded={isOpen}
+                                aria-label={isOpen ? "Collapse row" : "Expand row"}
+                                onClick={() => toggle(k)}
+                                className="mr-1 w-4 text-slate-500 dark:text-slate-400 focus-visible:outline-2 focus-visible:outline-sky-600"
+                              >
+                                {isOpen ? "▾" : "▸"}
+                              </button>
+                              <div className="min-w-0 flex-1">{c.cell(row)}</div>
+                            </div>
+                          ) : ci === 0 && detail ? (
+                            <>
+                              <span className="mr-1 inline-block w-4" />
+                              {c.cell(row)}
+                            </>
+                          ) : (
+                            c.cell(row)
+                          )}
+                        </div>
+                      ))}
+                    </div>
+                    {isOpen && detail ? <div className="px-8 pb-2">{detail(row)}</div> : null}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+// The name column stays put while a wide table scrolls sideways; opaque so figures pass under it.
+const STICKY_HEAD = "sticky left-0 z-10 bg-slate-100 dark:bg-slate-800";
+const STICKY_CELL = "sticky left-0 z-[1] bg-white dark:bg-slate-900";
+
+function SortSelect<T>({ columns, sort, onChange }: { columns: readonly Column<T>[]; sort: SortState | undefined; onChange: (s: SortState) => void }) {
+  const sortable = columns.filter((c) => c.sort);
+  if (sortable.length === 0) return null;
+  return (
+    <label className={cx("flex items-center gap-1 text-xs", TONE_TEXT.secondary)}>
+      sort
+      <select
+        className="rounded border border-slate-300 bg-white px-1 py-0.5 text-xs dark:border-slate-700 dark:bg-slate-900"
+        value={sort ? `${sort.id}:${sort.dir}` : ""}
+        onChange={(e) => {
+          const [id, dir] = e.target.value.split(":");
+          if (id) onChange({ id, dir: dir === "asc" ? "asc" : "desc" });
+        }}
+      >
+        {sort ? null : <option value="">—</option>}
+        {sortable.flatMap((c) => [
+          <option key={`${c.id}:desc`} value={`${c.id}:desc`}>{`${c.header || c.id} ▼`}</option>,
+          <option key={`${c.id}:asc`} value={`${c.id}:asc`}>{`${c.header || c.id} ▲`}</option>,
+        ])}
+      </select>
+    </label>
+  );
+}
+
+function RowCard<T>({
+  row,
+  columns,
+  className,
+  open,
+  onToggle,
+  detail,
+}: {
+  row: T;
+  columns: readonly Column<T>[];
+  className: string | undefined;
+  open: boolean;
+  onToggle: (() => void) | undefined;
+  detail: ((row: T) => ReactNode) | undefined;
+}) {
+  const [head, ...rest] = columns;
+  return (
+    <div className={cx("rounded border border-slate-200 p-2 text-sm dark:border-slate-800", className)}>
+      <div className="flex min-w-0 items-start gap-1 font-medium break-words">
+        {onToggle ? (
+          <button type="button" aria-expanded={open} aria-label={open ? "Collapse row" : "Expand row"} onClick={onToggle} className={cx("w-4 shrink-0 focus-visible:outline-2 focus-visible:outline-sky-600", TONE_TEXT.muted)}>
+            {open ? "▾" : "▸"}
+          </button>
+        ) : null}
+        <div className="min-w-0 flex-1">{head.cell(row)}</div>
       </div>
+      <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5">
+        {rest.map((c) => (
+          <div key={c.id} className="contents">
+            <dt className={cx("text-xs leading-5", TONE_TEXT.secondary)}>{c.header || c.id}</dt>
+            <dd className="min-w-0 break-words">{c.cell(row)}</dd>
+          </div>
+        ))}
+      </dl>
+      {open && detail ? <div className="mt-2 min-w-0 overflow-x-auto">{detail(row)}</div> : null}
     </div>
   );
 }

@@ -1,0 +1,55 @@
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures/test";
+
+// At 390 × 844 (a phone held upright) no page scrolls sideways, and the data tables show their
+// key figures as cards: a row's name with its figures labelled under it.
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+const PAGES: Array<{ name: string; path: (id: string) => string; ready: string }> = [
+  { name: "overview", path: () => "/", ready: "panel-targets" },
+  { name: "alerts", path: () => "/alerts", ready: "panel-alerts-active" },
+  { name: "trends", path: () => "/trends", ready: "trends-page" },
+  { name: "settings", path: () => "/settings", ready: "panel-rules" },
+  { name: "live", path: (id) => `/targets/${id}/live`, ready: "panel-sessions" },
+  { name: "tables", path: (id) => `/targets/${id}/tables`, ready: "panel-tables" },
+  { name: "queries", path: (id) => `/targets/${id}/queries`, ready: "panel-slow-queries" },
+];
+
+async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+for (const scheme of ["light", "dark"] as const) {
+  for (const p of PAGES) {
+    test(`${p.name} does not scroll sideways on a phone (${scheme})`, async ({ page, targetId }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(p.path(targetId));
+      await expect(page.locator(`[data-testid="${p.ready}"]:not([data-state="loading"])`).first()).toBeVisible({ timeout: 20_000 });
+      expect(await sidewaysOverflow(page), "px wider than the screen").toBeLessThanOrEqual(0);
+    });
+  }
+}
+
+test("live sessions show pid, state and query time as a card on a phone", async ({ page, targetId, targetSession }) => {
+  const s = await targetSession("phone-card");
+  const pid = (await s.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+  void s.query("SELECT pg_sleep(30)").catch(() => {});
+  await page.goto(`/targets/${targetId}/live`);
+  const card = page.getByTestId(`session-row-${pid}`);
+  await expect(card).toBeVisible({ timeout: 20_000 });
+  await expect(card).toHaveAttribute("role", "listitem");
+  for (const label of ["state", "query time", "query"]) await expect(card.locator("dt", { hasText: label }).first()).toBeVisible();
+  await expect(card).toContainText("pg_sleep(30)");
+  const box = await card.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+});
+
+test("tables show size and dead tuples as cards on a phone, sortable from a menu", async ({ page, targetId }) => {
+  await page.goto(`/targets/${targetId}/tables`);
+  const first = page.locator('[data-testid^="table-row-"]').first();
+  await expect(first).toBeVisible({ timeout: 20_000 });
+  await expect(first.locator("dt", { hasText: "dead tuples" })).toBeVisible();
+  await expect(first.locator("dt", { hasText: "size" }).first()).toBeVisible();
+  await expect(page.getByRole("combobox", { name: "sort" }).first()).toBeVisible();
+});
