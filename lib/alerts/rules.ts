@@ -82,7 +82,7 @@ export const RULE_DEFAULTS: Record<RuleId, RuleDefault> = {
   // (inputs/archive-stale.ts). 15 min is far past one archive_command run; an hour without an
   // archive is an hour of changes a restore would lose: critical.
   archive_stale: { comparator: "gt", threshold: 900, clear: null, critical: 3600, forSeconds: 0, keepFiringForSeconds: 0, severity: "warning", unit: "seconds", summary: "WAL written but nothing archived",
-    hint: "Look for an archive_command that hangs (a full or unreachable destination) with ps on the server; until it archives, point-in-time recovery stops at the last archived segment" },
+    hint: "Find why archive_command does not finish (its error in the server log, or a run hung on a full or unreachable destination); until it archives, point-in-time recovery stops at the last archived segment" },
   // A tuning matter, not an outage: info. Over an hour, so one manual CHECKPOINT or a nightly
   // base backup does not tip it.
   checkpoints_requested: { comparator: "gt", threshold: 50, clear: (t) => Math.max(0, t - 10), forSeconds: 0, keepFiringForSeconds: 0, severity: "info", unit: "percent", summary: "Most checkpoints requested, not timed", windowSeconds: 3600,
