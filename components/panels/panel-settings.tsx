@@ -37,11 +37,13 @@ export function PanelRules() {
             { header: "rule", value: (r) => r.id },
             { header: "enabled", value: (r) => r.enabled },
             { header: "threshold", value: (r) => r.threshold },
+            { header: "critical_threshold", value: (r) => r.criticalThreshold },
             { header: "unit", value: (r) => r.unit },
             { header: "for_seconds", value: (r) => r.forSeconds },
             { header: "keep_firing_for_seconds", value: (r) => r.keepFiringForSeconds },
             { header: "severity", value: (r) => r.severity },
             { header: "overrides", value: (r) => r.overrides.map((o) => JSON.stringify(o)).join(" ") },
+            { header: "hint", value: (r) => r.hint },
           ]}
         />
       }
@@ -72,8 +74,18 @@ export function PanelRules() {
                     <td className="px-2 py-1">
                       <span className="font-mono">{r.id}</span> {!r.enabled ? <Badge tone="muted">disabled</Badge> : null}
                       {r.description ? <div className="text-xs text-slate-500 dark:text-slate-400">{r.description}</div> : null}
+                      <div data-testid={`rule-hint-${r.id}`} className={cx("mt-0.5 text-xs", TONE_TEXT.secondary)}>
+                        <span className="font-medium">What to do:</span> {r.hint}
+                      </div>
                     </td>
-                    <td className="px-2 py-1 tabular">{formatAlertValue(r.threshold, r.unit)}</td>
+                    <td className="px-2 py-1 tabular">
+                      {formatAlertValue(r.threshold, r.unit)}
+                      {r.criticalThreshold !== null ? (
+                        <div data-testid={`rule-critical-${r.id}`} className="text-xs text-slate-500 dark:text-slate-400">
+                          critical past {formatAlertValue(r.criticalThreshold, r.unit)}
+                        </div>
+                      ) : null}
+                    </td>
                     <td className="px-2 py-1 tabular">{formatSeconds(r.forSeconds)}</td>
                     <td className="px-2 py-1 tabular">{formatSeconds(r.keepFiringForSeconds)}</td>
                     <td className="px-2 py-1">
@@ -89,6 +101,7 @@ export function PanelRules() {
                               {[
                                 o.enabled === false ? "disabled" : null,
                                 o.threshold !== undefined ? `threshold ${formatAlertValue(o.threshold, r.unit)}` : null,
+                                o.criticalThreshold === null ? "no critical line" : o.criticalThreshold !== undefined ? `critical past ${formatAlertValue(o.criticalThreshold, r.unit)}` : null,
                                 o.forSeconds !== undefined ? `for ${formatSeconds(o.forSeconds)}` : null,
                                 o.keepFiringForSeconds !== undefined ? `keep ${formatSeconds(o.keepFiringForSeconds)}` : null,
                                 o.severity ? o.severity : null,

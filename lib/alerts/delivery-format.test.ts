@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelayMs, DEFAULT_RETRY, isRetryableStatus, shouldGiveUp } from "./backoff";
-import { alertLinks, buildSummary, channelBody, formatValue, toSlackMessage, type NotificationPayload } from "./payload";
+import { alertLinks, buildSummary, channelBody, formatValue, readingText, toSlackMessage, type NotificationPayload } from "./payload";
 import { publicChannels, routeChannels, type ChannelConfig } from "./routing";
 import { silenceMatches, silencedBy } from "./silence-match";
 
@@ -85,6 +85,7 @@ describe("backoff", () => {
 });
 
 describe("payloads", () => {
+  const sizeRule = { summary: "Table larger than the threshold", unit: "bytes", comparator: "gt", threshold: 10 * 1024 ** 3, criticalThreshold: null } as const;
   const payload: NotificationPayload = {
     idempotencyKey: "pgpulse-7-firing-slack",
     rule: "table_size",
@@ -96,19 +97,32 @@ describe("payloads", () => {
     since: "2026-01-01T12:00:00.000Z",
     severity: "warning",
     labels: { schema: "public", table: "birth_charts" },
-    summary: buildSummary({ summary: "Table larger than the threshold", unit: "bytes", comparator: "gt" }, "firing", "Prod <main>", "public.birth_charts", 12 * 1024 ** 3, 10 * 1024 ** 3),
+    summary: buildSummary(sizeRule, { state: "firing" }, "Prod <main>", "public.birth_charts", { value: 12 * 1024 ** 3 }),
     links: alertLinks("https://pgpulse.example/", 7, "prod"),
   };
 
   it("summaries read like a sentence with units", () => {
     expect(payload.summary).toBe("Table larger than the threshold on Prod <main> (public.birth_charts): 12.0 GiB, threshold > 10.0 GiB");
-    expect(buildSummary({ summary: "Target unreachable", unit: "up", comparator: "lt" }, "resolved", "Prod", "target", 1, 1)).toBe("Resolved: Target unreachable: Prod");
-    expect(formatValue(null, "ms")).toBe("n/a");
+    const down = { summary: "Target unreachable", unit: "up", comparator: "lt", threshold: 1, criticalThreshold: null } as const;
+    expect(buildSummary(down, { state: "resolved" }, "Prod", "target", { value: 1 })).toBe("Resolved: Target unreachable: Prod");
     expect(formatValue(2350, "ms")).toBe("2350 ms");
     expect(formatValue(87.25, "percent")).toBe("87.3 %");
     expect(formatValue(400, "seconds")).toBe("6 min 40 s");
     expect(formatValue(1.6e9, "xid")).toBe("1.60 billion");
     expect(formatValue(2_000_039, "xid")).toBe("2.00 million");
+  });
+
+  it("a missing value reads as why there is none, never as a placeholder", () => {
+    const slot = { summary: "Inactive replication slot holding WAL back", unit: "bytes", comparator: "gt", threshold: 5 * 1024 ** 3, criticalThreshold: null } as const;
+    expect(buildSummary(slot, { state: "firing" }, "Prod", "slot:s", { value: null, forced: "WAL lost" })).toBe("Inactive replication slot holding WAL back on Prod (slot:s): WAL lost, threshold > 5.0 GiB");
+    expect(buildSummary(slot, { state: "firing" }, "Prod", "slot:s", { value: 1024 ** 3, forced: "WAL unreserved" })).toContain(": 1.0 GiB (WAL unreserved), threshold");
+    expect(readingText({ value: null }, "ms")).toBe("no reading");
+  });
+
+  it("an escalation names the critical line it crossed", () => {
+    const lag = { summary: "Standby replaying behind the primary", unit: "seconds", comparator: "gt", threshold: 60, criticalThreshold: 300 } as const;
+    expect(buildSummary(lag, { state: "firing", escalated: true }, "Prod", "standby:r1", { value: 400 })).toBe("Now critical: Standby replaying behind the primary on Prod (standby:r1): 6 min 40 s, critical line > 5 min 0 s");
+    expect(buildSummary(lag, { state: "firing" }, "Prod", "standby:r1", { value: 90 })).toBe("Standby replaying behind the primary on Prod (standby:r1): 90 s, threshold > 60 s");
   });
 
   it("links are absolute under the public URL", () => {

@@ -191,6 +191,9 @@ describe("delivery worker", () => {
     const res = await w.sendTestNotification("slack");
     expect(res).toMatchObject({ ok: true, statusCode: 200, error: null });
     expect(slack.requests[0].body.text).toContain("[TEST]");
+    // No alert stands behind it: the text says so instead of printing a placeholder value.
+    expect(slack.requests[0].body.text).toContain("a test, not an alert: no value, no threshold");
+    expect(JSON.stringify(slack.requests[0].body)).not.toContain("n/a");
     expect(JSON.stringify(res)).not.toContain("127.0.0.1");
     await expect(w.sendTestNotification("nope")).rejects.toBeInstanceOf(AlertError);
     expect(await outbox()).toEqual([]);

@@ -216,7 +216,8 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         since: at,
         severity: channel.minSeverity,
         labels: {},
-        summary: `Test notification from pgpulse to channel ${channelId}`,
+        // No alert stands behind a test: say so, rather than print an empty value and threshold.
+        summary: `Test notification from pgpulse to channel ${channelId} (a test, not an alert: no value, no threshold)`,
         links: { alert: "/alerts", target: "/" },
         test: true,
       };

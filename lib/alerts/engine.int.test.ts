@@ -169,8 +169,72 @@ describe("alert engine with a real store", () => {
     const [a] = await listAlerts(pool);
     expect(a).toMatchObject({ rule: "index_bloat", objectKey: "public.idx_active_users", state: "firing", value: 55 });
     const ev = await pool.query(`SELECT to_state, details FROM pgpulse.alert_events WHERE alert_id = $1`, [a.id]);
-    expect(ev.rows).toEqual([{ to_state: "firing", details: { silencedBy: expect.any(Number) } }]);
+    expect(ev.rows).toEqual([{ to_state: "firing", details: { severity: "warning", silencedBy: expect.any(Number) } }]);
     expect(await count("SELECT count(*) AS n FROM pgpulse.notification_outbox")).toBe(0);
+    await engine.stop();
+  });
+});
+
+describe("severity escalation", () => {
+  const seq = (percent_used: number) => ({ schemaname: "public", sequencename: "users_id_seq", data_type: "bigint", column_name: "public.users.id", column_type: "integer", cycle: false, last_value: "1", limit_value: "2147483647", percent_used, last_value_unavailable: null });
+  const outbox = async () =>
+    (await pool.query(`SELECT channel_id, idempotency_key, payload->>'severity' AS severity, payload->>'state' AS state, payload->>'summary' AS summary FROM pgpulse.notification_outbox ORDER BY id`)).rows;
+
+  it("a warning episode crossing the critical line escalates once: same alert, one more message per channel", async () => {
+    const c = clock();
+    let engine = await engineWith(c);
+    await feed(engine, ok("sequences", "prod", c.now(), [seq(80)]));
+    const [warning] = await listAlerts(pool);
+    expect(warning).toMatchObject({ rule: "sequence_exhaustion", state: "firing", severity: "warning" });
+    // The critical-only channel (slack) is not told of a warning.
+    expect((await outbox()).map((r) => `${r.channel_id}:${r.severity}`)).toEqual(["hook:warning"]);
+
+    c.advance(60);
+    await feed(engine, ok("sequences", "prod", c.now(), [seq(95)]));
+    const [escalated] = await listAlerts(pool);
+    expect(escalated).toMatchObject({ id: warning.id, state: "firing", severity: "critical", value: 95 });
+    expect(escalated.firedAt?.getTime()).toBe(c.at(0));
+    const rows = await outbox();
+    expect(rows.slice(1).map((r) => [r.idempotency_key, r.severity, r.state])).toEqual([
+      [`pgpulse-${warning.id}-escalated-hook`, "critical", "firing"],
+      [`pgpulse-${warning.id}-escalated-slack`, "critical", "firing"],
+    ]);
+    expect(rows[1].summary).toMatch(/^Now critical: .*: 95\.0 %, critical line > 90\.0 %$/);
+    const events = await pool.query(`SELECT from_state, to_state, details->>'severity' AS severity FROM pgpulse.alert_events WHERE alert_id = $1 ORDER BY id`, [warning.id]);
+    expect(events.rows.map((e) => `${e.from_state}>${e.to_state}:${e.severity}`)).toEqual(["inactive>firing:warning", "firing>firing:critical"]);
+
+    // Back between the lines, over it again, and after a restart: still critical, nothing new.
+    for (const v of [85, 97]) {
+      c.advance(60);
+      await feed(engine, ok("sequences", "prod", c.now(), [seq(v)]));
+    }
+    await engine.stop();
+    engine = await engineWith(c);
+    c.advance(60);
+    await feed(engine, ok("sequences", "prod", c.now(), [seq(99)]));
+    expect(await outbox()).toHaveLength(3);
+    expect((await listAlerts(pool))[0]).toMatchObject({ id: warning.id, severity: "critical" });
+
+    // Resolved (the sequence went to bigint and left the list): both channels told of it hear it.
+    c.advance(60);
+    await feed(engine, ok("sequences", "prod", c.now(), []));
+    const last = (await outbox()).slice(3);
+    expect(last.map((r) => `${r.channel_id}:${r.state}:${r.severity}`)).toEqual(["hook:resolved:critical", "slack:resolved:critical"]);
+    expect(await count("SELECT count(*) AS n FROM pgpulse.alerts")).toBe(1);
+    await engine.stop();
+  });
+
+  it("past the critical line from the start: one critical firing, no escalation step", async () => {
+    const c = clock();
+    const engine = await engineWith(c);
+    const lag = (seconds: number) => ({ application_name: "replica1", client_addr: "10.0.0.2", state: "streaming", sync_state: "async", replay_lag_seconds: seconds, replay_bytes_behind: 1024 });
+    for (let i = 0; i < 3; i++) {
+      await feed(engine, ok("replication", "prod", c.now(), [lag(400 + i)]));
+      c.advance(30);
+    }
+    const [a] = await listAlerts(pool);
+    expect(a).toMatchObject({ rule: "replication_lag", objectKey: "standby:replica1", state: "firing", severity: "critical" });
+    expect((await outbox()).map((r) => r.idempotency_key)).toEqual([`pgpulse-${a.id}-firing-hook`, `pgpulse-${a.id}-firing-slack`]);
     await engine.stop();
   });
 });

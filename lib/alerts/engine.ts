@@ -102,7 +102,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       if (!rule.enabled) continue;
       const rows = result.rows as Row[];
       const observations =
-        windowed[ruleId]?.observations(result.targetId, at, rows, rule) ?? EXTRACTORS[ruleId]?.(rows, rule, { now: result.ts.getTime(), metric: result.metric }) ?? [];
+        windowed[ruleId]?.observations(result.targetId, at, rows, rule, result.metric) ?? EXTRACTORS[ruleId]?.(rows, rule, { now: result.ts.getTime(), metric: result.metric }) ?? [];
       const seen = new Set<string>();
       const step = (objectKey: string, obs: (typeof observations)[number] | null) => {
         const key = keyOf(ruleId, result.targetId, objectKey);
@@ -187,7 +187,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         // Windows record every sample on arrival, even one coalesced away before evaluation.
         for (const ruleId of RULES_BY_METRIC[result.metric]) {
           const w = windowed[ruleId];
-          if (w) w.add(result.targetId, result.ts.getTime(), result.rows as Row[], resolveRule(ruleId, config, result.targetId).windowSeconds * 1000);
+          if (w) w.add(result.targetId, result.ts.getTime(), result.rows as Row[], resolveRule(ruleId, config, result.targetId).windowSeconds * 1000, result.metric);
         }
         const k = `${result.metric}\u0000${result.targetId}`;
         const queued = queue.get(k);
@@ -214,6 +214,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
             resolvedAt: null,
             lastBadAt: r.last_bad_at?.getTime() ?? r.since.getTime(),
             value: r.value,
+            // A pending row carries the rule's severity but has not fired at any: null.
+            severity: r.state === "firing" ? r.severity : null,
           },
           lastTouchAt: now(),
         });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluate, type EvalRule } from "./evaluate";
+import { evaluate, severityFor, type EvalRule } from "./evaluate";
 import { INACTIVE, type AlertState, type InstanceState } from "./types";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -15,7 +15,7 @@ describe("evaluate: single transitions", () => {
   const cases: Array<{
     name: string;
     rule?: Partial<EvalRule>;
-    input: { value: number | null; forced?: boolean } | null;
+    input: { value: number | null; forced?: string } | null;
     prev: InstanceState;
     now: number;
     to: AlertState;
@@ -44,10 +44,10 @@ describe("evaluate: single transitions", () => {
     { name: "null value does not start an episode", input: { value: null }, prev: INACTIVE, now: s(0), to: "inactive", events: [] },
     { name: "lt comparator: below fires", rule: { comparator: "lt", threshold: 90, forSeconds: 0 }, input: { value: 85 }, prev: INACTIVE, now: s(0), to: "firing", events: [["inactive", "firing"]] },
     { name: "lt comparator: clear line above the threshold", rule: { comparator: "lt", threshold: 90, clearThreshold: 92, forSeconds: 0 }, input: { value: 91 }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "firing", events: [] },
-    { name: "forced: under the line still starts an episode (a lost slot)", input: { value: 5, forced: true }, prev: INACTIVE, now: s(0), to: "pending", events: [["inactive", "pending"]] },
-    { name: "forced: a null value is a breach, not a hold", rule: { forSeconds: 0 }, input: { value: null, forced: true }, prev: INACTIVE, now: s(0), to: "firing", events: [["inactive", "firing"]] },
-    { name: "forced: keeps a firing alert under the clear line", rule: { clearThreshold: 80 }, input: { value: 1, forced: true }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "firing", events: [] },
-    { name: "forced lifted: resolves on the value alone", input: { value: 1, forced: false }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "resolved", events: [["firing", "resolved"]] },
+    { name: "forced: under the line still starts an episode (a lost slot)", input: { value: 5, forced: "WAL lost" }, prev: INACTIVE, now: s(0), to: "pending", events: [["inactive", "pending"]] },
+    { name: "forced: a null value is a breach, not a hold", rule: { forSeconds: 0 }, input: { value: null, forced: "WAL lost" }, prev: INACTIVE, now: s(0), to: "firing", events: [["inactive", "firing"]] },
+    { name: "forced: keeps a firing alert under the clear line", rule: { clearThreshold: 80 }, input: { value: 1, forced: "WAL unreserved" }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "firing", events: [] },
+    { name: "forced lifted: resolves on the value alone", input: { value: 1 }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "resolved", events: [["firing", "resolved"]] },
     { name: "a clear line on the wrong side is clamped to the threshold", rule: { clearThreshold: 120 }, input: { value: 110 }, prev: st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0) }), now: s(10), to: "firing", events: [] },
   ];
   it.each(cases)("$name", ({ rule, input, prev, now, to, events }) => {
@@ -112,5 +112,49 @@ describe("evaluate: sequences", () => {
 
   it("a previous state of null is inactive", () => {
     expect(evaluate(gt, { value: 150 }, null, s(0)).events).toHaveLength(1);
+  });
+});
+
+describe("evaluate: severity from the value", () => {
+  // Warning past 100, critical past 300 (replication_lag's shape); fires at once.
+  const two: EvalRule = { ...gt, forSeconds: 0, criticalThreshold: 300, severity: "warning" };
+  const firing = (severity: "warning" | "critical", over: Partial<InstanceState> = {}) => st("firing", { since: s(0), firedAt: s(0), lastBadAt: s(0), severity, ...over });
+
+  const cases: Array<{ name: string; rule?: Partial<EvalRule>; value: number | null; prev: InstanceState; to: AlertState; severity: string | null; events: string[] }> = [
+    { name: "past the warning line only: fires as warning", value: 150, prev: INACTIVE, to: "firing", severity: "warning", events: ["inactive>firing:warning"] },
+    { name: "past the critical line at once: fires as critical, one step", value: 400, prev: INACTIVE, to: "firing", severity: "critical", events: ["inactive>firing:critical"] },
+    { name: "the critical line itself is not past it (strict >)", value: 300, prev: INACTIVE, to: "firing", severity: "warning", events: ["inactive>firing:warning"] },
+    { name: "a warning episode crossing the line escalates, same episode", value: 400, prev: firing("warning"), to: "firing", severity: "critical", events: ["firing>firing:critical"] },
+    { name: "a critical episode stays critical without a new step", value: 500, prev: firing("critical"), to: "firing", severity: "critical", events: [] },
+    { name: "back between the lines: stays critical, no step", value: 150, prev: firing("critical"), to: "firing", severity: "critical", events: [] },
+    { name: "under the warning line: resolves, keeping the severity it reached", value: 50, prev: firing("critical"), to: "resolved", severity: "critical", events: ["firing>resolved"] },
+    { name: "a null value holds, no escalation", value: null, prev: firing("warning"), to: "firing", severity: "warning", events: [] },
+    { name: "no critical line: one severity", rule: { criticalThreshold: null }, value: 10_000, prev: firing("warning"), to: "firing", severity: "warning", events: [] },
+    { name: "a rule already critical never steps", rule: { severity: "critical" }, value: 400, prev: firing("critical"), to: "firing", severity: "critical", events: [] },
+    { name: "an info rule jumps to critical past the line", rule: { severity: "info" }, value: 400, prev: INACTIVE, to: "firing", severity: "critical", events: ["inactive>firing:critical"] },
+    { name: "lt: under the critical line is critical", rule: { comparator: "lt", threshold: 90, criticalThreshold: 50 }, value: 40, prev: INACTIVE, to: "firing", severity: "critical", events: ["inactive>firing:critical"] },
+    { name: "pending fires at the severity of the value at firing time", rule: { forSeconds: 30 }, value: 400, prev: st("pending", { since: s(0), lastBadAt: s(0) }), to: "firing", severity: "critical", events: ["pending>firing:critical"] },
+  ];
+  it.each(cases)("$name", ({ rule, value, prev, to, severity, events }) => {
+    const out = evaluate({ ...two, ...rule }, { value }, prev, s(30));
+    expect(out.state.state).toBe(to);
+    expect(out.state.severity).toBe(severity);
+    expect(out.events.map((e) => `${e.from}>${e.to}${e.severity ? `:${e.severity}` : ""}`)).toEqual(events);
+  });
+
+  it("a whole episode: one escalation however often the value crosses the line", () => {
+    let state: InstanceState = INACTIVE;
+    const steps: string[] = [];
+    [150, 400, 200, 450, 250, 50].forEach((v, i) => {
+      const out = evaluate(two, { value: v }, state, s(i * 10));
+      state = out.state;
+      for (const e of out.events) steps.push(`${e.from}>${e.to}@${i * 10}${e.severity ? `:${e.severity}` : ""}`);
+    });
+    expect(steps).toEqual(["inactive>firing@0:warning", "firing>firing@10:critical", "firing>resolved@50"]);
+  });
+
+  it("severityFor: a forced breach with no value keeps the rule's severity", () => {
+    expect(severityFor(two, null)).toBe("warning");
+    expect(evaluate(two, { value: null, forced: "WAL lost" }, INACTIVE, s(0)).state.severity).toBe("warning");
   });
 });

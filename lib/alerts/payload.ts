@@ -28,8 +28,8 @@ export function alertLinks(publicUrl: string, alertId: number, targetId: string)
   return { alert: `${base}/alerts/${alertId}`, target: `${base}/targets/${encodeURIComponent(targetId)}` };
 }
 
-export function formatValue(value: number | null, unit: Rule["unit"]): string {
-  if (value === null) return "n/a";
+/** A number in the rule's unit. Callers say what a missing value means (see readingText). */
+export function formatValue(value: number, unit: Rule["unit"]): string {
   switch (unit) {
     case "ms":
       return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
@@ -56,16 +56,26 @@ export function formatValue(value: number | null, unit: Rule["unit"]): string {
   }
 }
 
+/** What a notification says for a reading: the value, or why there is none (a forced breach). */
+export function readingText(reading: { value: number | null; forced?: string }, unit: Rule["unit"]): string {
+  if (reading.value === null) return reading.forced ?? "no reading";
+  const v = formatValue(reading.value, unit);
+  return reading.forced ? `${v} (${reading.forced})` : v;
+}
+
 export function buildSummary(
-  rule: Pick<Rule, "summary" | "unit" | "comparator">,
-  state: "firing" | "resolved",
+  rule: Pick<Rule, "summary" | "unit" | "comparator" | "threshold" | "criticalThreshold">,
+  step: { state: "firing" | "resolved"; escalated?: boolean },
   targetName: string,
   object: string,
-  value: number | null,
-  threshold: number,
+  reading: { value: number | null; forced?: string },
 ): string {
-  const what = rule.unit === "up" ? `${rule.summary}: ${targetName}` : `${rule.summary} on ${targetName} (${object}): ${formatValue(value, rule.unit)}, threshold ${rule.comparator === "gt" ? ">" : "<"} ${formatValue(threshold, rule.unit)}`;
-  return state === "resolved" ? `Resolved: ${what}` : what;
+  const cmp = rule.comparator === "gt" ? ">" : "<";
+  const line =
+    step.escalated && rule.criticalThreshold !== null ? `critical line ${cmp} ${formatValue(rule.criticalThreshold, rule.unit)}` : `threshold ${cmp} ${formatValue(rule.threshold, rule.unit)}`;
+  const what = rule.unit === "up" ? `${rule.summary}: ${targetName}` : `${rule.summary} on ${targetName} (${object}): ${readingText(reading, rule.unit)}, ${line}`;
+  if (step.state === "resolved") return `Resolved: ${what}`;
+  return step.escalated ? `Now critical: ${what}` : what;
 }
 
 /** Slack mrkdwn treats &, < and > as control characters. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "@/lib/config/load";
 import { configSchema } from "@/lib/config/schema";
-import { resolveRule, resolveRules } from "./rules";
+import { RULE_DEFAULTS, resolveRule, resolveRules } from "./rules";
 import { RULE_IDS } from "./types";
 
 const GB = 1024 ** 3;
@@ -74,4 +75,46 @@ describe("rule defaults and overrides", () => {
   it("an unknown target gets the global view", () => {
     expect(resolveRule("slow_query", config, "nope").threshold).toBe(2000);
   });
+
+  it("every rule says what to do, in one line", () => {
+    for (const id of RULE_IDS) {
+      expect(RULE_DEFAULTS[id].hint.length, id).toBeGreaterThan(20);
+      expect(RULE_DEFAULTS[id].hint, id).not.toMatch(/\n/);
+    }
+  });
 });
+
+describe("critical lines", () => {
+  const url = "postgres://u@h/db";
+  it("defaults per rule, none where a rule has one severity", () => {
+    const byId = Object.fromEntries(resolveRules(configSchema.parse({})).map((r) => [r.id, r.criticalThreshold]));
+    expect(byId).toMatchObject({ sequence_exhaustion: 90, replication_lag: 300, connection_saturation: 95, backup_stale: 50 * 3600, archive_stale: 3600, table_size: null, target_down: null });
+  });
+
+  it("overridden globally, per target, or turned off with null", () => {
+    const c = configSchema.parse({
+      rules: { replication_lag: { criticalThreshold: 600 } },
+      targets: [
+        { id: "a", name: "A", url, rules: { replication_lag: { criticalThreshold: 120 } } },
+        { id: "b", name: "B", url, rules: { replication_lag: { criticalThreshold: null } } },
+      ],
+    });
+    expect(resolveRule("replication_lag", c).criticalThreshold).toBe(600);
+    expect(resolveRule("replication_lag", c, "a").criticalThreshold).toBe(120);
+    expect(resolveRule("replication_lag", c, "b").criticalThreshold).toBeNull();
+  });
+
+  it.each([
+    ["a critical line under the threshold", { rules: { sequence_exhaustion: { criticalThreshold: 70 } } }, "rules.sequence_exhaustion.criticalThreshold: must be above the rule's threshold (75) for sequence_exhaustion, or null for one severity"],
+    ["a target threshold past the default critical line", { targets: [{ id: "a", name: "A", url, rules: { sequence_exhaustion: { threshold: 95 } } }] }, "targets.0.rules.sequence_exhaustion.threshold: 95 is past sequence_exhaustion's critical line (90): move criticalThreshold above it too, or set it to null"],
+    ["a below-type rule with its critical line above", { rules: { cache_hit_ratio: { criticalThreshold: 95 } } }, "rules.cache_hit_ratio.criticalThreshold: must be below the rule's threshold (90) for cache_hit_ratio, or null for one severity"],
+    ["not a number", { rules: { replication_lag: { criticalThreshold: "5m" } } }, "rules.replication_lag.criticalThreshold: "],
+  ])("rejects %s, naming the field", (_name, raw, message) => {
+    expect(() => parseConfig(raw)).toThrow(message);
+  });
+
+  it("accepts a threshold raised together with its critical line", () => {
+    expect(() => parseConfig({ targets: [{ id: "a", name: "A", url, rules: { sequence_exhaustion: { threshold: 95, criticalThreshold: 98 } } }] })).not.toThrow();
+  });
+});
+

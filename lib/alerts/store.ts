@@ -18,6 +18,7 @@ const openRow = z.object({
   target_id: z.string(),
   object_key: z.string(),
   state: z.enum(["pending", "firing"]),
+  severity: z.enum(["info", "warning", "critical"]),
   since: z.date(),
   fired_at: z.date().nullable(),
   last_bad_at: z.date().nullable(),
@@ -31,7 +32,7 @@ export async function loadOpenAlerts(pool: Pool): Promise<OpenAlertRow[]> {
   return many(
     pool,
     openRow,
-    `SELECT id, rule, target_id, object_key, state, since, fired_at, last_bad_at, value
+    `SELECT id, rule, target_id, object_key, state, severity, since, fired_at, last_bad_at, value
        FROM pgpulse.alerts WHERE state IN ('pending', 'firing') ORDER BY id`,
     [],
     "alerts: open",
@@ -120,7 +121,7 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
         `INSERT INTO pgpulse.alerts (rule, target_id, object_key, labels, state, severity, value, threshold, since,
                                      fired_at, last_eval_at, last_bad_at, details)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-        [w.rule.id, w.targetId, w.objectKey, labels, ev.to, w.rule.severity, ev.value, w.rule.threshold, new Date(ev.at),
+        [w.rule.id, w.targetId, w.objectKey, labels, ev.to, ev.severity ?? w.rule.severity, ev.value, w.rule.threshold, new Date(ev.at),
           ev.to === "firing" ? new Date(ev.at) : null, new Date(ev.at), new Date(ev.at), w.observation?.details ?? {}],
         "alerts: open episode",
       );
@@ -131,12 +132,13 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
         client,
         `UPDATE pgpulse.alerts
             SET state = $2, value = COALESCE($3, value), last_eval_at = $4,
-                fired_at = CASE WHEN $2 = 'firing' THEN $4 ELSE fired_at END,
+                fired_at = CASE WHEN $2 = 'firing' AND $7 <> 'firing' THEN $4 ELSE fired_at END,
                 resolved_at = CASE WHEN $2 IN ('resolved', 'inactive') THEN $4 ELSE resolved_at END,
                 last_bad_at = COALESCE($5, last_bad_at),
-                details = CASE WHEN $6::jsonb IS NULL THEN details ELSE $6::jsonb END
+                details = CASE WHEN $6::jsonb IS NULL THEN details ELSE $6::jsonb END,
+                severity = COALESCE($8, severity)
           WHERE id = $1 AND state = $7`,
-        [alertId, ev.to, ev.value, new Date(ev.at), d(w.next.lastBadAt), w.observation ? w.observation.details : null, ev.from],
+        [alertId, ev.to, ev.value, new Date(ev.at), d(w.next.lastBadAt), w.observation ? w.observation.details : null, ev.from, ev.severity ?? null],
       );
       // The guard on the old state catches a second process writing the same instance.
       if (updated !== 1) throw new Error(`alert ${alertId} is no longer ${ev.from}`);
@@ -147,15 +149,19 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
       client,
       idRow,
       `INSERT INTO pgpulse.alert_events (alert_id, at, from_state, to_state, value, details) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [alertId, new Date(ev.at), ev.from, ev.to, ev.value, silence === null ? {} : { silencedBy: silence }],
+      [alertId, new Date(ev.at), ev.from, ev.to, ev.value, { ...(ev.severity ? { severity: ev.severity } : {}), ...(silence === null ? {} : { silencedBy: silence }) }],
       "alerts: event",
     );
     if (!notify || silence !== null) continue;
     const state = ev.to === "firing" ? "firing" : "resolved";
+    // An escalation is told as a firing at its new severity, under its own key: the first
+    // firing's key is taken, and a receiver must not drop it as a duplicate.
+    const escalated = ev.from === "firing" && ev.to === "firing";
+    const severity = ev.severity ?? w.next.severity ?? w.rule.severity;
     // A resolution goes to the channels that were told about the firing, and only those.
     const channelIds =
       state === "firing"
-        ? routeChannels(ctx.channels, { severity: w.rule.severity, targetId: w.targetId }, w.rule.channels)
+        ? routeChannels(ctx.channels, { severity, targetId: w.targetId }, w.rule.channels)
         : (
             await many(
               client,
@@ -166,7 +172,7 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
             )
           ).map((r) => r.channel_id);
     for (const channelId of channelIds) {
-      const key = `pgpulse-${alertId}-${state}-${channelId}`;
+      const key = `pgpulse-${alertId}-${escalated ? "escalated" : state}-${channelId}`;
       const payload: NotificationPayload = {
         idempotencyKey: key,
         rule: w.rule.id,
@@ -176,9 +182,9 @@ async function writeOne(client: PoolClient, w: TransitionWrite, silences: Silenc
         value: ev.value ?? w.next.value,
         threshold: w.rule.threshold,
         since: new Date(w.next.since ?? ev.at).toISOString(),
-        severity: w.rule.severity,
+        severity,
         labels,
-        summary: buildSummary(w.rule, state, w.targetName, w.objectKey, ev.value ?? w.next.value, w.rule.threshold),
+        summary: buildSummary(w.rule, { state, escalated }, w.targetName, w.objectKey, { value: ev.value ?? w.next.value, forced: w.observation?.forced }),
         links: alertLinks(ctx.publicUrl, alertId!, w.targetId),
       };
       await exec(

@@ -21,6 +21,7 @@ export const RULE_IDS = [
   "vacuum_behind",
   "replication_lag",
   "archive_failing",
+  "archive_stale",
   "checkpoints_requested",
   "standby_down",
 ] as const;
@@ -42,8 +43,14 @@ export interface Rule {
    * above it for "lt"). Null: the threshold itself.
    */
   clearThreshold: number | null;
+  /**
+   * The critical line: a firing episode whose value goes past it becomes critical (once, for the
+   * rest of the episode). Null: the rule has one severity.
+   */
+  criticalThreshold: number | null;
   forSeconds: number;
   keepFiringForSeconds: number;
+  /** The severity of an episode that stays on the near side of the critical line. */
   severity: Severity;
   labels: Record<string, string>;
   unit: "ms" | "bytes" | "percent" | "seconds" | "xid" | "up" | "count";
@@ -65,8 +72,9 @@ export interface Observation {
   /**
    * The condition holds whatever the value: a state that is bad in itself (a lost replication
    * slot, a standby too many bytes behind) even when the value is under the line or unknown.
+   * The text says why, in a few words; notifications show it where a value would read nothing.
    */
-  forced?: boolean;
+  forced?: string;
   labels: Record<string, string>;
   details: Record<string, unknown>;
 }
@@ -81,13 +89,21 @@ export interface InstanceState {
   /** Last evaluation at which the condition held; keepFiringFor counts from here. */
   lastBadAt: number | null;
   value: number | null;
+  /** The episode's severity once firing: only ever rises (see evaluate.ts); null before. */
+  severity: Severity | null;
 }
 
+/**
+ * One step of an episode. `firing → firing` is an escalation: the value crossed the critical
+ * line, `severity` says to what.
+ */
 export interface Transition {
   from: AlertState;
   to: AlertState;
   at: number;
   value: number | null;
+  /** Set on the steps that reach (or escalate) `firing`: the severity notified. */
+  severity?: Severity;
 }
 
-export const INACTIVE: InstanceState = { state: "inactive", since: null, firedAt: null, resolvedAt: null, lastBadAt: null, value: null };
+export const INACTIVE: InstanceState = { state: "inactive", since: null, firedAt: null, resolvedAt: null, lastBadAt: null, value: null, severity: null };

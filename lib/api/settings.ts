@@ -8,6 +8,8 @@ export const ruleOverrideViewSchema = z.object({
   target: z.string(),
   enabled: z.boolean().optional(),
   threshold: z.number().optional(),
+  /** null: this target turned the critical line off. */
+  criticalThreshold: z.number().nullable().optional(),
   forSeconds: z.number().optional(),
   keepFiringForSeconds: z.number().optional(),
   severity: severitySchema.optional(),
@@ -16,10 +18,12 @@ export const ruleOverrideViewSchema = z.object({
 export const ruleViewSchema = z.object({
   id: z.string(),
   description: z.string().nullable(),
-  /** What to do first when the rule fires; null where the description says enough. */
-  hint: z.string().nullable(),
+  /** What to do first when the rule fires, one line. */
+  hint: z.string(),
   enabled: z.boolean(),
   threshold: nullableNumber,
+  /** Past this value a firing alert turns critical; null: the rule has one severity. */
+  criticalThreshold: nullableNumber,
   /** How the threshold reads: "bytes", "percent", "ms", "ratio", "seconds", "count", "xid" (a transaction-ID age). */
   unit: z.string().nullable(),
   forSeconds: z.number(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { criticalLineIssues } from "@/lib/alerts/rules";
 
 // The config file (pgpulse.config.json). Every field is validated at start-up; an error names
 // the field's path, e.g. "targets.1.url: Invalid URL".
@@ -29,6 +30,8 @@ export const ruleOverrideSchema = z
     threshold: z.number().optional(),
     /** Hysteresis: once firing, the alert resolves only past this value. */
     clearThreshold: z.number().optional(),
+    /** Past this value a firing episode turns critical; null: one severity, no critical line. */
+    criticalThreshold: z.number().nullable().optional(),
     forSeconds: z.number().min(0).optional(),
     keepFiringForSeconds: z.number().min(0).optional(),
     severity: severitySchema.optional(),
@@ -151,6 +154,7 @@ export const configSchema = z
       if (seen.has(t.id)) ctx.addIssue({ code: "custom", path: ["targets", i, "id"], message: `duplicate target id "${t.id}"` });
       seen.add(t.id);
     });
+    for (const issue of criticalLineIssues(cfg)) ctx.addIssue({ code: "custom", ...issue });
   });
 
 export type PgpulseConfig = z.infer<typeof configSchema>;

@@ -13,7 +13,7 @@ export function backupStaleObservations(rows: Row[], _rule: Rule): Observation[]
     {
       objectKey: "backups",
       value: age,
-      forced: neverOk,
+      ...(neverOk ? { forced: "runs logged, none successful" } : {}),
       labels: {},
       details: { lastOkLabel: str(r.last_ok_label), lastOkFinishedAt: r.last_ok_finished_at ?? null, lastRunOk: r.last_ok ?? null, lastLabel: str(r.last_label) },
     },

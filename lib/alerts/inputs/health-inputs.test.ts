@@ -12,7 +12,7 @@ const rule = (id: RuleId) => resolveRule(id, cfg);
 const NOW = Date.UTC(2026, 0, 5, 12);
 const GB = 1024 ** 3;
 const at = (metric: string) => ({ now: NOW, metric });
-const keyed = (obs: Array<{ objectKey: string; value: number | null; forced?: boolean }>) => obs.map((o) => [o.objectKey, o.value, o.forced === true]);
+const keyed = (obs: Array<{ objectKey: string; value: number | null; forced?: string }>) => obs.map((o) => [o.objectKey, o.value, o.forced ?? false]);
 
 describe("sequence_exhaustion", () => {
   const seq = (name: string, percent_used: number | null, over: Record<string, unknown> = {}) => ({
@@ -20,7 +20,7 @@ describe("sequence_exhaustion", () => {
     cycle: false, increment_by: "1", last_value: "1", limit_value: "2147483647", percent_used, last_value_unavailable: null, ...over,
   });
 
-  it("one per sequence, CYCLE ones left out, unreadable ones held, the critical line in details", () => {
+  it("one per sequence, CYCLE ones left out, unreadable ones held", () => {
     const obs = EXTRACTORS.sequence_exhaustion!(
       [seq("a", 92.5), seq("b", 80), seq("c", 99, { cycle: true }), seq("d", null, { last_value_unavailable: "no_privilege" })],
       rule("sequence_exhaustion"),
@@ -31,12 +31,11 @@ describe("sequence_exhaustion", () => {
       ["sequence:public.b", 80, false],
       ["sequence:public.d", null, false],
     ]);
-    expect(obs.map((o) => o.details.critical)).toEqual([true, false, false]);
     expect(obs[2].details.unavailable).toBe("no_privilege");
   });
 
-  it("warns past 75 %", () => {
-    expect(rule("sequence_exhaustion")).toMatchObject({ threshold: 75, severity: "warning", unit: "percent" });
+  it("warns past 75 %, critical past 90 %", () => {
+    expect(rule("sequence_exhaustion")).toMatchObject({ threshold: 75, criticalThreshold: 90, severity: "warning", unit: "percent" });
   });
 });
 
@@ -47,8 +46,8 @@ describe("replication_slot_inactive", () => {
     ["an inactive slot over 5 GB", slot("s", false, 6 * GB, "extended"), [["slot:s", 6 * GB, false]], true],
     ["an inactive slot under 5 GB", slot("s", false, 1 * GB, "reserved"), [["slot:s", 1 * GB, false]], false],
     ["an active slot, however large", slot("s", true, 50 * GB, "extended"), [], false],
-    ["a lost slot with no restart_lsn", slot("s", false, null, "lost"), [["slot:s", null, true]], true],
-    ["an active slot whose WAL is unreserved", slot("s", true, 1 * GB, "unreserved"), [["slot:s", 1 * GB, true]], true],
+    ["a lost slot with no restart_lsn", slot("s", false, null, "lost"), [["slot:s", null, "WAL lost"]], true],
+    ["an active slot whose WAL is unreserved", slot("s", true, 1 * GB, "unreserved"), [["slot:s", 1 * GB, "WAL unreserved"]], true],
   ])("%s", (_name, row, expected, breach) => {
     const obs = EXTRACTORS.replication_slot_inactive!([row], rule("replication_slot_inactive"), at("replication_slots"));
     expect(keyed(obs)).toEqual(expected);
@@ -63,11 +62,11 @@ describe("backup_stale", () => {
   it.each([
     ["a backup 30 h old breaches 26 h", row(30 * 3600, new Date(NOW)), 30 * 3600, false, true],
     ["a backup 2 h old does not", row(2 * 3600, new Date(NOW)), 2 * 3600, false, false],
-    ["runs logged, none successful: forced", row(null, new Date(NOW)), null, true, true],
+    ["runs logged, none successful: forced", row(null, new Date(NOW)), null, "runs logged, none successful", true],
     ["an empty log: no value, held", row(null, null), null, false, false],
   ])("%s", (_name, r, value, forced, breach) => {
     const [o] = EXTRACTORS.backup_stale!([r], rule("backup_stale"), at("backups"));
-    expect([o.objectKey, o.value, o.forced]).toEqual(["backups", value, forced]);
+    expect([o.objectKey, o.value, o.forced ?? false]).toEqual(["backups", value, forced]);
     expect(evaluate(rule("backup_stale"), o, INACTIVE, NOW).state.state === "firing").toBe(breach);
   });
 });
@@ -119,15 +118,18 @@ describe("replication_lag", () => {
       ["standby:r1", 90, false],
       ["standby:r2", 0, false],
       ["standby:r3", null, false],
-      ["standby:r4", 2, true],
+      ["standby:r4", 2, "2.0 GiB behind, over 1.0 GiB"],
       ["standby:r5", 400, false],
     ]);
-    expect(obs.map((o) => o.details.critical)).toEqual([false, false, false, false, true]);
+    // r5 is past the critical line: the evaluator, not the input, makes it critical.
+    const r = { ...rule("replication_lag"), forSeconds: 0 };
+    expect(obs.map((o) => evaluate(r, o, INACTIVE, NOW).state.severity)).toEqual(["warning", null, null, "warning", "critical"]);
   });
 
   it("on a standby: its own replay delay", () => {
     const [o] = EXTRACTORS.replication_lag!([{ replay_delay_seconds: 75, replay_bytes_pending: 100, replay_paused: true, receiver_status: "streaming" }], rule("replication_lag"), at("standby_status"));
-    expect(o).toMatchObject({ objectKey: "replay", value: 75, forced: false, details: { paused: true, bytesBehind: 100 } });
+    expect(o).toMatchObject({ objectKey: "replay", value: 75, details: { paused: true, bytesBehind: 100 } });
+    expect(o.forced).toBeUndefined();
   });
 
   it("both sides feed the rule", () => {
@@ -138,6 +140,7 @@ describe("replication_lag", () => {
 
 describe("archive_failing window", () => {
   const r = rule("archive_failing");
+  const METRIC = "archiver";
   const t0 = NOW;
   const min = (m: number) => t0 + m * 60_000;
   const row = (failed: number, lastFailedAt: number | null, lastArchivedAt: number | null, reset = t0 - 86_400_000) => ({
@@ -146,9 +149,9 @@ describe("archive_failing window", () => {
   });
   const feed = (samples: Array<[number, ReturnType<typeof row>]>) => {
     const w = createWindowedInputs().archive_failing!;
-    for (const [ts, rw] of samples) w.add("t", ts, [rw], r.windowSeconds * 1000);
+    for (const [ts, rw] of samples) w.add("t", ts, [rw], r.windowSeconds * 1000, METRIC);
     const [ts, last] = samples[samples.length - 1];
-    return w.observations("t", ts, [last], r)[0];
+    return w.observations("t", ts, [last], r, METRIC)[0];
   };
 
   it("counts failures over the window, not the last interval", () => {
@@ -179,13 +182,14 @@ describe("archive_failing window", () => {
 
 describe("checkpoints_requested window", () => {
   const r = rule("checkpoints_requested");
+  const METRIC = "checkpoints";
   const min = (m: number) => NOW + m * 60_000;
   const row = (timed: number, requested: number, reset = NOW - 86_400_000) => ({ timed, requested, checkpointer_stats_reset: new Date(reset) });
   const feed = (samples: Array<[number, ReturnType<typeof row>]>) => {
     const w = createWindowedInputs().checkpoints_requested!;
-    for (const [ts, rw] of samples) w.add("t", ts, [rw], r.windowSeconds * 1000);
+    for (const [ts, rw] of samples) w.add("t", ts, [rw], r.windowSeconds * 1000, METRIC);
     const [ts, last] = samples[samples.length - 1];
-    return w.observations("t", ts, [last], r)[0];
+    return w.observations("t", ts, [last], r, METRIC)[0];
   };
 
   it.each([

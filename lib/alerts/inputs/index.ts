@@ -6,6 +6,7 @@ import { slowQueryObservations } from "./slow-query";
 import { tableSizeObservations } from "./table-size";
 import { targetDownObservations } from "./target-down";
 import { archiveFailingWindows } from "./archiver";
+import { archiveStaleInput } from "./archive-stale";
 import { checkpointsRequestedWindows } from "./checkpoints";
 import { createCacheWindows, xidWraparoundObservations } from "./db-stats";
 import { backupStaleObservations } from "./backups";
@@ -17,8 +18,10 @@ import type { Row } from "./values";
 import type { SampleWindows } from "./windows";
 
 // Which metric feeds which rule. Rules on counters (cache_hit_ratio, archive_failing,
-// checkpoints_requested) need a window of samples: createWindowedInputs, fed by the engine. The
-// others map one result's rows to observations.
+// checkpoints_requested) need a window of samples, and a rule on two metrics (archive_stale:
+// wal and archiver) needs what each last said: createWindowedInputs, fed by the engine with
+// every result of every metric listed for the rule. The others map one result's rows to
+// observations.
 
 /** `now`: when the rows were read; `metric`: which metric they come from (a rule may have two). */
 export interface ExtractContext {
@@ -42,7 +45,8 @@ export const RULES_BY_METRIC: Record<string, RuleId[]> = {
   // A primary reports per standby, a standby its own replay delay; a target is one or the other.
   replication: ["replication_lag"],
   standby_status: ["replication_lag", "standby_down"],
-  archiver: ["archive_failing"],
+  archiver: ["archive_failing", "archive_stale"],
+  wal: ["archive_stale"],
   checkpoints: ["checkpoints_requested"],
 };
 
@@ -66,5 +70,10 @@ export const EXTRACTORS: Partial<Record<RuleId, Extract>> = {
 
 /** The rules fed by a window of samples: fresh buffers for each engine. */
 export function createWindowedInputs(): Partial<Record<RuleId, SampleWindows>> {
-  return { cache_hit_ratio: createCacheWindows(), archive_failing: archiveFailingWindows(), checkpoints_requested: checkpointsRequestedWindows() };
+  return {
+    cache_hit_ratio: createCacheWindows(),
+    archive_failing: archiveFailingWindows(),
+    archive_stale: archiveStaleInput(),
+    checkpoints_requested: checkpointsRequestedWindows(),
+  };
 }

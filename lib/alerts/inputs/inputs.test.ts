@@ -112,9 +112,9 @@ describe("cache hit ratio window", () => {
   it("computes the ratio from deltas inside the window, not the lifetime", () => {
     const w = createCacheWindows();
     // Lifetime: 1,000,000 hits, 0 reads; then 5 minutes of 80 % hits.
-    w.add("t", t0, [row(1_000_000, 0)], 300_000);
-    for (let i = 1; i <= 20; i++) w.add("t", t0 + i * 15_000, [row(1_000_000 + i * 800, i * 200)], 300_000);
-    const [o] = w.observations("t", t0 + 20 * 15_000, [row(0, 0)], r);
+    w.add("t", t0, [row(1_000_000, 0)], 300_000, "db_stats");
+    for (let i = 1; i <= 20; i++) w.add("t", t0 + i * 15_000, [row(1_000_000 + i * 800, i * 200)], 300_000, "db_stats");
+    const [o] = w.observations("t", t0 + 20 * 15_000, [row(0, 0)], r, "db_stats");
     expect(o.objectKey).toBe("db:app");
     expect(o.value).toBeCloseTo(80, 6);
     expect(o.details).toMatchObject({ accesses: 20_000, windowSeconds: 300 });
@@ -122,20 +122,20 @@ describe("cache hit ratio window", () => {
 
   it("is null below the access floor, and skips reset intervals", () => {
     const w = createCacheWindows();
-    w.add("t", t0, [row(100, 10)], 300_000);
-    w.add("t", t0 + 15_000, [row(400, 20)], 300_000);
-    expect(w.observations("t", t0 + 15_000, [row(0, 0)], r)[0].value).toBeNull();
-    w.add("t", t0 + 30_000, [row(50, 0, 2)], 300_000); // reset: counters went down, marker changed
-    w.add("t", t0 + 45_000, [row(2050, 0, 2)], 300_000);
-    const [o] = w.observations("t", t0 + 45_000, [row(0, 0)], r);
+    w.add("t", t0, [row(100, 10)], 300_000, "db_stats");
+    w.add("t", t0 + 15_000, [row(400, 20)], 300_000, "db_stats");
+    expect(w.observations("t", t0 + 15_000, [row(0, 0)], r, "db_stats")[0].value).toBeNull();
+    w.add("t", t0 + 30_000, [row(50, 0, 2)], 300_000, "db_stats"); // reset: counters went down, marker changed
+    w.add("t", t0 + 45_000, [row(2050, 0, 2)], 300_000, "db_stats");
+    const [o] = w.observations("t", t0 + 45_000, [row(0, 0)], r, "db_stats");
     expect(o.details).toMatchObject({ gaps: 1, accesses: 310 + 2000 });
     expect(o.value).toBeCloseTo((300 + 2000) / 2310 * 100, 6);
   });
 
   it("keeps only the window plus one anchor sample", () => {
     const w = createCacheWindows();
-    for (let i = 0; i <= 100; i++) w.add("t", t0 + i * 15_000, [row(i * 1000, 0)], 300_000);
-    const [o] = w.observations("t", t0 + 100 * 15_000, [row(0, 0)], r);
+    for (let i = 0; i <= 100; i++) w.add("t", t0 + i * 15_000, [row(i * 1000, 0)], 300_000, "db_stats");
+    const [o] = w.observations("t", t0 + 100 * 15_000, [row(0, 0)], r, "db_stats");
     expect(o.details).toMatchObject({ samples: 21, accesses: 20_000 });
   });
 });

@@ -1,10 +1,9 @@
+import { formatValue } from "../payload";
 import type { Observation, Rule } from "../types";
 import { num, str, type Row } from "./values";
 
 /** A standby this many bytes behind is lagging whatever its replay time says. */
 export const REPLICATION_LAG_BYTES = 1024 ** 3;
-/** Where replication_lag would page rather than warn; one severity per rule, so in details. */
-export const REPLICATION_LAG_CRITICAL_SECONDS = 300;
 
 // replication_slots rows → one observation per inactive slot, valued by the WAL it retains.
 // "unreserved" means max_slot_wal_keep_size is about to drop WAL the slot needs, "lost" that it
@@ -20,7 +19,7 @@ export function replicationSlotObservations(rows: Row[], _rule: Rule): Observati
       {
         objectKey: `slot:${slot}`,
         value: num(r.retained_bytes),
-        forced: doomed,
+        ...(doomed ? { forced: `WAL ${walStatus}` } : {}),
         labels: { slot, type: str(r.slot_type) ?? "" },
         details: { walStatus, active: r.active === true, safeWalSize: num(r.safe_wal_size), database: str(r.database), inactiveSince: r.inactive_since ?? null },
       },
@@ -28,8 +27,9 @@ export function replicationSlotObservations(rows: Row[], _rule: Rule): Observati
   });
 }
 
-function lagDetails(seconds: number | null, bytes: number | null) {
-  return { bytesBehind: bytes, critical: seconds !== null && seconds > REPLICATION_LAG_CRITICAL_SECONDS, criticalSeconds: REPLICATION_LAG_CRITICAL_SECONDS };
+/** Over REPLICATION_LAG_BYTES behind: forced, with how far as the reason. */
+function bytesForced(bytes: number | null): { forced?: string } {
+  return bytes !== null && bytes > REPLICATION_LAG_BYTES ? { forced: `${formatValue(bytes, "bytes")} behind, over ${formatValue(REPLICATION_LAG_BYTES, "bytes")}` } : {};
 }
 
 // replication rows (on a primary) → one observation per standby. The replay lag is null once a
@@ -45,9 +45,9 @@ function primaryLag(rows: Row[]): Observation[] {
       {
         objectKey: `standby:${name}`,
         value: seconds,
-        forced: bytes !== null && bytes > REPLICATION_LAG_BYTES,
+        ...bytesForced(bytes),
         labels: { standby: name, client: str(r.client_addr) ?? "" },
-        details: { ...lagDetails(seconds, bytes), state: str(r.state), syncState: str(r.sync_state) },
+        details: { bytesBehind: bytes, state: str(r.state), syncState: str(r.sync_state) },
       },
     ];
   });
@@ -63,9 +63,9 @@ function standbyLag(rows: Row[]): Observation[] {
     {
       objectKey: "replay",
       value: seconds,
-      forced: bytes !== null && bytes > REPLICATION_LAG_BYTES,
+      ...bytesForced(bytes),
       labels: {},
-      details: { ...lagDetails(seconds, bytes), paused: r.replay_paused === true, receiver: str(r.receiver_status) },
+      details: { bytesBehind: bytes, paused: r.replay_paused === true, receiver: str(r.receiver_status) },
     },
   ];
 }

@@ -1,9 +1,6 @@
 import type { Observation, Rule } from "../types";
 import { num, str, type Row } from "./values";
 
-/** Where sequence_exhaustion would page rather than warn; one severity per rule, so in details. */
-export const SEQUENCE_CRITICAL_PERCENT = 90;
-
 // sequences rows → one observation per sequence: the share of its range used, against the
 // smaller of its own limit and the column type it feeds. A CYCLE sequence wraps instead of
 // failing, so it never runs out. An unreadable or never-called sequence has no value: held.
@@ -23,8 +20,6 @@ export function sequenceExhaustionObservations(rows: Row[], _rule: Rule): Observ
           columnType: str(r.column_type),
           lastValue: str(r.last_value),
           limit: str(r.limit_value),
-          critical: pct !== null && pct > SEQUENCE_CRITICAL_PERCENT,
-          criticalPercent: SEQUENCE_CRITICAL_PERCENT,
           unavailable: str(r.last_value_unavailable),
         },
       },

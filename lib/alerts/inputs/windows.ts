@@ -7,9 +7,12 @@ import type { Row } from "./values";
  * samples for a value and the rule holds its state until it fills again.
  */
 export interface SampleWindows {
-  /** Records one result. `keepMs`: the longest window the rule asks for. */
-  add(targetId: string, ts: number, rows: Row[], keepMs: number): void;
-  observations(targetId: string, now: number, rows: Row[], rule: Rule): Observation[];
+  /**
+   * Records one result. `keepMs`: the longest window the rule asks for. `metric`: which metric
+   * the rows come from, for a rule fed by more than one (archive_stale: wal and archiver).
+   */
+  add(targetId: string, ts: number, rows: Row[], keepMs: number, metric: string): void;
+  observations(targetId: string, now: number, rows: Row[], rule: Rule, metric: string): Observation[];
 }
 
 export function createSampleBuffers<S extends { ts: number }>(keyOf: (r: Row) => string | null, pick: (r: Row, ts: number) => S) {

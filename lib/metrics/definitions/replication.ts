@@ -72,4 +72,7 @@ export const replication = defineMetric<ReplicationRow>({
     "write_lag_seconds", "flush_lag_seconds", "replay_lag_seconds",
     "sent_bytes_behind", "write_bytes_behind", "flush_bytes_behind", "replay_bytes_behind",
   ],
+  // One series per walsender: bounded by max_wal_senders (10 by default), and the standby's
+  // lag is what a Prometheus alert on replication would be written against.
+  exposed: true,
 });

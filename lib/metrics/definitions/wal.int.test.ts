@@ -58,6 +58,9 @@ describe.each(SUPPORTED_MAJORS)("WAL and replication slots on PostgreSQL %i", (m
       Number((await admin.query("SELECT setting::bigint * pg_size_bytes('1' || unit) AS v FROM pg_settings WHERE name = $1", [name])).rows[0].v);
     expect(r.max_wal_size_bytes).toBe(await setting("max_wal_size"));
     expect(r.wal_keep_size_bytes).toBe(await setting("wal_keep_size"));
+    // Its unit is plain bytes ("B"), which pg_size_bytes() reads only from 16 on.
+    expect(r.wal_segment_size_bytes).toBe(Number((await admin.query("SELECT setting::bigint AS v FROM pg_settings WHERE name = 'wal_segment_size'")).rows[0].v));
+    expect(r.wal_segment_size_bytes).toBe(16 * 1024 ** 2);
     if (major < 14) {
       expect([r.wal_records, r.wal_fpi, r.wal_bytes, r.wal_buffers_full]).toEqual([null, null, null, null]);
     } else {

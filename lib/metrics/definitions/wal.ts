@@ -4,7 +4,8 @@ import { CURRENT_LSN } from "./wal-position";
 
 // WAL volume. lsn_bytes is the WAL position as a byte offset: it only grows, so it is a counter
 // and its delta per second is the WAL written per second, on PG 13 too (pg_stat_wal is 14+).
-// max_wal_size and wal_keep_size are the settings that bound what pg_wal holds without slots.
+// max_wal_size and wal_keep_size are the settings that bound what pg_wal holds without slots;
+// wal_segment_size (fixed at initdb) says where segments end, i.e. when one is due for archiving.
 // pg_stat_wal: PG 18 moved the write/sync columns to pg_stat_io; only columns common to 14–18
 // are read, so one query serves them all.
 
@@ -14,6 +15,7 @@ SELECT pg_wal_lsn_diff(${CURRENT_LSN}, '0/0')::float8 AS lsn_bytes,
   pg_is_in_recovery() AS in_recovery,
   pg_size_bytes(current_setting('max_wal_size'))::float8 AS max_wal_size_bytes,
   pg_size_bytes(current_setting('wal_keep_size'))::float8 AS wal_keep_size_bytes,
+  pg_size_bytes(current_setting('wal_segment_size'))::float8 AS wal_segment_size_bytes,
   ${stats}
 ${from}`;
 }
@@ -30,6 +32,7 @@ const row = z.object({
   in_recovery: z.boolean(),
   max_wal_size_bytes: z.number().nonnegative(),
   wal_keep_size_bytes: z.number().nonnegative(),
+  wal_segment_size_bytes: z.number().positive(),
   /** pg_stat_wal, PG 14+; null on 13. */
   wal_records: counter,
   wal_fpi: counter,

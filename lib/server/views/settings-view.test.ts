@@ -7,7 +7,7 @@ import { settingsView } from "./settings-view";
 const config = configSchema.parse({
   targets: [
     { id: "prod", name: "Production", url: "postgres://mon:secret-pw@db/kundli_db", poolSize: 20, rules: { slow_query: { threshold: 500, severity: "critical" } } },
-    { id: "staging", name: "Staging", url: "postgres://mon:secret-pw@db2/kundli_db", rules: { table_size: { threshold: 1024 }, target_down: { enabled: false } } },
+    { id: "staging", name: "Staging", url: "postgres://mon:secret-pw@db2/kundli_db", rules: { table_size: { threshold: 1024 }, target_down: { enabled: false }, replication_lag: { criticalThreshold: null }, sequence_exhaustion: { criticalThreshold: 80 } } },
   ],
   thresholds: { queryTimeMs: 2000 },
   rules: { index_bloat: { labels: { team: "dba" }, channels: ["ops-hook"] } },
@@ -28,8 +28,14 @@ describe("settingsView", () => {
     expect(rule("target_down")).toMatchObject({ enabled: true, unit: null, overrides: [{ target: "staging", enabled: false }] });
     expect(rule("index_bloat")).toMatchObject({ labels: { team: "dba" }, channels: ["ops-hook"], overrides: [] });
     expect(rule("cache_hit_ratio").description).toBe("Cache hit ratio below the threshold");
-    expect(rule("cache_hit_ratio").hint).toBeNull();
     expect(rule("archive_failing").hint).toMatch(/archive_command/);
+  });
+
+  it("every rule carries its hint and its critical line, and a target's different line", () => {
+    for (const r of view.rules) expect(r.hint.length, r.id).toBeGreaterThan(20);
+    expect(rule("replication_lag")).toMatchObject({ threshold: 60, criticalThreshold: 300, overrides: [{ target: "staging", criticalThreshold: null }] });
+    expect(rule("sequence_exhaustion")).toMatchObject({ criticalThreshold: 90, overrides: [{ target: "staging", criticalThreshold: 80 }] });
+    expect(rule("table_size").criticalThreshold).toBeNull();
   });
 
   it("shows thresholds, the demo flag and targets", () => {

@@ -15,6 +15,7 @@ function overrideOf(global: Rule, local: Rule, target: string): OverrideView | n
   const o: OverrideView = { target };
   if (local.enabled !== global.enabled) o.enabled = local.enabled;
   if (local.threshold !== global.threshold) o.threshold = local.threshold;
+  if (local.criticalThreshold !== global.criticalThreshold) o.criticalThreshold = local.criticalThreshold;
   if (local.forSeconds !== global.forSeconds) o.forSeconds = local.forSeconds;
   if (local.keepFiringForSeconds !== global.keepFiringForSeconds) o.keepFiringForSeconds = local.keepFiringForSeconds;
   if (local.severity !== global.severity) o.severity = local.severity;
@@ -28,9 +29,10 @@ export function settingsView(config: PgpulseConfig, demo: boolean): SettingsResp
     rules: resolveRules(config).map((rule) => ({
       id: rule.id,
       description: rule.summary,
-      hint: RULE_DEFAULTS[rule.id].hint ?? null,
+      hint: RULE_DEFAULTS[rule.id].hint,
       enabled: rule.enabled,
       threshold: rule.threshold,
+      criticalThreshold: rule.criticalThreshold,
       unit: unitOf(rule.id),
       forSeconds: rule.forSeconds,
       keepFiringForSeconds: rule.keepFiringForSeconds,
