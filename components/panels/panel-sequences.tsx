@@ -33,7 +33,7 @@ function columnsFor(lines: Lines): Column<SequenceUsage>[] {
     {
       id: "sequence",
       header: "sequence · feeds",
-      width: "minmax(10rem, 1.3fr)",
+      width: "minmax(10rem, 13rem)",
       wrap: true,
       cell: (s) => (
         <div className="min-w-0">

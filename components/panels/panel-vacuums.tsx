@@ -18,7 +18,7 @@ const columns: Column<RunningVacuum>[] = [
   {
     id: "relation",
     header: "table",
-    width: "minmax(10rem, 1.2fr)",
+    width: "minmax(9rem, 11rem)",
     wrap: true,
     cell: (v) => (
       <span className="flex min-w-0 flex-wrap items-center gap-1">
@@ -32,7 +32,7 @@ const columns: Column<RunningVacuum>[] = [
   {
     id: "progress",
     header: "heap scanned · phase",
-    width: "minmax(10rem, 1fr)",
+    width: "10rem",
     wrap: true,
     cell: (v) => (
       <div className="py-1">
