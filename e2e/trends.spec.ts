@@ -5,6 +5,8 @@ import { expect, test } from "./fixtures/test";
 // seeded target, the page drawn with both weeks, and printed to PDF (A4 and Letter).
 
 const HOUR = 3_600_000;
+// As ORMs write an IN list: no space to break at, so a printed table must wrap it, not widen.
+const LONG_STATEMENT = `SELECT pg_sleep(1.5) FROM users WHERE id IN (${Array.from({ length: 120 }, (_, i) => `$${i + 1}`).join(",")})`;
 
 async function seedHistory(c: pg.Client, targetId: string, prevFrom: string, to: string) {
   await c.query("SELECT pgpulse.ensure_partitions('samples_1h', $1, 2)", [prevFrom]);
@@ -25,10 +27,10 @@ async function seedHistory(c: pg.Client, targetId: string, prevFrom: string, to:
   );
   await c.query(
     `INSERT INTO pgpulse.slow_query_events (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, captured_at, last_seen)
-     SELECT $1, 'slow_query_log', 'e2e-trends-' || i, 'e2e-fp', 'SELECT pg_sleep(1.5)', 1500, 1, $2::timestamptz + i * interval '1 day' + interval '1 hour', $2::timestamptz + i * interval '1 day' + interval '1 hour'
+     SELECT $1, 'slow_query_log', 'e2e-trends-' || i, 'e2e-fp', $3, 1500, 1, $2::timestamptz + i * interval '1 day' + interval '1 hour', $2::timestamptz + i * interval '1 day' + interval '1 hour'
        FROM generate_series(0, 13) i
      ON CONFLICT DO NOTHING`,
-    [targetId, prevFrom],
+    [targetId, prevFrom, LONG_STATEMENT],
   );
 }
 
