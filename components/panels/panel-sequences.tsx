@@ -56,6 +56,8 @@ function columnsFor(lines: Lines): Column<SequenceUsage>[] {
       id: "used",
       header: "% used",
       width: "8rem",
+      // "not readable by the monitoring role" wraps rather than being cut.
+      wrap: true,
       cell: (s) => (
         <div className="py-1">
           <ProgressBar percent={s.percentUsed} label={`${name(s)} used`} tone={tone(s.percentUsed, lines)} />
