@@ -45,7 +45,7 @@ export default defineConfig({
         PGPULSE_DATA_DIR: ".pgpulse/e2e",
         PGPULSE_LOG_LEVEL: "warn",
         // Short cadences for the slow tasks, so specs see a new index or statement in seconds.
-        PGPULSE_INTERVALS: JSON.stringify({ table_stats: 5_000, index_stats: 5_000, index_bloat: 5_000, slow_queries: 3_000 }),
+        PGPULSE_INTERVALS: JSON.stringify({ table_stats: 5_000, index_stats: 5_000, index_bloat: 5_000, slow_queries: 3_000, sequences: 3_000, vacuum_progress: 2_000, checkpoints: 3_000 }),
       },
       timeout: 60_000,
       reuseExistingServer: false,

@@ -5,6 +5,8 @@ import { expect, test } from "./fixtures/test";
 // seeded target, the page drawn with both weeks, and printed to PDF (A4 and Letter).
 
 const HOUR = 3_600_000;
+// As ORMs write an IN list: no space to break at, so a printed table must wrap it, not widen.
+const LONG_STATEMENT = `SELECT pg_sleep(1.5) FROM users WHERE id IN (${Array.from({ length: 120 }, (_, i) => `$${i + 1}`).join(",")})`;
 
 async function seedHistory(c: pg.Client, targetId: string, prevFrom: string, to: string) {
   await c.query("SELECT pgpulse.ensure_partitions('samples_1h', $1, 2)", [prevFrom]);
@@ -25,10 +27,10 @@ async function seedHistory(c: pg.Client, targetId: string, prevFrom: string, to:
   );
   await c.query(
     `INSERT INTO pgpulse.slow_query_events (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, captured_at, last_seen)
-     SELECT $1, 'slow_query_log', 'e2e-trends-' || i, 'e2e-fp', 'SELECT pg_sleep(1.5)', 1500, 1, $2::timestamptz + i * interval '1 day' + interval '1 hour', $2::timestamptz + i * interval '1 day' + interval '1 hour'
+     SELECT $1, 'slow_query_log', 'e2e-trends-' || i, 'e2e-fp', $3, 1500, 1, $2::timestamptz + i * interval '1 day' + interval '1 hour', $2::timestamptz + i * interval '1 day' + interval '1 hour'
        FROM generate_series(0, 13) i
      ON CONFLICT DO NOTHING`,
-    [targetId, prevFrom],
+    [targetId, prevFrom, LONG_STATEMENT],
   );
 }
 
@@ -60,6 +62,14 @@ test("the trends page renders both weeks and prints on A4 and Letter", async ({ 
   await expect(chart).toHaveAttribute("data-state", "ready");
   // Seven bars for each week: both weeks are drawn.
   await expect(chart.locator(".recharts-bar-rectangle")).toHaveCount(14);
+  // The legend says which colour is this week, in the colour the bars are drawn with.
+  const legend = chart.getByTestId("legend-connections");
+  const thisWeek = legend.locator('[data-series="current"]');
+  await expect(thisWeek).toHaveText(`${first.week} (this week)`);
+  await expect(legend.locator('[data-series="previous"]')).toHaveText(`${first.previousWeek} (last week)`);
+  const swatch = await thisWeek.locator("[data-color]").getAttribute("data-color");
+  const fills = await chart.locator(".recharts-bar-rectangle path").evaluateAll((els) => els.map((e) => e.getAttribute("fill")));
+  expect(fills.filter((f) => f === swatch)).toHaveLength(7);
   await expect(page.getByTestId("trends-summary")).toContainText("Connections peaked at 42");
   await expect(page.getByTestId("table-fingerprints")).toContainText("same");
 
@@ -74,6 +84,18 @@ test("the trends page renders both weeks and prints on A4 and Letter", async ({ 
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
   await expect(page.getByTestId("trends-print")).toBeHidden();
   await expect(page.getByTestId("trends-summary")).toBeVisible();
+  // Printed, every column of every table stays on the sheet: no table wider than the page.
+  const tables = page.locator('[data-testid^="table-"] table');
+  expect(await tables.count()).toBeGreaterThan(0);
+  const pageBox = (await page.getByTestId("trends-page").boundingBox())!;
+  for (const table of await tables.all()) {
+    const { scroll, client } = await table.evaluate((t) => ({ scroll: t.scrollWidth, client: t.parentElement!.clientWidth }));
+    expect(scroll, "table width in print").toBeLessThanOrEqual(client);
+    for (const th of await table.locator("th").all()) {
+      const box = (await th.boundingBox())!;
+      expect(box.x + box.width, `column "${await th.textContent()}" on the sheet`).toBeLessThanOrEqual(pageBox.x + pageBox.width + 1);
+    }
+  }
   for (const format of ["A4", "Letter"] as const) {
     const pdf = await page.pdf({ format, printBackground: false });
     expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");

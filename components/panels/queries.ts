@@ -15,6 +15,7 @@ import {
 import { fetchJson, ApiError } from "@/lib/api/fetch-json";
 import { healthSchema } from "@/lib/api/health";
 import { indexesResponseSchema, indexesUrl } from "@/lib/api/indexes";
+import { maintenanceResponseSchema, maintenanceUrl, type CheckpointWindow } from "@/lib/api/maintenance";
 import { meSchema, ME_URL } from "@/lib/api/me";
 import { overviewResponseSchema, OVERVIEW_URL } from "@/lib/api/overview";
 import { seriesResponseSchema, seriesUrl, type SeriesMetric } from "@/lib/api/series";
@@ -219,4 +220,14 @@ export function useNotifications(alertId: string) {
 
 export function useSilences() {
   return useQuery({ queryKey: ["silences"], queryFn: () => fetchJson("/api/silences", silenceListResponseSchema), refetchInterval: REFRESH_MS.alerts * 3 });
+}
+
+/** Vacuums in progress are live; the rest of the answer rides along (one request per page). */
+export function useMaintenance(targetId: string, window: CheckpointWindow) {
+  return useQuery({
+    queryKey: ["maintenance", targetId, window],
+    queryFn: () => fetchJson(maintenanceUrl(targetId, window), maintenanceResponseSchema),
+    refetchInterval: REFRESH_MS.live,
+    placeholderData: keepPreviousData,
+  });
 }

@@ -2,7 +2,7 @@ import { Badge } from "@/components/ui/badge";
 import type { TargetTrends } from "@/lib/api/trends";
 import { formatBytes } from "@/lib/format/bytes";
 import { UNKNOWN } from "@/lib/format/number";
-import { bytes, day, fmtOr, ms, pct, secs } from "./format";
+import { bytes, day, fmtOr, MEASURES, ms, pct, projectionDays, projectionText, secs, signedChange } from "./format";
 import { TrendsTable } from "./table";
 
 const STATUS_TONE = { new: "info", worse: "bad", better: "good", same: "muted", gone: "neutral" } as const;
@@ -26,9 +26,10 @@ export function TrendsWeekTables({ t }: { t: TargetTrends }) {
           { header: `Crosses ${threshold}`, value: (r) => (r.alreadyOver ? "already over" : r.crossesAt), cell: (r) => (r.alreadyOver ? <Badge tone="bad">already over</Badge> : day(r.crossesAt)) },
           { header: "Last week's projection", value: (r) => r.previousCrossesAt, cell: (r) => day(r.previousCrossesAt) },
           {
+            // In whole days between the two dates as printed, so the change never contradicts them.
             header: "Change (days)",
-            value: (r) => r.projectionChangeDays,
-            cell: (r) => (r.projectionChangeDays === null ? UNKNOWN : `${r.projectionChangeDays < 0 ? "sooner by " : "later by "}${Math.abs(r.projectionChangeDays).toFixed(1)}`),
+            value: (r) => projectionDays(r.crossesAt, r.previousCrossesAt),
+            cell: (r) => projectionText(projectionDays(r.crossesAt, r.previousCrossesAt)),
             right: true,
           },
         ]}
@@ -45,7 +46,7 @@ export function TrendsWeekTables({ t }: { t: TargetTrends }) {
             { header: "Index", value: (r) => r.objectKey, cell: (r) => <span className="font-mono">{r.objectKey}</span> },
             { header: "Bloat", value: (r) => r.bloatPercent, cell: (r) => fmtOr(pct)(r.bloatPercent), right: true },
             { header: "At week start", value: (r) => r.previousBloatPercent, cell: (r) => fmtOr(pct)(r.previousBloatPercent), right: true },
-            { header: "Change (points)", value: (r) => r.deltaPoints, cell: (r) => (r.deltaPoints === null ? UNKNOWN : `${r.deltaPoints >= 0 ? "+" : "−"}${Math.abs(r.deltaPoints).toFixed(1)}`), right: true },
+            { header: "Change (points)", value: (r) => r.deltaPoints, cell: (r) => (r.deltaPoints === null ? UNKNOWN : signedChange(r.deltaPoints, MEASURES.pct).text), right: true },
             { header: "Wasted", value: (r) => r.wastedBytes, cell: (r) => fmtOr(bytes)(r.wastedBytes), right: true },
           ]}
         />

@@ -5,7 +5,7 @@ import { localTimeLabel } from "@/lib/trends/iso-week";
 import { TrendsCoverage } from "./coverage";
 import { TrendsDailyChart } from "./daily-chart";
 import { TrendsFigure } from "./figure";
-import { bytes, count, ms, pct, rate, secs } from "./format";
+import { MEASURES } from "./format";
 import { TrendsWeekTables } from "./week-tables";
 
 // One target's week. Presentational: everything comes from the API response.
@@ -30,32 +30,32 @@ export function TrendsWeek({ t, week, previousWeek, tz }: { t: TargetTrends; wee
       </Card>
 
       <div className="trends-grid grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-6" data-testid="trends-headline">
-        <TrendsFigure id="slow-count" label="Slow statements" c={h.slowCount} f={count} better="lower" />
-        <TrendsFigure id="slow-p95" label="Slow statements p95" c={h.slowP95Ms} f={ms} better="lower" />
-        <TrendsFigure id="cache-mean" label="Cache hit ratio (hourly mean)" c={h.cacheHitMean} f={pct} better="higher" />
+        <TrendsFigure id="slow-count" label="Slow statements" c={h.slowCount} m={MEASURES.count} better="lower" />
+        <TrendsFigure id="slow-p95" label="Slow statements p95" c={h.slowP95Ms} m={MEASURES.ms} better="lower" />
+        <TrendsFigure id="cache-mean" label="Cache hit ratio (hourly mean)" c={h.cacheHitMean} m={MEASURES.pct} better="higher" />
         <TrendsFigure
           id="cache-worst"
           label="Worst hour's cache hit ratio"
           c={{ current: h.cacheHitWorst.current?.value ?? null, previous: h.cacheHitWorst.previous?.value ?? null, delta: h.cacheHitWorst.current && h.cacheHitWorst.previous ? h.cacheHitWorst.current.value - h.cacheHitWorst.previous.value : null, pct: null }}
-          f={pct}
+          m={MEASURES.pct}
           better="higher"
           note={at(h.cacheHitWorst.current?.from ?? null)}
         />
-        <TrendsFigure id="peak-connections" label="Peak connections" c={h.peakConnections} f={count} better="lower" note={h.connectionLimit !== null ? `of ${h.connectionLimit} usable · ${at(h.peakConnectionsAt) ?? ""}` : at(h.peakConnectionsAt)} />
-        <TrendsFigure id="tps-mean" label="TPS (mean)" c={h.tpsMean} f={rate} better="neutral" />
-        <TrendsFigure id="tps-peak" label="TPS (busiest hour)" c={h.tpsPeak} f={rate} better="neutral" note={at(h.tpsPeakAt)} />
-        <TrendsFigure id="db-growth" label="Database growth" c={h.dbSizeGrowthBytes} f={bytes} better="neutral" note={h.dbSizeBytes !== null ? `now ${formatBytes(h.dbSizeBytes)}` : null} />
-        <TrendsFigure id="alerts" label="Alerts fired" c={h.alertsFired} f={count} better="lower" />
-        <TrendsFigure id="mtta" label="MTTA" c={h.mttaSeconds} f={secs} better="lower" />
-        <TrendsFigure id="mttr" label="MTTR" c={h.mttrSeconds} f={secs} better="lower" />
+        <TrendsFigure id="peak-connections" label="Peak connections" c={h.peakConnections} m={MEASURES.count} better="lower" note={h.connectionLimit !== null ? `of ${h.connectionLimit} usable · ${at(h.peakConnectionsAt) ?? ""}` : at(h.peakConnectionsAt)} />
+        <TrendsFigure id="tps-mean" label="TPS (mean)" c={h.tpsMean} m={MEASURES.rate} better="neutral" />
+        <TrendsFigure id="tps-peak" label="TPS (busiest hour)" c={h.tpsPeak} m={MEASURES.rate} better="neutral" note={at(h.tpsPeakAt)} />
+        <TrendsFigure id="db-growth" label="Database growth" c={h.dbSizeGrowthBytes} m={MEASURES.bytes} better="neutral" note={h.dbSizeBytes !== null ? `now ${formatBytes(h.dbSizeBytes)}` : null} />
+        <TrendsFigure id="alerts" label="Alerts fired" c={h.alertsFired} m={MEASURES.count} better="lower" />
+        <TrendsFigure id="mtta" label="MTTA" c={h.mttaSeconds} m={MEASURES.secs} better="lower" />
+        <TrendsFigure id="mttr" label="MTTR" c={h.mttrSeconds} m={MEASURES.secs} better="lower" />
       </div>
 
       <div className="trends-charts grid gap-3 md:grid-cols-2 xl:grid-cols-3">
-        <TrendsDailyChart id="slow" title="Slow statements per day" pairs={t.daily.slowCount} f={count} week={week} previousWeek={previousWeek} />
-        <TrendsDailyChart id="cache" title="Cache hit ratio (daily mean of hours)" pairs={t.daily.cacheHitMean} f={pct} week={week} previousWeek={previousWeek} reference={{ y: t.thresholds.cacheHitRatioPercent, label: `${t.thresholds.cacheHitRatioPercent} %` }} />
-        <TrendsDailyChart id="tps" title="TPS (daily mean)" pairs={t.daily.tpsMean} f={rate} week={week} previousWeek={previousWeek} />
-        <TrendsDailyChart id="connections" title="Peak connections per day" pairs={t.daily.peakConnections} f={count} week={week} previousWeek={previousWeek} />
-        <TrendsDailyChart id="dbsize" title="Database size at day end" pairs={t.daily.dbSizeBytes} f={bytes} week={week} previousWeek={previousWeek} />
+        <TrendsDailyChart id="slow" title="Slow statements per day" pairs={t.daily.slowCount} f={MEASURES.count.f} week={week} previousWeek={previousWeek} />
+        <TrendsDailyChart id="cache" title="Cache hit ratio (daily mean of hours)" pairs={t.daily.cacheHitMean} f={MEASURES.pct.f} week={week} previousWeek={previousWeek} reference={{ y: t.thresholds.cacheHitRatioPercent, label: `${t.thresholds.cacheHitRatioPercent} %` }} />
+        <TrendsDailyChart id="tps" title="TPS (daily mean)" pairs={t.daily.tpsMean} f={MEASURES.rate.f} week={week} previousWeek={previousWeek} />
+        <TrendsDailyChart id="connections" title="Peak connections per day" pairs={t.daily.peakConnections} f={MEASURES.count.f} week={week} previousWeek={previousWeek} />
+        <TrendsDailyChart id="dbsize" title="Database size at day end" pairs={t.daily.dbSizeBytes} f={MEASURES.bytes.f} week={week} previousWeek={previousWeek} />
       </div>
 
       <TrendsWeekTables t={t} />

@@ -1,20 +1,9 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "./button";
+import { CopyButton } from "./copy-button";
 
 /** SQL (or any text) for the user to copy and run themselves; pgpulse never runs it. */
 export function CopyBox({ text, label, testId }: { text: string; label?: string; testId?: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    } catch {
-      // Clipboard refused (insecure context): the text is selectable anyway.
-    }
-  };
   return (
     <div className="flex items-start gap-2" data-testid={testId}>
       <pre
@@ -23,9 +12,7 @@ export function CopyBox({ text, label, testId }: { text: string; label?: string;
       >
         {text}
       </pre>
-      <Button size="sm" onClick={copy} aria-label={`Copy ${label ?? "SQL"}`}>
-        {copied ? "Copied" : "Copy"}
-      </Button>
+      <CopyButton text={text} label={label ?? "SQL"} />
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { HISTORY_RANGES } from "@/lib/limits";
 import { cadenceMsSchema, nullableInt, nullableIso, nullableNumber, unavailableSchema } from "./common";
 
-// GET /api/targets/{id}/maintenance — running vacuums, autovacuum workers, the tables most in
-// need of VACUUM or ANALYZE (with the statement to copy, never run by pgpulse) and sequences by
-// the share of their range used. Each part comes from its own metric and carries its own sample
+// GET /api/targets/{id}/maintenance?window=1h — running vacuums, autovacuum workers, the tables
+// most in need of VACUUM or ANALYZE (with the statement to copy, never run by pgpulse), sequences
+// by the share of their range used, and checkpoints over the window. Each part comes from its own metric and carries its own sample
 // time and cadence, so one stale part is not mistaken for the others.
 
 const source = {
@@ -71,6 +72,43 @@ export const sequenceUsageSchema = z.object({
 });
 export type SequenceUsage = z.infer<typeof sequenceUsageSchema>;
 
+/** The checkpoint window: one of the history ranges, the last hour by default. */
+export const CHECKPOINT_WINDOWS = HISTORY_RANGES;
+export type CheckpointWindow = (typeof CHECKPOINT_WINDOWS)[number];
+export const DEFAULT_CHECKPOINT_WINDOW: CheckpointWindow = "1h";
+
+export const maintenanceQuerySchema = z.object({ window: z.enum(CHECKPOINT_WINDOWS).default(DEFAULT_CHECKPOINT_WINDOW) });
+
+/**
+ * Counter increases over the window, summed over the intervals between stored samples. An
+ * interval across a reset (a counter going down, a changed stats_reset) is left out and counted
+ * in `resets`; a figure with no usable interval is null, never 0.
+ */
+export const checkpointsSchema = z.object({
+  ...source,
+  window: z.enum(CHECKPOINT_WINDOWS),
+  /** The time the deltas cover (usable intervals of `timed`); less than the window after a start or a reset. */
+  coveredMs: z.number().nonnegative(),
+  resets: z.number().int().nonnegative(),
+  timed: nullableNumber,
+  requested: nullableNumber,
+  /** Share of requested checkpoints, 0..100; null below `minCheckpoints` checkpoints (too few to say). */
+  requestedPercent: nullableNumber,
+  minCheckpoints: z.number().int().positive(),
+  writeTimeMs: nullableNumber,
+  syncTimeMs: nullableNumber,
+  buffersCheckpoint: nullableNumber,
+  buffersClean: nullableNumber,
+  /** Buffers written by backends themselves; null on 17+ (counted in pg_stat_io), with `buffersBackendNote`. */
+  buffersBackend: nullableNumber,
+  buffersBackendNote: z.string().nullable(),
+});
+export type Checkpoints = z.infer<typeof checkpointsSchema>;
+
+export function maintenanceUrl(targetId: string, window: CheckpointWindow): string {
+  return `/api/targets/${encodeURIComponent(targetId)}/maintenance?${new URLSearchParams({ window })}`;
+}
+
 export const maintenanceResponseSchema = z.object({
   targetId: z.string(),
   vacuums: z.object({ ...source, rows: z.array(runningVacuumSchema) }),
@@ -84,8 +122,12 @@ export const maintenanceResponseSchema = z.object({
   sequences: z.object({
     ...source,
     rows: z.array(sequenceUsageSchema),
+    /** The sequence_exhaustion rule's lines for this target: warning over warnPercent, critical over criticalPercent. */
+    warnPercent: z.number(),
+    criticalPercent: z.number(),
     /** Set when some last values could not be read: the grant that would let the role see them. */
     grantHint: z.string().nullable(),
   }),
+  checkpoints: checkpointsSchema,
 });
 export type MaintenanceResponse = z.infer<typeof maintenanceResponseSchema>;

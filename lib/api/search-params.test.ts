@@ -3,11 +3,13 @@ import { MAX_RANGE_MS, clampStepSeconds, stepSecondsFor, MAX_SERIES_POINTS, MIN_
 import {
   parseAlertsParams,
   parseLiveParams,
+  parseMaintenanceParams,
   parseTablesParams,
   parseTimeRange,
   resolveRange,
   serializeAlertsParams,
   serializeLiveParams,
+  serializeMaintenanceParams,
   serializeTablesParams,
 } from "./search-params";
 import { seriesQuerySchema } from "./series";
@@ -64,6 +66,16 @@ describe("tables and alerts params", () => {
     const p = parseAlertsParams(new URLSearchParams("state=firing,resolved&state=bogus&state=firing&rule=slow_query"));
     expect(p.state).toEqual(["firing", "resolved"]);
     expect(serializeAlertsParams(p).toString()).toBe("state=firing%2Cresolved&rule=slow_query");
+  });
+});
+
+describe("maintenance params", () => {
+  it("an unknown window falls back to the last hour; the default is left out of the URL", () => {
+    expect(parseMaintenanceParams({ window: "2h", q: "  " })).toEqual({ window: "1h", q: null });
+    const p = parseMaintenanceParams(new URLSearchParams("window=24h&q=users"));
+    expect(p).toEqual({ window: "24h", q: "users" });
+    expect(serializeMaintenanceParams(p).toString()).toBe("window=24h&q=users");
+    expect(serializeMaintenanceParams({ window: "1h", q: null }).toString()).toBe("");
   });
 });
 

@@ -1,5 +1,6 @@
 import { FILTER_TEXT_MAX, HISTORY_RANGES, LIVE_WINDOWS, MAX_RANGE_MS, RANGE_MS, type RangeKey } from "@/lib/limits";
 import { alertStateSchema, type AlertState } from "./alerts";
+import { CHECKPOINT_WINDOWS, DEFAULT_CHECKPOINT_WINDOW, type CheckpointWindow } from "./maintenance";
 
 // URL state of every page, parsed the same way by the server page and the client island.
 // Anything invalid falls back to the default instead of failing: a shared link always opens.
@@ -189,5 +190,25 @@ export function parseOverviewParams(sp: SearchParamsInput): OverviewParams {
 export function serializeOverviewParams(p: OverviewParams): URLSearchParams {
   const out = new URLSearchParams();
   if (p.window !== LIVE_DEFAULT_WINDOW) out.set("window", p.window);
+  return out;
+}
+
+// Maintenance page -------------------------------------------------------------------------
+
+export interface MaintenanceParams {
+  /** The checkpoints' window. */
+  window: CheckpointWindow;
+  /** Filters the table and sequence lists by name. */
+  q: string | null;
+}
+
+export function parseMaintenanceParams(sp: SearchParamsInput): MaintenanceParams {
+  return { window: oneOf(first(sp, "window"), CHECKPOINT_WINDOWS, DEFAULT_CHECKPOINT_WINDOW), q: text(sp, "q") };
+}
+
+export function serializeMaintenanceParams(p: MaintenanceParams): URLSearchParams {
+  const out = new URLSearchParams();
+  if (p.window !== DEFAULT_CHECKPOINT_WINDOW) out.set("window", p.window);
+  writeText(out, "q", p.q);
   return out;
 }

@@ -35,6 +35,9 @@ describe.each(SUPPORTED_MAJORS)("checkpoints on PostgreSQL %i", (major) => {
     expect(after.requested - before.requested).toBeGreaterThanOrEqual(1);
     expect(after.timed).toBeGreaterThanOrEqual(before.timed);
     expect(after.buffers_alloc).toBeGreaterThan(0);
+    // The reset marker stored as a gauge is the checkpointer's stats_reset, in epoch seconds.
+    if (after.checkpointer_stats_reset) expect(after.checkpointer_reset_epoch! * 1000).toBeCloseTo(after.checkpointer_stats_reset.getTime(), -1);
+    else expect(after.checkpointer_reset_epoch).toBeNull();
     if (major >= 17) {
       expect([after.buffers_backend, after.buffers_backend_fsync]).toEqual([null, null]);
     } else {

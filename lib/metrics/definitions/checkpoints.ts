@@ -12,7 +12,8 @@ SELECT b.checkpoints_timed AS timed, b.checkpoints_req AS requested,
   b.checkpoint_write_time AS write_time_ms, b.checkpoint_sync_time AS sync_time_ms,
   b.buffers_checkpoint, b.buffers_clean, b.maxwritten_clean,
   b.buffers_backend, b.buffers_backend_fsync, b.buffers_alloc,
-  b.stats_reset AS checkpointer_stats_reset, b.stats_reset AS bgwriter_stats_reset
+  b.stats_reset AS checkpointer_stats_reset, b.stats_reset AS bgwriter_stats_reset,
+  extract(epoch FROM b.stats_reset)::float8 AS checkpointer_reset_epoch
 FROM pg_stat_bgwriter b`;
 
 const FROM_17 = `/* pgpulse */
@@ -20,7 +21,8 @@ SELECT c.num_timed AS timed, c.num_requested AS requested,
   c.write_time AS write_time_ms, c.sync_time AS sync_time_ms,
   c.buffers_written AS buffers_checkpoint, b.buffers_clean, b.maxwritten_clean,
   NULL::bigint AS buffers_backend, NULL::bigint AS buffers_backend_fsync, b.buffers_alloc,
-  c.stats_reset AS checkpointer_stats_reset, b.stats_reset AS bgwriter_stats_reset
+  c.stats_reset AS checkpointer_stats_reset, b.stats_reset AS bgwriter_stats_reset,
+  extract(epoch FROM c.stats_reset)::float8 AS checkpointer_reset_epoch
 FROM pg_stat_checkpointer c, pg_stat_bgwriter b`;
 
 const count = z.number().nonnegative();
@@ -42,6 +44,12 @@ const row = z.object({
   /** The two views are reset separately on 17+ (pg_stat_reset_shared('checkpointer' | 'bgwriter')). */
   checkpointer_stats_reset: z.date().nullable(),
   bgwriter_stats_reset: z.date().nullable(),
+  /**
+   * checkpointer_stats_reset as a number, stored as a gauge: the marker that tells a reset from a
+   * quiet interval when deltas are read back from the store (a counter still at 0 after a reset
+   * does not go down). It covers buffers_backend too: on 13–16 one reset serves the whole view.
+   */
+  checkpointer_reset_epoch: z.number().nullable(),
 });
 
 export type CheckpointsRow = z.infer<typeof row>;
@@ -60,6 +68,6 @@ export const checkpoints = defineMetric<CheckpointsRow>({
     "timed", "requested", "write_time_ms", "sync_time_ms", "buffers_checkpoint", "buffers_clean",
     "maxwritten_clean", "buffers_backend", "buffers_backend_fsync", "buffers_alloc",
   ],
-  gauges: [],
+  gauges: ["checkpointer_reset_epoch"],
   exposed: true,
 });

@@ -2,14 +2,14 @@ import { describe, expect, it } from "vitest";
 import { GET } from "@/app/api/targets/[id]/maintenance/route";
 import { maintenanceResponseSchema, type MaintenanceResponse } from "@/lib/api/maintenance";
 import { PEER_HEADER } from "@/lib/auth/peer";
-import { useRouteTestRuntime } from "@/test/support/route-runtime";
+import { useRouteTestRuntime, type RouteTestRuntime } from "@/test/support/route-runtime";
 import { FAST_INTERVALS } from "@/test/faults/support";
 
 // The maintenance endpoint end to end: a real collector as a pg_monitor role fills the snapshot,
 // and the route answers from it with the tables to VACUUM and the sequences by use.
 
 const ID = "mt";
-const INTERVALS = { ...FAST_INTERVALS, vacuum_progress: 1_000, autovacuum_workers: 1_000, sequences: 1_000 };
+const INTERVALS = { ...FAST_INTERVALS, vacuum_progress: 1_000, autovacuum_workers: 1_000, sequences: 1_000, checkpoints: 500 };
 
 describe("GET /api/targets/[id]/maintenance", () => {
   useRouteTestRuntime(
@@ -25,11 +25,12 @@ describe("GET /api/targets/[id]/maintenance", () => {
       CREATE SEQUENCE hidden_seq; SELECT nextval('hidden_seq');
       SELECT pg_stat_force_next_flush();`),
     },
-    () => {},
+    (fx) => (admin = fx.admin),
   );
+  let admin: RouteTestRuntime["admin"];
 
-  async function get(): Promise<{ status: number; body: MaintenanceResponse }> {
-    const url = `http://127.0.0.1/api/targets/${ID}/maintenance`;
+  async function get(query = ""): Promise<{ status: number; body: MaintenanceResponse }> {
+    const url = `http://127.0.0.1/api/targets/${ID}/maintenance${query}`;
     const res = await GET(new Request(url, { headers: { [PEER_HEADER]: "127.0.0.1", host: "127.0.0.1" } }), { params: Promise.resolve({ id: ID }) });
     return { status: res.status, body: (await res.json()) as MaintenanceResponse };
   }
@@ -50,6 +51,36 @@ describe("GET /api/targets/[id]/maintenance", () => {
     expect(body.autovacuum.maxWorkers).toBe(3);
     expect(body.vacuums.unavailable).toBeNull();
   }, 60_000);
+
+  it("counts a CHECKPOINT as requested over the window, from stored samples (17: backend writes in pg_stat_io)", async () => {
+    let answer = await get();
+    for (let i = 0; i < 120 && answer.body.checkpoints?.timed === null; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      answer = await get();
+    }
+    const before = answer.body.checkpoints.requested ?? 0;
+    await admin.query("CHECKPOINT");
+    for (let i = 0; i < 120 && (answer.body.checkpoints.requested ?? 0) <= before; i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      answer = await get("?window=6h");
+    }
+    const c = maintenanceResponseSchema.parse(answer.body).checkpoints;
+    expect(c.window).toBe("6h");
+    // At least: another test file's DROP DATABASE on the shared server requests one too.
+    expect(c.requested! - before).toBeGreaterThanOrEqual(1);
+    expect(c.timed).toEqual(expect.any(Number));
+    expect(c.resets).toBe(0);
+    expect(c.coveredMs).toBeGreaterThan(0);
+    expect(c.buffersBackend).toBeNull();
+    expect(c.buffersBackendNote).toContain("pg_stat_io");
+    expect(c.cadenceMs).toBe(500);
+  }, 60_000);
+
+  it("refuses an unknown window naming the parameter", async () => {
+    const res = await get("?window=2h");
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ param: "window" });
+  });
 
   it("answers 404 for an unknown target", async () => {
     const res = await GET(new Request("http://127.0.0.1/api/targets/nope/maintenance", { headers: { [PEER_HEADER]: "127.0.0.1", host: "127.0.0.1" } }), { params: Promise.resolve({ id: "nope" }) });

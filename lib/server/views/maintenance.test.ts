@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { maintenanceResponseSchema } from "@/lib/api/maintenance";
 import { analyzeReason, SEQUENCE_GRANT_HINT, tableNeeds, toMaintenance, vacuumReason } from "./maintenance";
+import { toCheckpoints } from "./maintenance-checkpoints";
 import { maintenanceTableRow, sequenceRow, vacuumRow, workersRow } from "./maintenance-rows";
 
 const NOW = new Date("2026-03-01T10:00:00Z");
@@ -20,6 +21,11 @@ const seq = (sequencename: string, over: Record<string, unknown> = {}) =>
   });
 const source = { cadenceMs: 60_000, unavailable: null };
 const sources = { vacuums: source, workers: source, tables: source, sequences: source };
+const sequenceLines = { warnPercent: 75, criticalPercent: 90 };
+const checkpoints = toCheckpoints({
+  window: "1h", fromMs: NOW.getTime() - 3_600_000, toMs: NOW.getTime(), marker: [], takenAt: null, backendWritesMoved: false, ...source,
+  points: { timed: [], requested: [], writeTimeMs: [], syncTimeMs: [], buffersCheckpoint: [], buffersClean: [], buffersBackend: [] },
+});
 
 describe("vacuumReason", () => {
   const cases: [string, Record<string, unknown>, ReturnType<typeof vacuumReason>][] = [
@@ -73,7 +79,7 @@ describe("tableNeeds", () => {
 describe("toMaintenance", () => {
   it("sorts sequences by use with unknowns last, and hints at the grant only when one was refused", () => {
     const body = toMaintenance({
-      targetId: "t", now: NOW, vacuums: null, workers: null, tables: null, sources,
+      targetId: "t", now: NOW, vacuums: null, workers: null, tables: null, sources, checkpoints, sequenceLines,
       sequences: {
         ts: NOW,
         rows: [
@@ -87,14 +93,14 @@ describe("toMaintenance", () => {
     expect(body.sequences.grantHint).toBeNull();
     expect(body.sequences.rows[0]).toMatchObject({ column: "public.legacy.id", columnType: "integer", lastValue: "2147483000" });
     const refused = toMaintenance({
-      targetId: "t", now: NOW, vacuums: null, workers: null, tables: null, sources,
+      targetId: "t", now: NOW, vacuums: null, workers: null, tables: null, sources, checkpoints, sequenceLines,
       sequences: { ts: NOW, rows: [seq("s", { last_value: null, percent_used: null, last_value_unavailable: "no_privilege" })] },
     });
     expect(refused.sequences.grantHint).toBe(SEQUENCE_GRANT_HINT);
   });
 
   it("no sample yet is unknown, not an idle server", () => {
-    const body = toMaintenance({ targetId: "t", now: NOW, vacuums: null, workers: null, tables: null, sequences: null, sources });
+    const body = toMaintenance({ targetId: "t", now: NOW, vacuums: null, workers: null, tables: null, sequences: null, sources, checkpoints, sequenceLines });
     expect(body.vacuums).toEqual({ takenAt: null, cadenceMs: 60_000, unavailable: null, rows: [] });
     expect(body.autovacuum).toMatchObject({ takenAt: null, workers: null, maxWorkers: null, autovacuumOn: null });
     expect(maintenanceResponseSchema.parse(body)).toEqual(body);
@@ -104,7 +110,7 @@ describe("toMaintenance", () => {
     const v = (pid: number, running_ms: number) =>
       vacuumRow.parse({ pid, datname: "app", relation: "public.users", phase: "scanning heap", progress: 0.5, heap_blks_total: 100, heap_blks_scanned: 50, heap_blks_vacuumed: 0, index_vacuum_count: 0, indexes_total: null, indexes_processed: null, is_autovacuum: true, to_prevent_wraparound: false, running_ms });
     const body = toMaintenance({
-      targetId: "t", now: NOW, tables: null, sequences: null, sources,
+      targetId: "t", now: NOW, tables: null, sequences: null, sources, checkpoints, sequenceLines,
       vacuums: { ts: NOW, rows: [v(1, 1_000), v(2, 90_000)] },
       workers: { ts: NOW, rows: [workersRow.parse({ workers: 2, max_workers: 3, autovacuum_on: true })] },
     });

@@ -1,4 +1,4 @@
-import type { MaintenanceResponse, RunningVacuum, SequenceUsage, TableNeed } from "@/lib/api/maintenance";
+import type { Checkpoints, MaintenanceResponse, RunningVacuum, SequenceUsage, TableNeed } from "@/lib/api/maintenance";
 import { VACUUM_MIN_TUPLES } from "@/lib/alerts/inputs/vacuum";
 import { RULE_DEFAULTS } from "@/lib/alerts/rules";
 import { qualified } from "@/lib/db/ident";
@@ -43,6 +43,10 @@ export interface MaintenanceInput {
   tables: Sample<MaintenanceTableRow> | null;
   sequences: Sample<SequenceRow> | null;
   sources: { vacuums: Source; workers: Source; tables: Source; sequences: Source };
+  /** The sequence_exhaustion rule's lines, resolved for the target. */
+  sequenceLines: { warnPercent: number; criticalPercent: number };
+  /** Computed apart (./maintenance-checkpoints): it reads a window of stored samples. */
+  checkpoints: Checkpoints;
 }
 
 const later = (a: string | null, b: string | null) => (a && b ? (a > b ? a : b) : (a ?? b));
@@ -171,7 +175,9 @@ export function toMaintenance(input: MaintenanceInput): MaintenanceResponse {
       takenAt: iso(input.sequences),
       ...sources.sequences,
       rows: seqs,
+      ...input.sequenceLines,
       grantHint: seqs.some((s) => s.lastValueUnavailable === "no_privilege") ? SEQUENCE_GRANT_HINT : null,
     },
+    checkpoints: input.checkpoints,
   };
 }
