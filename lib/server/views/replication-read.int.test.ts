@@ -2,6 +2,8 @@ import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET } from "@/app/api/targets/[id]/replication/route";
+import { GET as getSeries } from "@/app/api/targets/[id]/series/route";
+import { seriesResponseSchema } from "@/lib/api/series";
 import { replicationResponseSchema, type ReplicationResponse } from "@/lib/api/replication";
 import { installPeerTagging, PEER_HEADER } from "@/lib/auth/peer";
 import { configSchema } from "@/lib/config/schema";
@@ -176,5 +178,25 @@ describe("GET /api/targets/[id]/replication on a primary and its streaming stand
       return x.archiver.archivedInWindow !== null ? x : null;
     }, 20_000, 200);
     expect(b.archiver).toMatchObject({ archiveMode: "off", configured: false, archivedInWindow: 0, failedInWindow: 0, lastArchivedWal: null, failing: false });
+  }, 30_000);
+
+  it("serves the standby's bytes behind and the WAL rate as series for the charts", async () => {
+    const series = async (query: string) => {
+      const res = await getSeries(new Request(`http://127.0.0.1/api/targets/p/series?${query}`, { headers: { [PEER_HEADER]: "127.0.0.1", host: "127.0.0.1" } }), {
+        params: Promise.resolve({ id: "p" }),
+      });
+      expect(res.status).toBe(200);
+      return seriesResponseSchema.parse(await res.json());
+    };
+    const values = (points: Array<[string, number | null]>) => points.map((p) => p[1]).filter((v): v is number => v !== null);
+    const behind = await series(`metric=replay_bytes_behind&standby=${STANDBY_APP}&step=1`);
+    expect(behind.unit).toBe("bytes");
+    // Replay was paused above while more than 1 MB was written.
+    expect(Math.max(...values(behind.points))).toBeGreaterThan(1_000_000);
+    expect(values((await series("metric=replay_bytes_behind&standby=no_such_standby&step=1")).points)).toEqual([]);
+    const rate = await series("metric=wal_bytes_per_second&step=5");
+    expect(rate.unit).toBe("bytes_per_second");
+    expect(Math.max(...values(rate.points))).toBeGreaterThan(0);
+    expect(values(rate.points).every((v) => v >= 0)).toBe(true);
   }, 30_000);
 });
