@@ -49,13 +49,13 @@ export function NavBar() {
       </div>
       {target ? (
         <div className="border-t border-slate-800">
-          <div className="mx-auto flex max-w-screen-2xl items-center gap-2 px-4 py-1">
+          <div className="mx-auto flex max-w-screen-2xl flex-wrap items-center gap-2 px-4 py-1">
             <span className="mr-2 text-xs text-slate-400">
               target <span className="font-mono text-slate-200">{decodeURIComponent(target)}</span>
             </span>
-            {(["live", "tables", "queries"] as const).map((p) => (
+            {([["live", "Live"], ["tables", "Tables & indexes"], ["queries", "Queries"], ["replication", "Replication & WAL"]] as const).map(([p, label]) => (
               <NavLink key={p} href={`/targets/${target}/${p}`} active={pathname.startsWith(`/targets/${target}/${p}`)}>
-                {p === "live" ? "Live" : p === "tables" ? "Tables & indexes" : "Queries"}
+                {label}
               </NavLink>
             ))}
           </div>
