@@ -16,14 +16,15 @@ export function OverviewReplicationCell({ targetId, x }: { targetId: string; x: 
   const backupLine = useRuleLine("backup_stale", targetId);
   if (!x) return <span className="text-slate-400">—</span>;
   const lag = x.replicationLagSeconds;
-  const age = x.backupAgeSeconds;
+  const age = x.backup?.ageSeconds ?? null;
+  const backupText = !x.backup ? "—" : x.backup.unavailable ? "n/a" : age === null ? "none" : `${formatSeconds(age)} old`;
   return (
     <Link href={`/targets/${encodeURIComponent(targetId)}/replication`} className="block text-xs hover:underline" data-testid={`overview-target-${targetId}-replication`}>
       <div className={cx("tabular", lag !== null && lagLine !== null && lag > lagLine && TONE_TEXT.bad)} title="worst replay lag">
         lag {formatSeconds(lag)}
       </div>
-      <div className={cx("tabular", age !== null && backupLine !== null && age > backupLine && TONE_TEXT.bad)} title={x.backupUnavailable ?? "newest successful backup in backup_log"}>
-        backup {age === null ? (x.backupUnavailable ? "n/a" : "none") : `${formatSeconds(age)} old`}
+      <div className={cx("tabular", age !== null && backupLine !== null && age > backupLine && TONE_TEXT.bad)} title={x.backup?.unavailable ?? "newest successful backup in backup_log"}>
+        backup {backupText}
       </div>
     </Link>
   );

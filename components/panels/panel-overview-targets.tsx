@@ -68,7 +68,7 @@ export function PanelOverviewTargets({
     { header: "largest_table", value: (r) => (r.extra?.largestTable ? `${r.extra.largestTable.schema}.${r.extra.largestTable.table}` : null) },
     { header: "largest_table_bytes", value: (r) => r.extra?.largestTable?.totalBytes ?? null },
     { header: "replication_lag_seconds", value: (r) => r.extra?.replicationLagSeconds ?? null },
-    { header: "backup_age_seconds", value: (r) => r.extra?.backupAgeSeconds ?? null },
+    { header: "backup_age_seconds", value: (r) => r.extra?.backup?.ageSeconds ?? null },
   ];
   return (
     <Panel

@@ -27,9 +27,11 @@ export const overviewTargetSchema = z.object({
   sparklines: z.object({ tps: pointsSchema, connections: pointsSchema, cacheHitRatio: pointsSchema }),
   /** Worst replay lag: the slowest standby on a primary, the replay delay on a standby; null when unknown or none. */
   replicationLagSeconds: nullableNumber.default(null),
-  /** Age of the newest successful backup in backup_log; null when none (backupUnavailable says why when it cannot be read). */
-  backupAgeSeconds: nullableNumber.default(null),
-  backupUnavailable: z.string().nullable().default(null),
+  /**
+   * The newest successful backup in backup_log: its age (null when the log holds none), or why it
+   * cannot be read; null before the first sample.
+   */
+  backup: z.object({ ageSeconds: nullableNumber, unavailable: z.string().nullable() }).nullable().default(null),
   /** What the monitoring role's privileges cost (superuser, missing pg_monitor, no setup). */
   privilegeWarnings: z.array(z.string()).default([]),
 });

@@ -20,9 +20,11 @@ describe("replicationFigures", () => {
     expect(replicationFigures(s).replicationLagSeconds).toBe(want);
   });
 
-  it("gives the backup's age, or the reason it cannot be read", () => {
-    expect(replicationFigures(snap("primary", { backups: ok("backups", [{ last_ok_age_seconds: 3600, last_ok_finished_at: ts }]) }))).toMatchObject({ backupAgeSeconds: 3600, backupUnavailable: null });
+  it("gives the backup's age, none, the reason it cannot be read, or nothing before the first sample", () => {
+    expect(replicationFigures(snap("primary", { backups: ok("backups", [{ last_ok_age_seconds: 3600, last_ok_finished_at: ts }]) })).backup).toEqual({ ageSeconds: 3600, unavailable: null });
+    expect(replicationFigures(snap("primary", { backups: ok("backups", [{ last_ok_age_seconds: null, last_ok_finished_at: null }]) })).backup).toEqual({ ageSeconds: null, unavailable: null });
     const missing = replicationFigures(snap("primary", { backups: { status: "unavailable", metric: "backups", targetId: "t", ts, reason: "run npm run setup to install backup_log" } }));
-    expect(missing).toMatchObject({ backupAgeSeconds: null, backupUnavailable: "unavailable: run npm run setup to install backup_log" });
+    expect(missing.backup).toEqual({ ageSeconds: null, unavailable: "unavailable: run npm run setup to install backup_log" });
+    expect(replicationFigures(snap("primary", {})).backup).toBeNull();
   });
 });

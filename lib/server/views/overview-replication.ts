@@ -5,7 +5,7 @@ import { unavailableReason } from "./availability";
 import { backupRow, standbyRow, standbyStatusRow } from "./replication-rows";
 import { parseRows } from "./rows";
 
-type Figures = Pick<OverviewTarget, "replicationLagSeconds" | "backupAgeSeconds" | "backupUnavailable">;
+type Figures = Pick<OverviewTarget, "replicationLagSeconds" | "backup">;
 
 /**
  * A target's worst replication lag and newest backup's age for its fleet row, from the snapshot:
@@ -26,10 +26,10 @@ export function replicationFigures(s: TargetSnapshot | undefined): Figures {
       if (l !== null) lag = Math.max(lag ?? 0, l);
     }
   }
+  const sampled = s?.metrics.backups;
   const backup = parseRows(rows("backups") ?? [], backupRow).rows[0];
   return {
     replicationLagSeconds: lag,
-    backupAgeSeconds: backup?.last_ok_age_seconds ?? null,
-    backupUnavailable: unavailableReason(s?.metrics.backups, null, "backups"),
+    backup: sampled ? { ageSeconds: backup?.last_ok_age_seconds ?? null, unavailable: unavailableReason(sampled, null, "backups") } : null,
   };
 }
