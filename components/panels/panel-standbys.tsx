@@ -72,6 +72,7 @@ export function PanelStandbySide({ targetId }: { targetId: string }) {
       {s ? (
         <Facts
           testId="standby-facts"
+          layout="wide"
           items={[
             { label: "replay delay", value: <span className="tabular">{formatSeconds(s.replayDelaySeconds)}</span>, id: "standby-replay-delay" },
             { label: "to replay", value: <Value value={s.replayBytesPending} kind="bytes" />, id: "standby-pending" },
