@@ -6,6 +6,8 @@ import { GET as seriesGET } from "@/app/api/targets/[id]/series/route";
 import { GET as slowGET } from "@/app/api/targets/[id]/slow-queries/route";
 import { GET as tablesGET } from "@/app/api/targets/[id]/tables/route";
 import { GET as overviewGET } from "@/app/api/overview/route";
+import { GET as replicationGET } from "@/app/api/targets/[id]/replication/route";
+import { replicationResponseSchema } from "@/lib/api/replication";
 import { activityResponseSchema } from "@/lib/api/activity";
 import { indexesResponseSchema } from "@/lib/api/indexes";
 import { overviewResponseSchema } from "@/lib/api/overview";
@@ -81,6 +83,7 @@ describe("read endpoints never query the target", () => {
       { name: "slow-queries", run: () => slowGET(req(`${base}/targets/${ID}/slow-queries?${range}`), ctx), schema: slowQueriesResponseSchema },
       { name: "series", run: () => seriesGET(req(`${base}/targets/${ID}/series?metric=tps&${range}`), ctx), schema: seriesResponseSchema },
       { name: "overview", run: () => overviewGET(req(`${base}/overview`), { params: Promise.resolve({}) }), schema: overviewResponseSchema },
+      { name: "replication", run: () => replicationGET(req(`${base}/targets/${ID}/replication`), ctx), schema: replicationResponseSchema },
     ];
     const started = performance.now();
     const results = await Promise.all(
@@ -103,6 +106,7 @@ describe("read endpoints never query the target", () => {
     expect((one("indexes") as { rows: Array<{ index: string }> }).rows.map((r) => r.index)).toEqual(expect.arrayContaining(["users_pkey", "users_email_idx"]));
     expect((one("slow-queries") as { groups: Array<{ example: string | null }> }).groups.some((g) => g.example?.includes("pg_sleep"))).toBe(true);
     expect((one("overview") as { targets: Array<{ id: string }> }).targets.map((t) => t.id)).toEqual([ID]);
+    expect((one("replication") as { role: { role: string | null } }).role.role).toBe("primary");
 
     // Nothing reached the target from those 200 requests.
     await new Promise((r) => setTimeout(r, 500));

@@ -18,6 +18,8 @@ export function formatterForUnit(unit: SeriesUnit): (v: number) => string {
       return (v) => formatSeconds(v);
     case "bytes":
       return (v) => formatBytes(v);
+    case "bytes_per_second":
+      return (v) => `${formatBytes(v)}/s`;
     case "count":
       return (v) => formatCompact(v);
   }

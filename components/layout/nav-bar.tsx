@@ -53,9 +53,9 @@ export function NavBar() {
             <span className="mr-2 text-xs text-slate-300">
               target <span className="font-mono text-slate-200">{decodeURIComponent(target)}</span>
             </span>
-            {(["live", "tables", "queries", "maintenance"] as const).map((p) => (
+            {([["live", "Live"], ["tables", "Tables & indexes"], ["queries", "Queries"], ["replication", "Replication & WAL"], ["maintenance", "Maintenance"]] as const).map(([p, label]) => (
               <NavLink key={p} href={`/targets/${target}/${p}`} active={pathname.startsWith(`/targets/${target}/${p}`)}>
-                {p === "live" ? "Live" : p === "tables" ? "Tables & indexes" : p === "queries" ? "Queries" : "Maintenance"}
+                {label}
               </NavLink>
             ))}
           </div>

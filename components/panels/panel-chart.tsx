@@ -6,12 +6,13 @@ import type { Reference, YBound } from "@/components/charts/chart-parts";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
-import { SERIES_UNITS, type SeriesMetric } from "@/lib/api/series";
+import type { ReactNode } from "react";
+import { SERIES_UNITS } from "@/lib/api/series";
 import { stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
 import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-state";
 import { useCharts } from "@/components/charts/use-charts";
-import { useSeries } from "./queries";
+import { useSeriesLines, type SeriesLine } from "./queries";
 
 // A chart of one or more series of a target over a recent window. The series are fetched
 // separately and joined by timestamp; the panel is "ready" only once a real point is drawn.
@@ -28,31 +29,31 @@ export function PanelChart({
   yDomain,
   paused,
   height,
+  empty,
 }: {
   testId: string;
   title: string;
   subtitle?: string;
   targetId: string;
   rangeMs: number;
-  metrics: ReadonlyArray<{ metric: SeriesMetric; label: string }>;
+  /** Lines of the same unit; `standby` picks one standby of a per-standby series. */
+  metrics: ReadonlyArray<SeriesLine & { label: string }>;
   kind?: "line" | "area";
   references?: Reference[];
   yDomain?: [YBound, YBound];
   paused?: boolean;
   height?: number;
+  /** What "no data yet" means for this chart. */
+  empty?: ReactNode;
 }) {
-  const results = useSeries(
-    targetId,
-    metrics.map((m) => m.metric),
-    rangeMs,
-    { paused },
-  );
+  const results = useSeriesLines(targetId, metrics, rangeMs, { paused });
   const now = useNow(5000);
   // Joined on every render (a few hundred points, re-rendered every 5 s): cheaper to reason about
   // than a memo keyed on fetch stamps.
-  const data = joinSeries(Object.fromEntries(metrics.map((m, i) => [m.metric, results[i]?.data?.points])));
-  const categories = metrics.map((m) => m.metric);
-  const labels = Object.fromEntries(metrics.map((m) => [m.metric, m.label]));
+  const key = (m: SeriesLine) => (m.standby === undefined ? m.metric : `${m.metric}@${m.standby}`);
+  const data = joinSeries(Object.fromEntries(metrics.map((m, i) => [key(m), results[i]?.data?.points])));
+  const categories = metrics.map(key);
+  const labels = Object.fromEntries(metrics.map((m) => [key(m), m.label]));
   const unit = SERIES_UNITS[metrics[0].metric];
   const failed = results.find((r) => r.error)?.error ?? null;
   const unavailable = results.map((r) => r.data?.unavailable).find(Boolean) ?? null;
@@ -68,7 +69,7 @@ export function PanelChart({
   }), charts !== null);
   const Chart = kind === "area" ? ChartArea : ChartLine;
   return (
-    <Panel testId={testId} title={title} subtitle={subtitle} state={state} error={failed} takenAt={newest} unavailable={unavailable}>
+    <Panel testId={testId} title={title} subtitle={subtitle} state={state} error={failed} takenAt={newest} unavailable={unavailable} empty={empty}>
       <Chart
         data={data}
         categories={categories}

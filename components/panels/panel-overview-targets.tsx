@@ -12,6 +12,7 @@ import type { OverviewTarget } from "@/lib/api/overview";
 import type { TargetSummary } from "@/lib/api/targets";
 import { formatAgo } from "@/lib/format/time";
 import type { CsvColumn } from "@/lib/format/csv";
+import { OverviewReplicationCell } from "./overview-replication-cell";
 import { Panel } from "./panel";
 import { isStale } from "./panel-state";
 import { useSeriesForTargets } from "./queries";
@@ -66,6 +67,8 @@ export function PanelOverviewTargets({
     { header: "cache_hit_ratio_percent", value: (r) => r.extra?.cacheHitRatio ?? null },
     { header: "largest_table", value: (r) => (r.extra?.largestTable ? `${r.extra.largestTable.schema}.${r.extra.largestTable.table}` : null) },
     { header: "largest_table_bytes", value: (r) => r.extra?.largestTable?.totalBytes ?? null },
+    { header: "replication_lag_seconds", value: (r) => r.extra?.replicationLagSeconds ?? null },
+    { header: "backup_age_seconds", value: (r) => r.extra?.backup?.ageSeconds ?? null },
   ];
   return (
     <Panel
@@ -88,6 +91,7 @@ export function PanelOverviewTargets({
               <th className="px-2 py-1 text-right">TPS</th>
               <th className="px-2 py-1 text-right">Cache hit</th>
               <th className="px-2 py-1">Largest table</th>
+              <th className="px-2 py-1">Replication</th>
             </tr>
           </thead>
           <tbody>
@@ -190,6 +194,9 @@ function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now
         ) : (
           <span className="text-slate-500 dark:text-slate-400">—</span>
         )}
+      </td>
+      <td className="px-2 py-2">
+        <OverviewReplicationCell targetId={t.id} x={x} />
       </td>
     </tr>
   );

@@ -23,7 +23,7 @@ const NOT_READ: Record<NonNullable<SequenceUsage["lastValueUnavailable"]>, strin
 };
 
 function tone(pct: number | null, lines: Lines): "info" | "warn" | "bad" {
-  if (pct !== null && pct > lines.criticalPercent) return "bad";
+  if (pct !== null && lines.criticalPercent !== null && pct > lines.criticalPercent) return "bad";
   if (pct !== null && pct > lines.warnPercent) return "warn";
   return "info";
 }
@@ -95,7 +95,7 @@ export function PanelSequences({ targetId, window, q }: { targetId: string; wind
     <Panel
       testId="panel-sequences"
       title="Sequences"
-      subtitle={part ? `Share of the range used, against the sequence's own limit or its column's type · warning over ${part.warnPercent} %, critical over ${part.criticalPercent} %` : undefined}
+      subtitle={part ? `Share of the range used, against the sequence's own limit or its column's type · warning over ${part.warnPercent} %${part.criticalPercent === null ? "" : `, critical over ${part.criticalPercent} %`}` : undefined}
       state={state}
       error={res.error}
       takenAt={part?.takenAt}

@@ -18,6 +18,7 @@ import { indexesResponseSchema, indexesUrl } from "@/lib/api/indexes";
 import { maintenanceResponseSchema, maintenanceUrl, type CheckpointWindow } from "@/lib/api/maintenance";
 import { meSchema, ME_URL } from "@/lib/api/me";
 import { overviewResponseSchema, OVERVIEW_URL } from "@/lib/api/overview";
+import { replicationResponseSchema, replicationUrl } from "@/lib/api/replication";
 import { seriesResponseSchema, seriesUrl, type SeriesMetric } from "@/lib/api/series";
 import { settingsResponseSchema, SETTINGS_URL } from "@/lib/api/settings";
 import { slowQueriesResponseSchema, slowQueriesUrl, slowQueryDetailSchema, slowQueryDetailUrl } from "@/lib/api/slow-queries";
@@ -86,13 +87,23 @@ export function useActivity(targetId: string, paused: boolean) {
 
 /** Several series over the same window, fetched in parallel; the window is computed per fetch. */
 export function useSeries(targetId: string, metrics: readonly SeriesMetric[], rangeMs: number, opts: { paused?: boolean; refetchMs?: number } = {}) {
+  return useSeriesLines(targetId, metrics.map((metric) => ({ metric })), rangeMs, opts);
+}
+
+/** One line of a chart: a series, for one standby when the series is per standby. */
+export interface SeriesLine {
+  metric: SeriesMetric;
+  standby?: string;
+}
+
+export function useSeriesLines(targetId: string, lines: readonly SeriesLine[], rangeMs: number, opts: { paused?: boolean; refetchMs?: number } = {}) {
   const step = stepSecondsFor(rangeMs);
   return useQueries({
-    queries: metrics.map((metric) => ({
-      queryKey: ["series", targetId, metric, rangeMs],
+    queries: lines.map(({ metric, standby }) => ({
+      queryKey: ["series", targetId, metric, rangeMs, ...(standby === undefined ? [] : [standby])],
       queryFn: () => {
         const to = Date.now();
-        return fetchJson(seriesUrl(targetId, metric, new Date(to - rangeMs), new Date(to), step), seriesResponseSchema);
+        return fetchJson(seriesUrl(targetId, metric, new Date(to - rangeMs), new Date(to), step, standby), seriesResponseSchema);
       },
       refetchInterval: opts.paused ? (false as const) : (opts.refetchMs ?? REFRESH_MS.charts),
       placeholderData: keepPreviousData,
@@ -120,6 +131,15 @@ export function useTableHistory(targetId: string, schema: string, table: string,
       return fetchJson(tableHistoryUrl(targetId, schema, table, w.from, w.to), tableHistoryResponseSchema);
     },
     refetchInterval: REFRESH_MS.tables,
+  });
+}
+
+export function useReplication(targetId: string) {
+  return useQuery({
+    queryKey: ["replication", targetId],
+    queryFn: () => fetchJson(replicationUrl(targetId), replicationResponseSchema),
+    refetchInterval: REFRESH_MS.charts,
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { counterDelta, hitRatio, perSecondRates, windowDelta, windowHitRatio } from "./counters";
+import { counterDelta, hitRatio, perSecondRates, windowDelta, windowHitRatio, windowRate } from "./counters";
 
 const s = (ts: number, value: number | null, reset: number | null = 1) => ({ ts: ts * 1000, value, reset });
 
@@ -58,5 +58,19 @@ describe("hitRatio", () => {
       { ts: 2, hit: 2100, read: 0, reset: 2 },
     ]);
     expect(w).toEqual({ ratio: 1, accesses: 2000, gaps: 1 });
+  });
+});
+
+describe("windowRate (WAL bytes per second from position deltas)", () => {
+  it.each([
+    ["steady writing", [s(0, 0), s(15, 1500), s(30, 3000)], 100],
+    ["nothing written is a known 0", [s(0, 500), s(15, 500)], 0],
+    ["one sample: unknown", [s(0, 500)], null],
+    ["no samples: unknown", [], null],
+    ["the only interval went down (a reset): unknown, never 0 or negative", [s(0, 5000), s(15, 100)], null],
+    ["a reset between good intervals is left out, not averaged in", [s(0, 0), s(10, 1000), s(20, 10), s(30, 1010)], 100],
+    ["a missing value leaves its intervals out", [s(0, 0), s(10, null), s(20, 2000), s(30, 3000)], 100],
+  ] as const)("%s", (_name, samples, want) => {
+    expect(windowRate([...samples])).toBe(want);
   });
 });

@@ -93,3 +93,13 @@ export function windowHitRatio(
   }
   return { ratio: hitRatio(hit, read, minAccesses), accesses: hit + read, gaps };
 }
+
+/**
+ * Per-second rate over a window of counter samples: the summed deltas over the elapsed time of
+ * the usable intervals. Null with fewer than two samples or when every interval is a reset:
+ * unknown, never 0.
+ */
+export function windowRate(samples: CounterSample[]): number | null {
+  const w = windowDelta(samples);
+  return w.delta === null || w.elapsedMs <= 0 ? null : w.delta / (w.elapsedMs / 1000);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RangePoint, SeriesRange } from "@/lib/store/types";
-import { bucketGauge, bucketHitRatio, bucketRates, counterIntervals, stepBuckets, SERIES_METRICS, SERIES_METRIC_UNITS, sumPresent, sumStrict } from "./series";
+import { bucketGauge, bucketHitRatio, bucketRates, counterIntervals, maxPresent, stepBuckets, SERIES_METRICS, SERIES_METRIC_UNITS, sumPresent, sumStrict } from "./series";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const raw = (s: number, value: number): RangePoint => {
@@ -138,11 +138,17 @@ describe("gauges per step", () => {
   });
 });
 
+describe("worst of several standbys", () => {
+  it("takes the max where any has data, null where none has (never a sum of lags)", () => {
+    expect(maxPresent([[1, null, null, 0], [5, 2, null, null]], 4)).toEqual([5, 2, null, 0]);
+  });
+});
+
 describe("metric list", () => {
   it("names every metric with a unit", () => {
     expect(SERIES_METRICS).toContain("tps");
-    expect(SERIES_METRICS).toHaveLength(16);
-    for (const m of SERIES_METRICS) expect(SERIES_METRIC_UNITS[m]).toMatch(/^(per_second|per_minute|percent|count|seconds|bytes|ratio)$/);
+    expect(SERIES_METRICS).toHaveLength(20);
+    for (const m of SERIES_METRICS) expect(SERIES_METRIC_UNITS[m]).toMatch(/^(per_second|per_minute|percent|count|seconds|bytes|ratio|bytes_per_second)$/);
     expect(SERIES_METRIC_UNITS.cache_hit_ratio).toBe("percent");
   });
 });

@@ -13,9 +13,11 @@ import { counterDelta, hitRatio, type CounterSample } from "./counters";
 export { SERIES_METRICS, type SeriesMetric, type SeriesUnit };
 
 type Spec =
-  | { kind: "rate"; counters: string[] }
+  // cluster: a cluster-wide counter (no datname label, no pg_stat_database reset marker).
+  | { kind: "rate"; counters: string[]; cluster?: true }
   | { kind: "hit_ratio" }
-  | { kind: "gauge"; series: string; agg: "avg" | "max"; perDatabase: boolean }
+  // perStandby: one series per standby (application_name); the worst of them unless one is asked for.
+  | { kind: "gauge"; series: string; agg: "avg" | "max"; perDatabase: boolean; perStandby?: true }
   | { kind: "events" };
 
 const SPECS: Record<SeriesMetric, Spec> = {
@@ -37,6 +39,11 @@ const SPECS: Record<SeriesMetric, Spec> = {
   slow_queries_per_minute: { kind: "events" },
   // As the connections metric reports it (used / usable).
   connection_saturation: { kind: "gauge", series: "connections.saturation", agg: "max", perDatabase: false },
+  replay_lag_seconds: { kind: "gauge", series: "replication.replay_lag_seconds", agg: "max", perDatabase: false, perStandby: true },
+  replay_bytes_behind: { kind: "gauge", series: "replication.replay_bytes_behind", agg: "max", perDatabase: false, perStandby: true },
+  standby_replay_delay_seconds: { kind: "gauge", series: "standby_status.replay_delay_seconds", agg: "max", perDatabase: false },
+  // The WAL position only grows: its delta per second is the WAL written (PG 13 has no pg_stat_wal).
+  wal_bytes_per_second: { kind: "rate", counters: ["wal.lsn_bytes"], cluster: true },
 };
 
 /** The metric whose samples a series is derived from: the series comes at that metric's cadence. */
@@ -172,6 +179,15 @@ export function sumPresent(series: Array<Array<number | null>>, n: number): Arra
   });
 }
 
+/** Max across series where at least one has data; null where none has. */
+export function maxPresent(series: Array<Array<number | null>>, n: number): Array<number | null> {
+  return Array.from({ length: n }, (_, i) => {
+    let top: number | null = null;
+    for (const s of series) if (s[i] !== null) top = Math.max(top ?? -Infinity, s[i] as number);
+    return top;
+  });
+}
+
 const labelKey = (l: Record<string, string>) => JSON.stringify(Object.entries(l).sort());
 
 /**
@@ -218,6 +234,8 @@ export interface GetSeriesParams {
   stepSeconds: number;
   /** The database for db_stats/db_size series; all databases summed when absent. */
   database?: string;
+  /** A standby's application_name for per-standby series; the worst standby when absent. */
+  standby?: string;
   now?: Date;
   resolution?: Resolution;
 }
@@ -247,19 +265,19 @@ export async function getSeries(store: SeriesReader, p: GetSeriesParams): Promis
     store.seriesRange(p.targetId, name, l, new Date(alignedFrom.getTime() - margin), p.to, { resolution, now });
 
   if (spec.kind === "gauge") {
-    const r = await read(spec.series, spec.perDatabase ? labels : null);
-    const values = sumPresent(
-      r.series.map((s) => bucketGauge(s.points, buckets, p.stepSeconds, spec.agg)),
-      buckets.length,
-    );
+    const filter = spec.perStandby ? (p.standby === undefined ? null : { application_name: p.standby }) : spec.perDatabase ? labels : null;
+    const r = await read(spec.series, filter);
+    const perSeries = r.series.map((s) => bucketGauge(s.points, buckets, p.stepSeconds, spec.agg));
+    // Lags of several standbys do not add up: the worst one is the figure.
+    const values = spec.perStandby ? maxPresent(perSeries, buckets.length) : sumPresent(perSeries, buckets.length);
     return { ...base, resolution: r.resolution, points: zip(values) };
   }
 
-  const markers = await read("db_stats.stats_reset_epoch", labels);
+  const markers = spec.kind === "rate" && spec.cluster ? { series: [] } : await read("db_stats.stats_reset_epoch", labels);
   if (spec.kind === "rate") {
     const perSeries: Array<Array<number | null>> = [];
     for (const name of spec.counters) {
-      const r = await read(name, labels);
+      const r = await read(name, spec.cluster ? null : labels);
       for (const s of r.series) {
         const m = markers.series.find((x) => labelKey(x.labels) === labelKey(s.labels))?.points ?? [];
         perSeries.push(bucketRates(counterIntervals(s.points, m), buckets, p.stepSeconds));

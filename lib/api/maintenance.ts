@@ -124,7 +124,7 @@ export const maintenanceResponseSchema = z.object({
     rows: z.array(sequenceUsageSchema),
     /** The sequence_exhaustion rule's lines for this target: warning over warnPercent, critical over criticalPercent. */
     warnPercent: z.number(),
-    criticalPercent: z.number(),
+    criticalPercent: z.number().nullable(),
     /** Set when some last values could not be read: the grant that would let the role see them. */
     grantHint: z.string().nullable(),
   }),

@@ -25,6 +25,13 @@ export const overviewTargetSchema = z.object({
   cacheHitRatio: nullableNumber,
   largestTable: z.object({ schema: z.string(), table: z.string(), totalBytes: z.number() }).nullable(),
   sparklines: z.object({ tps: pointsSchema, connections: pointsSchema, cacheHitRatio: pointsSchema }),
+  /** Worst replay lag: the slowest standby on a primary, the replay delay on a standby; null when unknown or none. */
+  replicationLagSeconds: nullableNumber.default(null),
+  /**
+   * The newest successful backup in backup_log: its age (null when the log holds none), or why it
+   * cannot be read; null before the first sample.
+   */
+  backup: z.object({ ageSeconds: nullableNumber, unavailable: z.string().nullable() }).nullable().default(null),
   /** What the monitoring role's privileges cost (superuser, missing pg_monitor, no setup). */
   privilegeWarnings: z.array(z.string()).default([]),
 });

@@ -4,12 +4,14 @@ import {
   parseAlertsParams,
   parseLiveParams,
   parseMaintenanceParams,
+  parseReplicationParams,
   parseTablesParams,
   parseTimeRange,
   resolveRange,
   serializeAlertsParams,
   serializeLiveParams,
   serializeMaintenanceParams,
+  serializeReplicationParams,
   serializeTablesParams,
 } from "./search-params";
 import { seriesQuerySchema } from "./series";
@@ -115,5 +117,22 @@ describe("series query clamping", () => {
     expect(stepSecondsFor(3_600_000)).toBe(15);
     expect(stepSecondsFor(86_400_000)).toBe(600);
     expect(clampStepSeconds(0, 60_000)).toBe(MIN_STEP_SECONDS);
+  });
+});
+
+describe("replication page params", () => {
+  it.each([
+    ["default", {}, "6h", ""],
+    ["a listed range", { range: "7d" }, "7d", "range=7d"],
+    ["an unknown range falls back", { range: "2y" }, "6h", ""],
+  ] as const)("%s", (_n, sp, range, query) => {
+    const p = parseReplicationParams(sp);
+    expect(p.range).toBe(range);
+    expect(serializeReplicationParams(p).toString()).toBe(query);
+  });
+
+  it("a standby name passes to the series query; control characters are refused naming it", () => {
+    expect(seriesQuerySchema.parse({ metric: "replay_lag_seconds", standby: "walreceiver" }).standby).toBe("walreceiver");
+    expect(seriesQuerySchema.safeParse({ metric: "replay_lag_seconds", standby: "a\u0000b" }).error?.issues[0].path).toEqual(["standby"]);
   });
 });

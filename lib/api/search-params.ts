@@ -212,3 +212,18 @@ export function serializeMaintenanceParams(p: MaintenanceParams): URLSearchParam
   writeText(out, "q", p.q);
   return out;
 }
+
+// Replication page ------------------------------------------------------------------------
+
+export interface ReplicationParams {
+  range: (typeof HISTORY_RANGES)[number];
+}
+export const REPLICATION_DEFAULT_RANGE = "6h" as const;
+export function parseReplicationParams(sp: SearchParamsInput): ReplicationParams {
+  return { range: oneOf(first(sp, "range"), HISTORY_RANGES, REPLICATION_DEFAULT_RANGE) };
+}
+export function serializeReplicationParams(p: ReplicationParams): URLSearchParams {
+  const out = new URLSearchParams();
+  if (p.range !== REPLICATION_DEFAULT_RANGE) out.set("range", p.range);
+  return out;
+}

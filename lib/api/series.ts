@@ -22,12 +22,16 @@ export const SERIES_METRICS = [
   "database_size_bytes",
   "slow_queries_per_minute",
   "connection_saturation",
+  "replay_lag_seconds",
+  "replay_bytes_behind",
+  "standby_replay_delay_seconds",
+  "wal_bytes_per_second",
 ] as const;
 
 export const seriesMetricSchema = z.enum(SERIES_METRICS);
 export type SeriesMetric = z.infer<typeof seriesMetricSchema>;
 
-export const seriesUnitSchema = z.enum(["per_second", "percent", "count", "seconds", "bytes", "per_minute", "ratio"]);
+export const seriesUnitSchema = z.enum(["per_second", "percent", "count", "seconds", "bytes", "per_minute", "ratio", "bytes_per_second"]);
 export type SeriesUnit = z.infer<typeof seriesUnitSchema>;
 
 /** The unit each metric is served in; cache_hit_ratio is a percent (0–100), saturation 0–1. */
@@ -48,6 +52,10 @@ export const SERIES_UNITS: Record<SeriesMetric, SeriesUnit> = {
   database_size_bytes: "bytes",
   slow_queries_per_minute: "per_minute",
   connection_saturation: "ratio",
+  replay_lag_seconds: "seconds",
+  replay_bytes_behind: "bytes",
+  standby_replay_delay_seconds: "seconds",
+  wal_bytes_per_second: "bytes_per_second",
 };
 
 /**
@@ -61,6 +69,8 @@ export const seriesQuerySchema = z
     to: isoTime.optional(),
     step: z.coerce.number().int().positive().optional(),
     database: nameParam(63).optional(),
+    /** A standby's application_name, for the per-standby series (replay_lag_seconds, replay_bytes_behind). */
+    standby: nameParam(63).optional(),
   })
   .transform((q, ctx) => {
     // The clock is read per request, never at import.
@@ -94,8 +104,9 @@ export const seriesResponseSchema = z.object({
 });
 export type SeriesResponse = z.infer<typeof seriesResponseSchema>;
 
-export function seriesUrl(targetId: string, metric: SeriesMetric, from: Date, to: Date, step?: number): string {
+export function seriesUrl(targetId: string, metric: SeriesMetric, from: Date, to: Date, step?: number, standby?: string): string {
   const p = new URLSearchParams({ metric, from: from.toISOString(), to: to.toISOString() });
   if (step) p.set("step", String(step));
+  if (standby !== undefined) p.set("standby", standby);
   return `/api/targets/${encodeURIComponent(targetId)}/series?${p}`;
 }

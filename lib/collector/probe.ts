@@ -40,6 +40,7 @@ export async function probe(pool: Pool, targetId: string, now: () => Date): Prom
     user: "",
     isSuperuser: false,
     role: "primary",
+    systemIdentifier: null,
     extensions: {},
     roles: [],
     objects: {},

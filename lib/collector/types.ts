@@ -12,6 +12,8 @@ export interface Capabilities {
   isSuperuser: boolean;
   /** Re-read on every probe: a failover or a promotion flips it without a restart of either side. */
   role: ServerRole;
+  /** pg_control_system().system_identifier: a primary and its physical standbys share it. */
+  systemIdentifier: string | null;
   /** Installed extensions in the target database: name → { version, schema }. */
   extensions: Record<string, { version: string; schema: string }>;
   /** Roles the monitoring user is a member of (pg_monitor, pg_read_all_stats, ...). */

@@ -27,6 +27,15 @@ export function replicationSlotObservations(rows: Row[], _rule: Rule): Observati
   });
 }
 
+/**
+ * The replay lag a person should read: the standby's report, or 0 when it has nothing left to
+ * replay (the report is null once a standby caught up with an idle primary); unknown otherwise.
+ * The alert and the pages read it alike.
+ */
+export function replayLagSeconds(seconds: number | null, bytesBehind: number | null): number | null {
+  return seconds ?? (bytesBehind === 0 ? 0 : null);
+}
+
 /** Over REPLICATION_LAG_BYTES behind: forced, with how far as the reason. */
 function bytesForced(bytes: number | null): { forced?: string } {
   return bytes !== null && bytes > REPLICATION_LAG_BYTES ? { forced: `${formatValue(bytes, "bytes")} behind, over ${formatValue(REPLICATION_LAG_BYTES, "bytes")}` } : {};
@@ -40,7 +49,7 @@ function primaryLag(rows: Row[]): Observation[] {
     const name = str(r.application_name);
     if (name === null) return [];
     const bytes = num(r.replay_bytes_behind);
-    const seconds = num(r.replay_lag_seconds) ?? (bytes === 0 ? 0 : null);
+    const seconds = replayLagSeconds(num(r.replay_lag_seconds), bytes);
     return [
       {
         objectKey: `standby:${name}`,

@@ -10,6 +10,7 @@ const base = {
   user: "monitor",
   is_superuser: false,
   in_recovery: false,
+  system_identifier: "7716033852329331513",
   shared_buffers_bytes: 134217728,
   max_connections: 100,
   superuser_reserved_connections: 3,
@@ -40,6 +41,7 @@ describe("capabilitiesFrom", () => {
       user: "monitor",
       isSuperuser: false,
       role: "primary",
+      systemIdentifier: "7716033852329331513",
       extensions: {
         pg_stat_statements: { version: "1.10", schema: "monitoring" },
         plpgsql: { version: "1.0", schema: "pg_catalog" },

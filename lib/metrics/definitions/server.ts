@@ -15,6 +15,9 @@ const SELECT_COMMON = `
   coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS is_superuser,
   -- Read each minute with the rest: a promoted standby becomes a primary without a restart.
   pg_is_in_recovery() AS in_recovery,
+  -- Shared by a primary and its physical standbys, and by nothing else: it links the two when
+  -- both are watched. PUBLIC may execute pg_control_system() on 13–18 (measured).
+  (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier,
   (SELECT setting::bigint * pg_size_bytes(unit) FROM pg_settings WHERE name = 'shared_buffers') AS shared_buffers_bytes,
   current_setting('max_connections')::int AS max_connections,
   current_setting('superuser_reserved_connections')::int AS superuser_reserved_connections,
@@ -54,6 +57,7 @@ const row = z.object({
   user: z.string(),
   is_superuser: z.boolean(),
   in_recovery: z.boolean(),
+  system_identifier: z.string().nullable(),
   shared_buffers_bytes: z.number().int().nonnegative(),
   max_connections: z.number().int().positive(),
   superuser_reserved_connections: z.number().int().nonnegative(),
@@ -105,6 +109,7 @@ export function capabilitiesFrom(rows: Record<string, unknown>[], checkedAt: Dat
     user: r.user,
     isSuperuser: r.is_superuser,
     role: r.in_recovery ? "standby" : "primary",
+    systemIdentifier: r.system_identifier,
     extensions: Object.fromEntries(r.extensions.map((e) => [e.name, { version: e.version, schema: e.schema }])),
     roles: r.roles,
     objects: {

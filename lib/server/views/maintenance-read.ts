@@ -1,6 +1,5 @@
 import "server-only";
 import type { CheckpointWindow, Checkpoints, MaintenanceResponse } from "@/lib/api/maintenance";
-import { SEQUENCE_CRITICAL_PERCENT } from "@/lib/alerts/inputs/sequences";
 import { resolveRule } from "@/lib/alerts/rules";
 import type { TargetConfig } from "@/lib/config/schema";
 import { RANGE_MS } from "@/lib/limits";
@@ -38,7 +37,7 @@ export async function maintenanceView(rt: Runtime, target: TargetConfig, window:
       tables: source("table_stats"),
       sequences: source("sequences"),
     },
-    sequenceLines: { warnPercent: resolveRule("sequence_exhaustion", rt.config, target.id).threshold, criticalPercent: SEQUENCE_CRITICAL_PERCENT },
+    sequenceLines: seqLines(resolveRule("sequence_exhaustion", rt.config, target.id)),
     checkpoints: await checkpointsView(rt, target.id, window, now, source("checkpoints")),
   });
 }
@@ -72,4 +71,9 @@ async function checkpointsView(
     backendWritesMoved: newest ? (newest.rows[0] as { buffers_backend?: unknown } | undefined)?.buffers_backend === null : false,
     ...source,
   });
+}
+
+/** The sequence_exhaustion rule's lines as the target has them; a removed critical line is null. */
+function seqLines(rule: { threshold: number; criticalThreshold: number | null }) {
+  return { warnPercent: rule.threshold, criticalPercent: rule.criticalThreshold };
 }

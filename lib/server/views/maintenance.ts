@@ -44,7 +44,7 @@ export interface MaintenanceInput {
   sequences: Sample<SequenceRow> | null;
   sources: { vacuums: Source; workers: Source; tables: Source; sequences: Source };
   /** The sequence_exhaustion rule's lines, resolved for the target. */
-  sequenceLines: { warnPercent: number; criticalPercent: number };
+  sequenceLines: { warnPercent: number; criticalPercent: number | null };
   /** Computed apart (./maintenance-checkpoints): it reads a window of stored samples. */
   checkpoints: Checkpoints;
 }

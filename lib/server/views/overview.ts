@@ -3,6 +3,7 @@ import type { Point } from "@/lib/api/common";
 import type { OverviewTarget } from "@/lib/api/overview";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { activityRow, connectionsRow, parseRows, type TableStatsRow } from "./rows";
+import { replicationFigures } from "./overview-replication";
 
 // One fleet row per target, from the collector's snapshot, the store's series and the alert
 // table: never a query on the target.
@@ -73,6 +74,7 @@ export function toOverviewTarget(input: OverviewInput): OverviewTarget {
     cacheHitRatio: lastValue(input.cacheHitRatioWindow),
     largestTable: largestTable(input.tables),
     sparklines: input.sparklines,
+    ...replicationFigures(s),
     privilegeWarnings: privilegeWarnings(s?.capabilities ?? null),
   };
 }

@@ -9,6 +9,7 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   user: "pgpulse_monitor",
   isSuperuser: false,
   role: "primary",
+  systemIdentifier: null,
   extensions: {},
   roles: ["pg_monitor", "pg_read_all_stats", "pg_stat_scan_tables"],
   objects: { pgpulse_column_stats: true },

@@ -15,6 +15,7 @@ export async function seriesView(rt: Runtime, target: TargetConfig, q: SeriesQue
     stepSeconds: q.step,
     // db_stats covers every database of the cluster; by default the target's own.
     database: q.database ?? summarizeTarget(target).database,
+    standby: q.standby,
   });
   return { metric: series.metric, unit: series.unit, step: q.step, points: series.points, cadenceMs: rt.cadenceMs(seriesSourceMetric(q.metric)) };
 }
