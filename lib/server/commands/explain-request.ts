@@ -18,8 +18,10 @@ const FINGERPRINT_LOOKBACK_MS = 14 * 86_400_000;
 export interface ExplainContext {
   /** The history store: recorded statements and the audit log. */
   store: Pool;
-  /** The target's action pool; asked for only when the EXPLAIN is about to run. */
+  /** The target's EXPLAIN pool (its planning role, or the action pool); asked for only when the EXPLAIN is about to run. */
   actionPool: () => Pool;
+  /** True when that pool connects as the target's planning role (explainUrl), not the monitoring role. */
+  planningRole?: boolean;
   targetId: string;
   serverVersionNum: number | null;
   actor: Actor;
@@ -32,7 +34,8 @@ type ExplainBody = z.output<typeof explainRequestSchema>;
 export function explainOnTarget(rt: Runtime, targetId: string, actor: Actor, sourceAddress: string | null, body: ExplainBody): Promise<ExplainResponse> {
   const ctx: ExplainContext = {
     store: rt.store.pool,
-    actionPool: () => rt.actionPool(targetId),
+    actionPool: () => rt.explainPool(targetId),
+    planningRole: rt.target(targetId)?.explainUrl !== undefined,
     targetId,
     serverVersionNum: rt.snapshot(targetId)?.capabilities?.serverVersionNum ?? null,
     actor,
@@ -64,7 +67,7 @@ export async function explainForActor(ctx: ExplainContext, body: ExplainBody): P
       : { query: redactSql(text), analyze: false, generic: prepared.generic, params: prepared.values.length },
     sourceAddress: ctx.sourceAddress,
   });
-  const plan = await runExplain(ctx.actionPool(), prepared);
+  const plan = await runExplain(ctx.actionPool(), prepared, { planningRole: ctx.planningRole });
   return { plan, analyze: body.analyze, generic: prepared.generic, query: text };
 }
 
