@@ -24,7 +24,7 @@ WITH wanted AS (
     FROM wanted w
     JOIN pg_namespace n ON n.nspname = w.schema OR (w.schema IS NULL AND n.nspname = ANY (current_schemas(true)))
     JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = w.name
-   ORDER BY w.ord, array_position(current_schemas(true), n.nspname::text)
+   ORDER BY w.ord, array_position(current_schemas(true), n.nspname)
 )
 SELECT schema, name, NOT has_schema_privilege(nsp, 'USAGE') AS no_usage
   FROM found
