@@ -14,7 +14,7 @@ import { databaseOf } from "./url";
 // Installs into a target database what the dashboard reads, and reports each step. Every step
 // looks before it acts, so a second run reports "exists" everywhere and changes nothing.
 
-export type { SetupAction, SetupStatus } from "./context";
+export type { SetupAction } from "./context";
 
 export interface SetupOptions {
   /** An administrator's connection to the target database. */
