@@ -1,11 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
+import pino from "pino";
+import { configSchema } from "@/lib/config/schema";
+import { startPgpulse } from "@/lib/server/wiring/compose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePlan } from "@/lib/analysis/explain-plan";
 import { createTargetPool } from "@/lib/db/pool";
 import { runSetup } from "@/lib/setup/run-setup";
 import { createTestDatabase, urlAs, withClient, type TestDatabase } from "@/test/db";
 import { ExplainError, prepareExplain, runExplain } from "./explain";
+import { explainOnTarget } from "./explain-request";
 
 // The demo's headline slow statement (lib/demo/scenarios.ts: a count over birth_charts beside
 // pg_sleep) explained as the monitoring role and as the planning role setup creates. Placeholders
@@ -83,4 +87,30 @@ describe.each([13, 16, 18])("the planning role on PostgreSQL %i", (major) => {
     expect(analyzed.analyzed).toBe(true);
     expect(analyzed.root.actualRows).toBe(5);
   });
+});
+
+describe("a target's explainUrl", () => {
+  it("is what EXPLAIN connects as; cancel and terminate keep the monitoring role", async () => {
+    const db = await createTestDatabase(17, "explainurl");
+    const store = await createTestDatabase(17, "explainurlstore");
+    const suffix = randomBytes(4).toString("hex");
+    const [mon, plan] = [`mon_${suffix}`, `plan_${suffix}`];
+    const password = randomBytes(18).toString("base64url");
+    await withClient(db.url, (c) => c.query("CREATE TABLE birth_charts (user_id uuid, birth_time timestamptz)"));
+    await runSetup({ url: db.url, monitorRole: { name: mon, password }, explainRole: { name: plan, password, access: { schemas: ["public"] } } });
+    const config = configSchema.parse({ targets: [{ id: "t", name: "t", url: urlAs(db.url, mon, password), explainUrl: urlAs(db.url, plan, password) }] });
+    const rt = await startPgpulse({ config, storeUrl: store.url, version: "test", log: pino({ level: "silent" }) });
+    try {
+      const who = async (p: pg.Pool) => (await p.query("SELECT current_user::text AS u")).rows[0].u;
+      expect(await who(rt.explainPool("t"))).toBe(plan);
+      expect(await who(rt.actionPool("t"))).toBe(mon);
+      const answer = await explainOnTarget(rt, "t", { name: "ana", role: "admin" }, null, { query: "SELECT count(*) FROM birth_charts", analyze: true });
+      expect(parsePlan(answer.plan).analyzed).toBe(true);
+    } finally {
+      await rt.stop();
+      await db.drop();
+      await store.drop();
+      await withClient(db.adminUrl, (c) => c.query(`DROP ROLE IF EXISTS ${mon}; DROP ROLE IF EXISTS ${plan}`));
+    }
+  }, 60_000);
 });
