@@ -1,12 +1,13 @@
 import "server-only";
 import type { Pool } from "pg";
 import type { z } from "zod";
+import { collectCalls } from "@/lib/analysis/sql-calls";
 import { fingerprintSql, redactSql } from "@/lib/analysis/sql-text";
 import type { ExplainResponse, explainRequestSchema } from "@/lib/api/explain";
 import { recordAudit } from "@/lib/auth/audit";
 import type { Actor } from "@/lib/auth/roles";
 import type { Runtime } from "@/lib/server/wiring/runtime";
-import { ExplainError, explainLimiter, prepareExplain, runExplain } from "./explain";
+import { ExplainError, explainLimiter, prepareExplain, refusedFunction, runExplain } from "./explain";
 import { fingerprintEvents } from "@/lib/server/views/slow-detail-read";
 
 // One EXPLAIN request, everything the route does after checking the role: rate limit, the
@@ -53,7 +54,16 @@ export async function explainForActor(ctx: ExplainContext, body: ExplainBody): P
     throw new ExplainError(429, "rate_limited", `too many EXPLAIN requests: try again in ${seconds} s`, undefined, seconds);
   }
   const text = body.query ?? (await recordedExample(ctx, body.fingerprint!));
-  const prepared = await prepareExplain({ text, analyze: body.analyze, params: body.params, serverVersionNum: ctx.serverVersionNum });
+  const prepared = await prepareExplain({ text, analyze: body.analyze, params: body.params, serverVersionNum: ctx.serverVersionNum }).catch(async (e: unknown) => {
+    // ANALYZE without values: first whether a function refuses the statement anyway (pg_sleep).
+    const calls = e instanceof ExplainError && e.code === "needs_params" && body.analyze && !body.params?.length ? collectCalls(text) : null;
+    if (calls) {
+      limiter.recordFailure(key, Date.now());
+      const refused = await refusedFunction(ctx.actionPool(), calls, true);
+      if (refused) throw new ExplainError(400, "function_not_allowed", refused);
+    }
+    throw e;
+  });
   limiter.recordFailure(key, Date.now());
   // Recorded before it runs. ANALYZE executes the statement, so its row holds exactly what ran,
   // values included, for a reviewer to read (the audit log is admin-only; docs/SECURITY.md).

@@ -106,6 +106,26 @@ export async function runExplain(pool: Pool, prepared: PreparedExplain, opts: { 
   }
 }
 
+/**
+ * The function rule alone, on the target's catalog, for a statement that cannot run yet (ANALYZE
+ * asked for values): a refusal that values would not lift is said first, so nobody fills in
+ * values for nothing. Nothing of the statement runs; the connection is closed afterwards.
+ */
+export async function refusedFunction(pool: Pool, calls: StatementCalls, analyze: boolean): Promise<string | null> {
+  const client = await pool.connect().catch((e) => {
+    throw mapExplainError(e);
+  });
+  try {
+    await client.query("BEGIN READ ONLY");
+    return refuseFunctions(await reachedFunctions(client, calls), analyze);
+  } catch (e) {
+    throw mapExplainError(e);
+  } finally {
+    await client.query("ROLLBACK").catch(() => {});
+    client.release(true);
+  }
+}
+
 /** PostgreSQL's error → a plain message for the page; never the server's own text or the SQL. */
 export function mapExplainError(e: unknown): ExplainError {
   if (e instanceof ExplainError) return e;
