@@ -1,7 +1,8 @@
 import { expect, test } from "./fixtures/test";
 
 // A slow statement run several times appears as one fingerprint with its count; EXPLAIN refuses
-// a DELETE and draws a plan for a SELECT.
+// a DELETE and draws a plan for a SELECT; its refusals name the cause (a volatile function, a
+// missing privilege) and the fix.
 
 type Request = import("@playwright/test").APIRequestContext;
 type Group = { fingerprint: string; count: number; example: string | null };
@@ -53,6 +54,12 @@ test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, re
   expect((await refused.json()).error).toBe("only a single SELECT can be explained");
   const sneaky = await request.post(`/api/targets/${id}/explain`, { headers, data: { query: "WITH d AS (DELETE FROM users RETURNING id) SELECT * FROM d", analyze: true } });
   expect(sneaky.status()).toBe(400);
+  // A table the monitoring role may not read: the refusal names it, with the GRANT and the setup option.
+  const unreadable = await request.post(`/api/targets/${id}/explain`, { headers, data: { query: "SELECT count(*) FROM birth_charts", analyze: false } });
+  expect(unreadable.status()).toBe(403);
+  const why = (await unreadable.json()).error as string;
+  expect(why).toContain("may not read public.birth_charts: GRANT SELECT ON public.birth_charts TO pgpulse_monitor;");
+  expect(why).toContain("npm run setup -- --explain-role pgpulse_explain");
 
   // A SELECT slow enough to be recorded, then explained from its detail page.
   await targetDb.query("SELECT count(*) FROM generate_series(1::int, 20000000::int) AS g WHERE g % 7::int = 3::int /* e2e-explain */");
@@ -75,4 +82,35 @@ test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, re
   await expect(plan).toBeVisible();
   await expect(plan).toHaveAttribute("data-analyzed", "false");
   await expect(plan).toContainText("Aggregate");
+});
+
+test("EXPLAIN ANALYZE of a statement calling pg_sleep is refused on the page, naming the function", async ({ page, request, targetId: id, targetDb }) => {
+  test.setTimeout(120_000);
+  // Comments do not change a fingerprint: this groups with any other pg_sleep(n) statement.
+  await targetDb.query("SELECT pg_sleep(1.2) /* e2e-explain-sleep */");
+  let fingerprint = "";
+  await expect
+    .poll(
+      async () => {
+        fingerprint = (await slowGroup(request, id, "pg_sleep"))?.fingerprint ?? "";
+        return fingerprint;
+      },
+      { timeout: 90_000, intervals: [2_000] },
+    )
+    .not.toBe("");
+
+  await page.goto(`/targets/${id}/queries/${fingerprint}?range=1h`);
+  const explain = page.getByTestId("panel-explain");
+  await explain.getByLabel("Value for $1").fill("0.1");
+  await explain.getByTestId("explain-analyze").check();
+  await explain.getByTestId("explain-button").click();
+  await expect(explain).toHaveAttribute("data-state", "error");
+  await expect(explain.getByTestId("explain-error")).toHaveText(
+    "pg_sleep is volatile: EXPLAIN ANALYZE would run it; plain EXPLAIN shows the plan without running it",
+  );
+  // Plain EXPLAIN of the same statement plans it without running pg_sleep.
+  await explain.getByTestId("explain-analyze").uncheck();
+  await explain.getByTestId("explain-button").click();
+  await expect(explain).toHaveAttribute("data-state", "ready");
+  await expect(explain.getByTestId("plan-view")).toHaveAttribute("data-analyzed", "false");
 });

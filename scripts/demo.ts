@@ -184,8 +184,8 @@ async function main() {
   const configFile = path.join(root, "demo-config.json");
   const config = {
     targets: [
-      { id: DEMO_TARGET_ID, name: DEMO_DATABASE, url: demo.monitorUrl },
-      { id: DEMO_REPORTS_TARGET_ID, name: DEMO_REPORTS_DATABASE, url: reports.monitorUrl, rules: { xid_wraparound: { threshold: DEMO_XID_AGE_THRESHOLD } } },
+      { id: DEMO_TARGET_ID, name: DEMO_DATABASE, url: demo.monitorUrl, explainUrl: demo.explainUrl },
+      { id: DEMO_REPORTS_TARGET_ID, name: DEMO_REPORTS_DATABASE, url: reports.monitorUrl, explainUrl: reports.explainUrl, rules: { xid_wraparound: { threshold: DEMO_XID_AGE_THRESHOLD } } },
     ],
   };
   await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });

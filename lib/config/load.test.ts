@@ -33,6 +33,10 @@ describe("parseConfig", () => {
     [{ publicUrl: "https://pgpulse.example.com/dashboard" }, "publicUrl"],
     [{ publicUrl: "https://user:pw@pgpulse.example.com" }, "publicUrl"],
     [{ publicUrl: "ftp://pgpulse.example.com" }, "publicUrl"],
+    // EXPLAIN's planning role must plan on the database the target monitors.
+    [{ targets: [{ id: "a", name: "A", url: "postgres://m@h/db", explainUrl: "mysql://p@h/db" }] }, "targets.0.explainUrl: must be a postgres:// URL"],
+    [{ targets: [{ id: "a", name: "A", url: "postgres://m@h/db", explainUrl: "postgres://p@h/other" }] }, "targets.0.explainUrl: must name the same host, port and database as url"],
+    [{ targets: [{ id: "a", name: "A", url: "postgres://m@h:5432/db", explainUrl: "postgres://p@h:6432/db" }] }, "targets.0.explainUrl"],
   ])("names the bad field (%#)", (raw, field) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     try {
@@ -40,6 +44,11 @@ describe("parseConfig", () => {
     } catch (e) {
       expect((e as Error).message).toContain(field);
     }
+  });
+
+  it("accepts an explainUrl that differs from url only in its role", () => {
+    const cfg = parseConfig({ targets: [{ id: "a", name: "A", url: "postgres://m:x@h/db", explainUrl: "postgres://p:y@h:5432/db?sslmode=require" }] });
+    expect(cfg.targets[0].explainUrl).toBe("postgres://p:y@h:5432/db?sslmode=require");
   });
 
   it("accepts a publicUrl that is an http(s) origin", () => {

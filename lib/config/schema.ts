@@ -47,11 +47,28 @@ export const targetIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, '-' or '_' (max 63)");
 
+const postgresUrl = z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL");
+
+/** host:port/database of a URL: EXPLAIN must plan on the database the target monitors. */
+function sameDatabase(a: string, b: string): boolean {
+  const key = (u: URL) => `${u.hostname}:${u.port || "5432"}${decodeURIComponent(u.pathname)}`;
+  try {
+    return key(new URL(a)) === key(new URL(b));
+  } catch {
+    return true; // an invalid URL is reported by its own field
+  }
+}
+
 export const targetSchema = z
   .object({
     id: targetIdSchema,
     name: z.string().min(1).max(200),
-    url: z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// URL"),
+    url: postgresUrl,
+    /**
+     * Opt-in: the planning role EXPLAIN connects as (`npm run setup -- --explain-role …`), same
+     * server and database as `url`. Without it EXPLAIN uses the monitoring role.
+     */
+    explainUrl: postgresUrl.optional(),
     // No defaults here: a target overrides only what it names, the rest comes from the
     // global thresholds (a partial() of the defaulted schema would re-apply the defaults).
     thresholds: z
@@ -67,7 +84,11 @@ export const targetSchema = z
     /** The application's pool size, drawn on the connections chart when given. */
     poolSize: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.explainUrl === undefined || sameDatabase(t.url, t.explainUrl), {
+    message: "must name the same host, port and database as url (only the role differs)",
+    path: ["explainUrl"],
+  });
 
 export type TargetConfig = z.infer<typeof targetSchema>;
 

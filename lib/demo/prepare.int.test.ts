@@ -20,7 +20,7 @@ afterAll(async () => {
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await c.query(`DROP DATABASE IF EXISTS ${storeDatabase} WITH (FORCE)`);
-    await c.query(`DROP ROLE IF EXISTS ${monitorRole}`);
+    await c.query(`DROP ROLE IF EXISTS ${monitorRole}; DROP ROLE IF EXISTS ${monitorRole}_explain`);
   });
 });
 
@@ -53,6 +53,10 @@ describe("prepareDemoDatabase", () => {
       expect(r.rows[0]).toEqual({ u: monitorRole, m: true, n: 0 });
       await expect(c.query(`INSERT INTO slow_query_log (query_text) VALUES ('x')`)).rejects.toMatchObject({ code: "25006" });
     }, again.monitorUrl);
+    // The planning role (the target's explainUrl) plans the application's tables; the monitoring role cannot.
+    const plan = await admin(async (c) => (await c.query(`EXPLAIN (FORMAT JSON) SELECT count(*) FROM birth_charts`)).rows.length, again.explainUrl);
+    expect(plan).toBe(1);
+    await admin((c) => expect(c.query(`EXPLAIN SELECT count(*) FROM birth_charts`)).rejects.toMatchObject({ code: "42501" }), again.monitorUrl);
     const store = await admin(async (c) => (await c.query(`SELECT current_database() AS d`)).rows[0].d, again.storeUrl);
     expect(store).toBe(storeDatabase);
   });

@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { runSetup, type SetupAction } from "@/lib/setup/run-setup";
+import { DEFAULT_EXPLAIN_ROLE } from "@/lib/setup/opt-in-grants";
 import { scramVerifier } from "@/lib/setup/scram";
 import { DEMO_DATABASE, DEMO_MONITOR_ROLE, DEMO_STORE_DATABASE } from "./constants";
 import { applySchema, seedDemoData, type SeedProgress, type SeedResult } from "./seed";
@@ -30,6 +31,8 @@ export interface PreparedDemo {
   adminUrl: string;
   /** The monitoring role's URL of kundli_db (the dashboard's DATABASE_URL). */
   monitorUrl: string;
+  /** The planning role's URL of kundli_db (the target's explainUrl). */
+  explainUrl: string;
   /** Superuser URL of the history store database. */
   storeUrl: string;
   seed: SeedResult;
@@ -56,10 +59,11 @@ export async function prepareDemoDatabase(opts: PrepareOptions): Promise<Prepare
     await client.end();
   }
 
-  const { monitorUrl, setup } = await installMonitoring(adminUrl, role, opts.monitorPassword);
+  const { monitorUrl, explainUrl, setup } = await installMonitoring(adminUrl, role, opts.monitorPassword);
   return {
     adminUrl,
     monitorUrl,
+    explainUrl,
     storeUrl: opts.server.url(storeDatabase),
     seed,
     setup,
@@ -71,22 +75,35 @@ export async function prepareDemoDatabase(opts: PrepareOptions): Promise<Prepare
  * What `npm run setup` installs, plus the demo's monitoring role; returns that role's URL of
  * the same database.
  */
-export async function installMonitoring(adminUrl: string, role: string, password: string): Promise<{ monitorUrl: string; setup: SetupAction[] }> {
-  const setup = await runSetup({ url: adminUrl, monitorRole: { name: role, password } });
+export async function installMonitoring(adminUrl: string, role: string, password: string): Promise<{ monitorUrl: string; explainUrl: string; setup: SetupAction[] }> {
+  // Both opt-ins: EXPLAIN plans the application's statements as its own role, and the
+  // monitoring role reads sequences' last values (the same password serves both demo roles).
+  const planner = planningRoleFor(role);
+  const explainRole = { name: planner, password, access: { schemas: ["public"] } };
+  const setup = await runSetup({ url: adminUrl, monitorRole: { name: role, password }, explainRole, sequenceSchemas: ["public"] });
   // The role belongs to the demo: keep its password in step with the secrets file, which may
   // have been regenerated since the role was created. A verifier, never the clear text.
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
-    const sql = await c.query<{ s: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS s`, [role, scramVerifier(password)]);
-    await c.query(sql.rows[0].s);
+    for (const name of [role, planner]) {
+      const sql = await c.query<{ s: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS s`, [name, scramVerifier(password)]);
+      await c.query(sql.rows[0].s);
+    }
   } finally {
     await c.end();
   }
   const monitor = new URL(adminUrl);
   monitor.username = encodeURIComponent(role);
   monitor.password = encodeURIComponent(password);
-  return { monitorUrl: monitor.toString(), setup: setup.actions };
+  const explain = new URL(monitor);
+  explain.username = encodeURIComponent(planner);
+  return { monitorUrl: monitor.toString(), explainUrl: explain.toString(), setup: setup.actions };
+}
+
+/** pgpulse_monitor → pgpulse_explain; another monitoring role name gets "_explain" appended. */
+function planningRoleFor(monitorRole: string): string {
+  return monitorRole === DEMO_MONITOR_ROLE ? DEFAULT_EXPLAIN_ROLE : `${monitorRole}_explain`;
 }
 
 /** Creates `database` on the server unless it exists. */

@@ -14,6 +14,8 @@ export interface ReportsServer extends RestartableServer {
   adminUrl: string;
   /** The monitoring role's URL of kundli_reports (the dashboard's target). */
   monitorUrl: string;
+  /** The planning role's URL of kundli_reports (the target's explainUrl). */
+  explainUrl: string;
   setup: SetupAction[];
 }
 
@@ -35,6 +37,6 @@ export async function startReportsServer(opts: ReportsServerOptions): Promise<Re
   const database = opts.database ?? DEMO_REPORTS_DATABASE;
   const server = await startRestartablePostgres({ dataDir: opts.dataDir, port: opts.port, major: 17, settings: SETTINGS });
   await ensureDatabase(server.url(), database);
-  const { monitorUrl, setup } = await installMonitoring(server.url(database), DEMO_MONITOR_ROLE, opts.monitorPassword);
-  return { ...server, adminUrl: server.url(database), monitorUrl, setup };
+  const { monitorUrl, explainUrl, setup } = await installMonitoring(server.url(database), DEMO_MONITOR_ROLE, opts.monitorPassword);
+  return { ...server, adminUrl: server.url(database), monitorUrl, explainUrl, setup };
 }

@@ -19,9 +19,12 @@ async function fresh(major: number): Promise<{ db: TestDatabase; role: string; p
   return { db, role, password: randomBytes(18).toString("base64url") };
 }
 
-const catalogCounts = (url: string) =>
+// pg_db_role_setting and pg_auth_members are shared by the whole server, where other test files
+// create roles at the same time: counted for this role only.
+const catalogCounts = (url: string, role: string) =>
   withClient(url, async (c) => (await c.query(`SELECT (SELECT count(*) FROM pg_proc)::int AS procs, (SELECT count(*) FROM pg_class)::int AS classes,
-    (SELECT count(*) FROM pg_db_role_setting)::int AS settings, (SELECT count(*) FROM pg_auth_members)::int AS members`)).rows[0]);
+    (SELECT count(*) FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = $1)::int AS settings,
+    (SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = $1)::int AS members`, [role])).rows[0]);
 
 const roleUrl = (db: TestDatabase, role: string, password: string) => {
   const u = new URL(db.url);
@@ -42,10 +45,10 @@ describe.each([13, 17, 18])("setup on PostgreSQL %i", (major) => {
     expect(first.grantsSql).toContain(`ALTER ROLE ${role} SET default_transaction_read_only = 'on';`);
     expect(first.grantsSql).not.toContain(password);
 
-    const before = await catalogCounts(db.url);
+    const before = await catalogCounts(db.url, role);
     const second = await runSetup({ url: db.url, monitorRole: { name: role, password } });
     expect(second.actions.map((a) => [a.what, a.status])).toEqual(first.actions.map((a) => [a.what, "exists"]));
-    expect(await catalogCounts(db.url)).toEqual(before);
+    expect(await catalogCounts(db.url, role)).toEqual(before);
 
     // The created role logs in with its password and carries the session limits.
     const settings = await withClient(roleUrl(db, role, password), async (c) =>

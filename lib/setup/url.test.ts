@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { grantsSql } from "./grants";
+import { explainRoleSql, sequenceGrantsSql } from "./opt-in-grants";
 import { scramVerifier } from "./scram";
 import { databaseOf, isPostgresUrl, maskUrl } from "./url";
 
@@ -42,5 +43,17 @@ describe("grantsSql", () => {
     expect(sql).toContain(`ALTER ROLE "Mon Role" SET idle_in_transaction_session_timeout = '10s';`);
     expect(sql).toContain(`GRANT CONNECT ON DATABASE kundli_db TO "Mon Role";`);
     expect(sql).toContain("options=-c%20statement_timeout%3D5s");
+  });
+});
+
+describe("opt-in grants as SQL", () => {
+  it("prints the planning role by schema or with pg_read_all_data, and the sequences grant", () => {
+    const bySchema = explainRoleSql({ role: "pgpulse_explain", database: "kundli_db", access: { schemas: ["public", "Billing"] } });
+    expect(bySchema).toContain("CREATE ROLE pgpulse_explain LOGIN PASSWORD '<choose a password>' CONNECTION LIMIT 4;");
+    expect(bySchema).toContain(`GRANT SELECT ON ALL TABLES IN SCHEMA "Billing" TO pgpulse_explain;`);
+    expect(bySchema).toContain(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO pgpulse_explain;`);
+    expect(bySchema).not.toContain("pg_read_all_data");
+    expect(explainRoleSql({ role: "pgpulse_explain", database: "kundli_db", access: "pg_read_all_data" })).toContain("GRANT pg_read_all_data TO pgpulse_explain;");
+    expect(sequenceGrantsSql({ role: "Mon Role", schemas: ["public"] })).toContain(`GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO "Mon Role";`);
   });
 });

@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePlan } from "@/lib/analysis/explain-plan";
 import { createTargetPool } from "@/lib/db/pool";
-import { createTestDatabase, urlAs, type TestDatabase } from "@/test/db";
+import { createTestDatabase, urlAs, withClient, type TestDatabase } from "@/test/db";
 import { ExplainError, prepareExplain, runExplain } from "./explain";
 
 // EXPLAIN through the action pool against real servers: 17 (GENERIC_PLAN) and 15 (values needed).
@@ -86,9 +86,21 @@ describe.each([17, 15])("EXPLAIN on PostgreSQL %i", (major) => {
     const restricted = createTargetPool({ url: urlAs(db.url, `explain_${db.name}`, "pw"), max: 1 });
     try {
       const denied = await refused(runExplain(restricted, await prepareExplain({ text: "SELECT * FROM secret", analyze: false, serverVersionNum })));
-      expect(denied.status).toBe(403);
-      expect(denied.message).toMatch(/needs SELECT on that table/);
-      expect(denied.message).not.toMatch(/secret/);
+      // Named from the catalog, with the exact GRANT and the setup option; never the server's text.
+      expect(denied).toMatchObject({ status: 403, code: "forbidden" });
+      expect(denied.message).toBe(
+        `the monitoring role explain_${db.name}, which EXPLAIN connects as, may not read public.secret: GRANT SELECT ON public.secret TO explain_${db.name}; ` +
+          "or give EXPLAIN a planning role of its own, so the monitoring role reads no table data: npm run setup -- --explain-role pgpulse_explain " +
+          "--explain-password <password> --explain-schemas public, then set the target's explainUrl (docs/SECURITY.md)",
+      );
+      expect(denied.message).not.toMatch(/permission denied/);
+      // A CTE named like an unreadable table is not blamed; the unreadable table is, with its schema.
+      await withClient(db.url, (c) => c.query(`CREATE SCHEMA vault; CREATE TABLE vault.box (id int)`));
+      const nested = await refused(runExplain(restricted, await prepareExplain({ text: "WITH secret AS (SELECT 1 AS id) SELECT * FROM secret, vault.box", analyze: false, serverVersionNum }), { planningRole: true }));
+      expect(nested.message).toBe(
+        `the planning role explain_${db.name} may not read vault.box (no USAGE on schema vault): GRANT USAGE ON SCHEMA vault TO explain_${db.name}; ` +
+          `GRANT SELECT ON vault.box TO explain_${db.name}; or run npm run setup -- --explain-role explain_${db.name} --explain-schemas vault`,
+      );
     } finally {
       await restricted.end();
     }

@@ -7,7 +7,9 @@ import { placeholderCount, type ExplainErrorCode } from "@/lib/api/explain";
 import { createFailureLimiter, type FailureLimiter } from "@/lib/auth/rate-limit";
 import { toDbError } from "@/lib/db/errors";
 import { DomainError } from "@/lib/errors";
+import { EXPLAIN_SETUP_FLAGS } from "@/lib/setup/opt-in-grants";
 import { reachedFunctions } from "./explain-calls";
+import { privilegeRefusal } from "./explain-privileges";
 
 // EXPLAIN on demand, the one read a viewer's page can cause on a target, so it is narrow:
 // a single SELECT (parsed, never matched by regex), inside a read-only transaction with its own
@@ -73,7 +75,7 @@ export async function prepareExplain(input: ExplainPlanInput): Promise<PreparedE
  * Runs the prepared EXPLAIN read-only, with its own timeout, after the function rule passed on
  * the target's catalog; always rolls back, then closes the connection.
  */
-export async function runExplain(pool: Pool, prepared: PreparedExplain): Promise<unknown> {
+export async function runExplain(pool: Pool, prepared: PreparedExplain, opts: { planningRole?: boolean } = {}): Promise<unknown> {
   const client = await pool.connect().catch((e) => {
     throw mapExplainError(e);
   });
@@ -86,6 +88,14 @@ export async function runExplain(pool: Pool, prepared: PreparedExplain): Promise
     const res = await client.query<{ "QUERY PLAN": unknown }>(prepared.sql, prepared.values);
     return res.rows[0]?.["QUERY PLAN"];
   } catch (e) {
+    if (toDbError(e).code === "42501") {
+      // Which privilege is missing, from the catalog, once the failed transaction is gone.
+      const message = await client
+        .query("ROLLBACK")
+        .then(() => privilegeRefusal(client, prepared.sql, prepared.calls.relations, opts.planningRole ?? false))
+        .catch(() => null);
+      if (message) throw new ExplainError(403, "forbidden", message);
+    }
     throw mapExplainError(e);
   } finally {
     await client.query("ROLLBACK").catch(() => {});
@@ -96,13 +106,33 @@ export async function runExplain(pool: Pool, prepared: PreparedExplain): Promise
   }
 }
 
+/**
+ * The function rule alone, on the target's catalog, for a statement that cannot run yet (ANALYZE
+ * asked for values): a refusal that values would not lift is said first, so nobody fills in
+ * values for nothing. Nothing of the statement runs; the connection is closed afterwards.
+ */
+export async function refusedFunction(pool: Pool, calls: StatementCalls, analyze: boolean): Promise<string | null> {
+  const client = await pool.connect().catch((e) => {
+    throw mapExplainError(e);
+  });
+  try {
+    await client.query("BEGIN READ ONLY");
+    return refuseFunctions(await reachedFunctions(client, calls), analyze);
+  } catch (e) {
+    throw mapExplainError(e);
+  } finally {
+    await client.query("ROLLBACK").catch(() => {});
+    client.release(true);
+  }
+}
+
 /** PostgreSQL's error → a plain message for the page; never the server's own text or the SQL. */
 export function mapExplainError(e: unknown): ExplainError {
   if (e instanceof ExplainError) return e;
   const err = toDbError(e);
   switch (err.code) {
     case "42501":
-      return new ExplainError(403, "forbidden", "the monitoring role may not read a table this statement uses: it needs SELECT on that table (GRANT SELECT ON … TO the monitoring role)");
+      return new ExplainError(403, "forbidden", `the role EXPLAIN connects as may not read a table this statement uses: GRANT SELECT on it to that role, or give EXPLAIN a planning role (npm run setup -- ${EXPLAIN_SETUP_FLAGS}, then the target's explainUrl)`);
     case "57014":
       return new ExplainError(422, "timeout", `EXPLAIN took longer than ${EXPLAIN_TIMEOUT} and was cancelled`);
     case "42P01":

@@ -2,6 +2,7 @@ import type { Checkpoints, MaintenanceResponse, RunningVacuum, SequenceUsage, Ta
 import { VACUUM_MIN_TUPLES } from "@/lib/alerts/inputs/vacuum";
 import { RULE_DEFAULTS } from "@/lib/alerts/rules";
 import { qualified } from "@/lib/db/ident";
+import { SEQUENCES_SETUP_FLAG } from "@/lib/setup/opt-in-grants";
 import type { MaintenanceTableRow, SequenceRow, VacuumRow, WorkersRow } from "./maintenance-rows";
 
 // Running vacuums, autovacuum workers, tables that need VACUUM or ANALYZE, and sequences by use
@@ -21,9 +22,12 @@ export const MIN_MODS = 1_000;
 /** Rows per list: the worst first; the tables page has every table. */
 export const MAX_LIST = 20;
 
+// SELECT on a sequence reads last_value and cannot advance it; pg_read_all_data would also read
+// every table and pg_authid's password hashes, so it is not offered (lib/setup/sequence-grants.ts).
 export const SEQUENCE_GRANT_HINT =
-  "The monitoring role cannot read some sequences' last values: GRANT SELECT ON ALL SEQUENCES IN SCHEMA <schema> TO <role>, " +
-  "or on PostgreSQL 14+ GRANT pg_read_all_data TO <role> (reads all data: weigh it).";
+  "The monitoring role cannot read some sequences' last values: run npm run setup -- --url <admin url> " +
+  `${SEQUENCES_SETUP_FLAG} (SELECT on that schema's sequences, and on those created later), ` +
+  "or GRANT SELECT ON ALL SEQUENCES IN SCHEMA <schema> TO <role>.";
 
 interface Sample<R> {
   ts: Date;

@@ -56,6 +56,8 @@ export interface Pgpulse {
    * cancel, terminate) — the only queries a request may cause on a target; callers rate-limit.
    */
   actionPool(targetId: string): Pool;
+  /** EXPLAIN's pool: the target's planning role (explainUrl) when configured, else actionPool. */
+  explainPool(targetId: string): Pool;
   health(): Health;
   stop(): Promise<void>;
 }
@@ -91,6 +93,21 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
 
   const byId = new Map(config.targets.map((t) => [t.id, t]));
   const actionPools = new Map<string, Pool>();
+  // EXPLAIN's own one-connection pool when the target names a planning role: its connection is
+  // closed after each EXPLAIN (runExplain), so none is held between requests.
+  const explainPools = new Map<string, Pool>();
+  const actionPoolFor = (id: string, use: "action" | "explain"): Pool => {
+    const target = byId.get(id);
+    if (!target) throw new Error(`unknown target ${id}`);
+    const planningUrl = use === "explain" ? target.explainUrl : undefined;
+    const pools = planningUrl ? explainPools : actionPools;
+    let pool = pools.get(id);
+    if (!pool) {
+      pool = createTargetPool({ url: planningUrl ?? target.url, max: 1, applicationName: APPLICATION_NAMES.action, statementTimeoutMs: 30_000 });
+      pools.set(id, pool);
+    }
+    return pool;
+  };
   let stopping: Promise<void> | null = null;
 
   return {
@@ -109,14 +126,10 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     cadenceMs: (metricId) => metricCadenceMs(metricId, opts.intervals),
     rowHistoryCadenceMs: (metricId) => rowHistoryCadenceMs(metricId, opts.intervals, store.rowHistoryEveryMs),
     actionPool(id) {
-      const target = byId.get(id);
-      if (!target) throw new Error(`unknown target ${id}`);
-      let pool = actionPools.get(id);
-      if (!pool) {
-        pool = createTargetPool({ url: target.url, max: 1, applicationName: APPLICATION_NAMES.action, statementTimeoutMs: 30_000 });
-        actionPools.set(id, pool);
-      }
-      return pool;
+      return actionPoolFor(id, "action");
+    },
+    explainPool(id) {
+      return actionPoolFor(id, "explain");
     },
     health() {
       const s = store.status();
@@ -131,7 +144,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
       // Graceful: stop polling, evaluate what arrived, flush writes, then close connections.
       stopping ??= (async () => {
         await Promise.allSettled([...collectors.values()].map((c) => c.stop()));
-        await Promise.allSettled([...actionPools.values()].map((p) => p.end()));
+        await Promise.allSettled([...actionPools.values(), ...explainPools.values()].map((p) => p.end()));
         await alerts.idle().catch(() => {});
         await alerts.stop().catch(() => {});
         await delivery.stop().catch(() => {});
