@@ -14,6 +14,8 @@ const PAGES: Array<{ name: string; path: (id: string) => string; ready: string }
   { name: "live", path: (id) => `/targets/${id}/live`, ready: "panel-sessions" },
   { name: "tables", path: (id) => `/targets/${id}/tables`, ready: "panel-tables" },
   { name: "queries", path: (id) => `/targets/${id}/queries`, ready: "panel-slow-queries" },
+  { name: "replication", path: (id) => `/targets/${id}/replication`, ready: "panel-slots" },
+  { name: "maintenance", path: (id) => `/targets/${id}/maintenance`, ready: "panel-table-needs" },
 ];
 
 async function sidewaysOverflow(page: Page): Promise<number> {
