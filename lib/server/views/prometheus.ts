@@ -4,15 +4,14 @@ import { outboxBacklog } from "@/lib/alerts/read";
 import { getDefinition } from "@/lib/metrics/catalog";
 import { defaultSeries } from "@/lib/store/convert";
 import type { Runtime } from "@/lib/server/wiring/runtime";
+import { exposedName } from "./prometheus-names";
 
 // Prometheus exposition: the latest snapshot of every target this instance holds, built per
 // scrape from memory (no query on any target), then pgpulse's own health. Raw PostgreSQL
-// counters are exposed as they are, typed `counter` with the `_total` suffix (Prometheus
+// counters are exposed as they are, typed `counter` (named by ./prometheus-names.ts; Prometheus
 // computes rates and sees resets itself); only metrics whose series are low-cardinality
 // (`exposed` on their definition). Targets held by another instance are exposed by that one:
 // scrape every instance (docs/SCALING.md).
-
-const metricName = (series: string) => `pgpulse_${series.replace(/[^a-zA-Z0-9_]/g, "_")}`;
 
 export async function renderMetrics(rt: Runtime): Promise<{ body: string; contentType: string }> {
   const registry = new Registry();
@@ -38,9 +37,10 @@ export async function renderMetrics(rt: Runtime): Promise<{ body: string; conten
         if (s.value === null) continue;
         const labels = { target: target.id, ...s.labels };
         const help = `${s.name} from the ${id} metric`;
+        const { name, scale } = exposedName(s.name, s.kind);
         // A fresh registry per scrape, so inc() from zero sets the counter to the raw value.
-        if (s.kind === "counter") metric("counter", `${metricName(s.name)}_total`, help, Object.keys(labels)).inc(labels, s.value);
-        else metric("gauge", metricName(s.name), help, Object.keys(labels)).set(labels, s.value);
+        if (s.kind === "counter") metric("counter", name, help, Object.keys(labels)).inc(labels, s.value * scale);
+        else metric("gauge", name, help, Object.keys(labels)).set(labels, s.value * scale);
       }
     }
   }
