@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
+import { activityView } from "@/lib/server/views/activity-read";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { faultConfig, spyResults, startFaultPgpulse, startFreezableProxy, until } from "./support";
 
@@ -64,5 +65,12 @@ describe("an instance partitioned from the store", () => {
     const health = other.health();
     expect(health.instances.filter((i) => i.self).map((i) => i.name)).toEqual(["other"]);
     expect(health.targets.map((t) => t.heldBy?.name).sort()).toEqual(["cut", "other"]);
+
+    // Any instance serves any page: the live sessions of a target held elsewhere say where they are.
+    const theirs = cut.leases!.held()[0];
+    const ours = other.leases!.held()[0];
+    await until("a session sample of our own target", () => other.snapshot(ours)?.metrics.stat_activity?.status === "ok", 10_000);
+    expect((await activityView(other, other.target(theirs)!, "viewer")).unavailable).toMatch(/^collected by pgpulse instance cut:/);
+    expect((await activityView(other, other.target(ours)!, "viewer")).unavailable).toBeNull();
   }, 90_000);
 });
