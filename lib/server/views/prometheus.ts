@@ -52,6 +52,7 @@ export async function renderMetrics(rt: Runtime): Promise<{ body: string; conten
   metric("counter", "pgpulse_store_dropped_samples_total", "samples dropped past the memory bound", []).inc(store.dropped);
   metric("counter", "pgpulse_store_rejected_batches_total", "write batches refused by the store (not retried)", []).inc(store.rejectedBatches);
   metric("gauge", "pgpulse_leases_held", "target leases this instance holds", []).set(rt.leases?.held().length ?? rt.collectors.size);
+  metric("gauge", "pgpulse_targets_configured", "targets in this instance's config (the fleet should hold as many leases)", []).set(rt.targets.length);
   if (rt.leases) metric("gauge", "pgpulse_fleet_instances", "live instances sharing the store, as last read", []).set(rt.leases.view().instances.length);
   // The outbox is in the store: while it is unreachable the gauge is absent, not zero.
   const backlog = store.reachable ? await outboxBacklog(rt.store.pool).catch(() => null) : null;
