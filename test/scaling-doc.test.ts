@@ -1,23 +1,12 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { promtool } from "@/test/support/promtool";
 
 // The Prometheus scrape config and alert rules in docs/SCALING.md are what operators copy: they
 // must load. Each ```yaml block whose first line names its file is written out and checked by
 // promtool (Debian's prometheus package; a missing promtool fails the test).
-
-function promtool(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn("promtool", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    p.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    p.on("error", (e) => reject(new Error(`promtool not runnable (apt-get install prometheus): ${e.message}`)));
-    p.on("close", (code) => resolve({ code, output }));
-  });
-}
 
 describe("docs/SCALING.md", () => {
   it("has a scrape config and alert rules that promtool accepts, naming only metrics pgpulse exposes", async () => {
@@ -30,10 +19,10 @@ describe("docs/SCALING.md", () => {
       await writeFile(path.join(dir, "token"), "x".repeat(32));
       // The credentials file is the operator's: point the check at a stand-in.
       await writeFile(path.join(dir, "prometheus.yml"), blocks.get("prometheus.yml")!.replace("/etc/prometheus/pgpulse-token", path.join(dir, "token")));
-      const rules = await promtool(["check", "rules", "pgpulse.rules.yml"], dir);
+      const rules = await promtool(["check", "rules", "pgpulse.rules.yml"], { cwd: dir });
       expect(rules.output).toContain("SUCCESS: 10 rules found");
       expect(rules.code).toBe(0);
-      const config = await promtool(["check", "config", "prometheus.yml"], dir);
+      const config = await promtool(["check", "config", "prometheus.yml"], { cwd: dir });
       expect(config.output).not.toContain("FAILED");
       expect(config.code).toBe(0);
     } finally {

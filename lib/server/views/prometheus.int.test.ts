@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { faultConfig, startFaultPgpulse, until } from "@/test/faults/support";
 import { startReceiver, type Receiver } from "@/test/support/alerts";
+import { promtool } from "@/test/support/promtool";
 import { renderMetrics } from "./prometheus";
 
 // The exposition of a real collector run must pass `promtool check metrics` (Debian's
@@ -38,21 +38,9 @@ afterAll(async () => {
   await storeDb?.drop();
 });
 
-function promtool(input: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn("promtool", ["check", "metrics"], { stdio: ["pipe", "pipe", "pipe"] });
-    let output = "";
-    p.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    p.on("error", (e) => reject(new Error(`promtool not runnable (apt-get install prometheus): ${e.message}`)));
-    p.on("close", (code) => resolve({ code, output }));
-    p.stdin.end(input);
-  });
-}
-
 describe("/api/metrics exposition", () => {
   it("promtool flags a gauge named like a counter (the check is live)", async () => {
-    const r = await promtool("# HELP pgpulse_x_total x\n# TYPE pgpulse_x_total gauge\npgpulse_x_total 1\n");
+    const r = await promtool(["check", "metrics"], { input: "# HELP pgpulse_x_total x\n# TYPE pgpulse_x_total gauge\npgpulse_x_total 1\n" });
     expect(r.code).not.toBe(0);
     expect(r.output).toContain("_total");
   });
@@ -61,7 +49,7 @@ describe("/api/metrics exposition", () => {
     await until("db_stats collected and a notification delivered", () => rt.snapshot("kundli")?.metrics.db_stats?.status === "ok" && receiver.requests.length > 0, 30_000);
     await until("the delivery recorded", async () => (await renderMetrics(rt)).body.includes('pgpulse_notifications_total{outcome="delivered"} 1'), 10_000);
     const { body } = await renderMetrics(rt);
-    const r = await promtool(body);
+    const r = await promtool(["check", "metrics"], { input: body });
     expect(r.output).toBe("");
     expect(r.code).toBe(0);
 
