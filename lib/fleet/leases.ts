@@ -66,6 +66,7 @@ export function createLeaseManager(opts: LeaseManagerOptions): LeaseManager {
   let peers = 0;
   let soloWarned = false;
   let ticks = 0;
+  let failing = false;
   let view: FleetView = { self: me, instances: [], leases: [], readAt: null };
   // Ticks, fencing and stop change `held` one at a time.
   let chain: Promise<unknown> = Promise.resolve();
@@ -132,6 +133,11 @@ export function createLeaseManager(opts: LeaseManagerOptions): LeaseManager {
       armFence(sentAt);
       try {
         await opts.onAcquire(t);
+        // Fenced while starting it (the store slowed past the deadline): undo the start.
+        if (!held.has(t)) {
+          await opts.onLose(t, "fenced").catch(() => {});
+          continue;
+        }
         opts.onChange?.("acquired", t);
         log.info({ targetId: t, epoch }, "lease acquired");
       } catch (e) {
@@ -160,7 +166,15 @@ export function createLeaseManager(opts: LeaseManagerOptions): LeaseManager {
     if (stopped) return;
     timer = setTimeout(() => {
       void serial(tick)
-        .catch((e: unknown) => log.warn({ error: String(e) }, "lease tick failed"))
+        .then(() => {
+          if (failing) log.info({}, "lease ticks succeed again");
+          failing = false;
+        })
+        .catch((e: unknown) => {
+          // Once per outage, not every tick.
+          if (!failing) log.warn({ error: String(e) }, "lease tick failed; retrying every tick");
+          failing = true;
+        })
         .finally(schedule);
     }, tickMs);
   }
