@@ -66,11 +66,14 @@ describe.each([2, 3])("%i instances sharing one store", (n) => {
     const ids = f.targets.map((_, i) => `t${i}`);
     for (const t of f.targets) await sql(t.url, TABLES.map((tb) => `CREATE TABLE ${tb} (id int); INSERT INTO ${tb} SELECT generate_series(1, 50);`).join(""));
 
-    // Every first attempt of a notification is refused: retries are in flight at the kill.
+    // Every first attempt of a notification is refused, and every one about t0 until its holder
+    // is killed: t0's notifications are queued and being retried when the kill comes.
     const answers: Array<{ key: string; status: number }> = [];
+    let killed = false;
     f.receiver.respond = (r) => {
       const key = String(r.headers["idempotency-key"]);
-      const status = answers.some((a) => a.key === key) ? 200 : 503;
+      const aboutT0 = (r.body.target as { id?: string } | undefined)?.id === "t0";
+      const status = (aboutT0 && !killed) || !answers.some((a) => a.key === key) ? 503 : 200;
       answers.push({ key, status });
       return { status };
     };
@@ -101,8 +104,9 @@ describe.each([2, 3])("%i instances sharing one store", (n) => {
       return rows.length === n && rows.every((r) => r.live) && new Set(rows.map((r) => r.holder_name)).size === n;
     }, 30_000);
     const expectedFirings = n * TABLES.length;
-    await until("every table's alert firing and notified", async () =>
-      (await q<{ n: number }>("SELECT count(*)::int AS n FROM pgpulse.notification_outbox WHERE status = 'delivered'"))[0].n === expectedFirings, 40_000);
+    const outbox = async (where: string) => (await q<{ n: number }>(`SELECT count(*)::int AS n FROM pgpulse.notification_outbox WHERE ${where}`))[0].n;
+    await until("every table's alert firing; t0's notifications refused and queued for retry", async () =>
+      (await outbox("true")) === expectedFirings && (await outbox("status = 'pending' AND attempts >= 1 AND payload->'target'->>'id' = 't0'")) === TABLES.length, 40_000);
     const balancedAt = Date.now();
 
     // SIGKILL the holder of t0 while its episodes are open.
@@ -111,6 +115,7 @@ describe.each([2, 3])("%i instances sharing one store", (n) => {
     const survivors = f.children.filter((c) => c !== victim);
     const killedAt = Date.now();
     process.kill(victim.pid, "SIGKILL");
+    killed = true;
     expect((await victim.exited).signal).toBe("SIGKILL");
 
     const firstAfterKill = () => Math.min(...survivors.flatMap((c) => accepted(c, "t0")).filter((ts) => ts > killedAt));
