@@ -33,6 +33,10 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** This instance's readable name among several sharing one store (default: the host name). */
+  PGPULSE_INSTANCE_NAME: z.string().min(1).max(100).optional(),
+  /** How long a target lease lasts without renewal, in ms (docs/SCALING.md). */
+  PGPULSE_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(300_000).optional(),
   PGPULSE_SESSION_SECRET: z.string().min(32).optional(),
   /** Optional bearer token for Prometheus scrapes of GET /api/metrics (docs/SECURITY.md). */
   PGPULSE_METRICS_TOKEN: z.string().min(24).optional(),

@@ -1,3 +1,4 @@
+import { Pool as PgPool } from "pg";
 import type pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configSchema } from "@/lib/config/schema";
@@ -182,6 +183,50 @@ describe("delivery worker", () => {
     expect(c1.delivered + c2.delivered).toBe(6);
     expect(new Set(hook.requests.map((r) => r.body.idempotencyKey)).size).toBe(6);
     expect(hook.requests).toHaveLength(6);
+  });
+
+  it("six workers on their own connections deliver each message exactly once, in order, through refusals", async () => {
+    const hook = await receiver();
+    // Every third request is refused: rows go back to pending and are claimed again, by anyone.
+    hook.respond = (_r, n) => ({ status: n % 3 === 0 ? 503 : 200, delayMs: 5 });
+    const channels = channelsFor({ hook: { url: hook.url } });
+    const tables = Array.from({ length: 20 }, (_, i) => `t${i}`);
+    await fire(channels, tables, true);
+    const pools = Array.from({ length: 6 }, () => new PgPool({ connectionString: store.db.url, max: 1 }));
+    const workers = pools.map((p) => worker({ channels, pool: p, pollIntervalMs: 20, retry: { baseMs: 50, capMs: 200 }, random: Math.random }));
+    try {
+      workers.forEach((w) => w.start());
+      await waitFor(async () => (await pool.query("SELECT count(*)::int AS n FROM pgpulse.notification_outbox WHERE status <> 'delivered'")).rows[0].n === 0, 30_000);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await Promise.all(pools.map((p) => p.end()));
+    }
+    const accepted = hook.requests.filter((_r, i) => (i + 1) % 3 !== 0);
+    const perKey = new Map<string, number>();
+    for (const r of accepted) perKey.set(String(r.body.idempotencyKey), (perKey.get(String(r.body.idempotencyKey)) ?? 0) + 1);
+    expect(perKey.size).toBe(tables.length * 2);
+    expect([...perKey.values()].every((n) => n === 1)).toBe(true);
+    expect(hook.requests.length).toBeGreaterThan(accepted.length);
+    // Per alert, the resolution is never sent before its firing was accepted.
+    for (const t of tables) {
+      const firedAt = accepted.find((r) => r.body.object === `public.${t}` && r.body.state === "firing")!.at;
+      const firstResolved = hook.requests.find((r) => r.body.object === `public.${t}` && r.body.state === "resolved")!.at;
+      expect(firstResolved).toBeGreaterThanOrEqual(firedAt);
+    }
+  }, 60_000);
+
+  it("a worker with a holder id sends only what its leases (or nobody's) cover", async () => {
+    const hook = await receiver();
+    const channels = channelsFor({ hook: { url: hook.url } });
+    await fire(channels, ["a", "b"]);
+    await pool.query("DELETE FROM pgpulse.leases");
+    await pool.query("INSERT INTO pgpulse.leases (target_id, holder, holder_name, expires_at) VALUES ('prod', 'other', 'other', now() + interval '1 minute')");
+    expect(await worker({ channels, holder: "me" }).runOnce()).toMatchObject({ delivered: 0 });
+    expect(hook.requests).toHaveLength(0);
+    // The holder's lease ends (it died): the rows are anyone's again.
+    await pool.query("UPDATE pgpulse.leases SET expires_at = now()");
+    expect(await worker({ channels, holder: "me" }).runOnce()).toMatchObject({ delivered: 2 });
+    await pool.query("DELETE FROM pgpulse.leases");
   });
 
   it("sends a test notification without touching the outbox", async () => {

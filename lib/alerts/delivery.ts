@@ -26,6 +26,14 @@ export interface DeliveryWorkerOptions {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   random?: () => number;
+  /**
+   * With several instances on one store: this instance's id. It then sends the notifications of
+   * the targets it holds (and of targets nobody holds), so delivery follows the lease; rows
+   * still go to exactly one worker at a time by the SKIP LOCKED claim either way.
+   */
+  holder?: string;
+  /** Told every outcome (delivered, retried, failed, dead), e.g. for /api/metrics. */
+  onOutcome?(channelId: string, outcome: keyof RunCounts): void;
 }
 
 export interface DeliveryAttemptResult {
@@ -102,6 +110,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
           SELECT c.id FROM pgpulse.notification_outbox c
            WHERE c.channel_id = $1 AND c.status = 'pending' AND c.next_attempt_at <= $2
              AND (c.locked_until IS NULL OR c.locked_until <= $2)
+             AND ($4::text IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM pgpulse.alerts a JOIN pgpulse.leases l ON l.target_id = a.target_id
+                    WHERE a.id = c.alert_id AND l.holder <> $4 AND l.expires_at > now()))
              AND NOT EXISTS (SELECT 1 FROM pgpulse.notification_outbox p
                               WHERE p.channel_id = c.channel_id AND p.alert_id = c.alert_id
                                 AND p.id < c.id AND p.status = 'pending')
@@ -109,7 +120,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
            LIMIT 1
            FOR UPDATE SKIP LOCKED)
         RETURNING o.id, o.idempotency_key, o.payload, o.attempts, o.created_at`,
-      [channelId, new Date(at), new Date(at + leaseMs)],
+      [channelId, new Date(at), new Date(at + leaseMs), opts.holder ?? null],
       "outbox: claim",
     );
     return rows[0] ?? null;
@@ -157,7 +168,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       const row = await claim(channel.id);
       if (!row) return;
       const result = await post(channel, row.payload as unknown as NotificationPayload);
-      counts[await record(row, result, channel.id)]++;
+      const outcome = await record(row, result, channel.id);
+      counts[outcome]++;
+      opts.onOutcome?.(channel.id, outcome);
     }
   }
 

@@ -11,6 +11,7 @@ import { resolveRule } from "./rules";
 import { loadOpenAlerts, writeTransitions, type TouchWrite, type TransitionWrite } from "./store";
 import { INACTIVE, type InstanceState, type RuleId } from "./types";
 import { toDbError } from "@/lib/db/errors";
+import type { FenceToken } from "@/lib/fleet/lease-store";
 
 const TRANSIENT = new Set(["connection", "terminated", "timeout"]);
 
@@ -26,6 +27,12 @@ export interface AlertEngineOptions {
   now?: () => number;
   /** Base URL of the dashboard for links in notifications; relative links when empty. */
   publicUrl?: string;
+  /**
+   * With leases (several instances on one store): the token for a target this instance holds,
+   * else null. The engine then evaluates only held targets, resumes a target's open episodes
+   * when it is adopted, and every write is checked against the lease in its transaction.
+   */
+  fence?: (targetId: string) => FenceToken | null;
 }
 
 export interface AlertEngine extends SampleSink {
@@ -34,6 +41,10 @@ export interface AlertEngine extends SampleSink {
   /** Resolves once every result accepted so far has been evaluated (and persisted or failed). */
   idle(): Promise<void>;
   setConfig(config: AlertEngineOptions["config"]): void;
+  /** Resumes a target's open episodes from the store (its lease was just taken). */
+  adopt(targetId: string): Promise<void>;
+  /** Forgets everything about a target in memory (its lease is gone or being handed over). */
+  release(targetId: string): void;
   /** Open episodes in memory: rule, target, object and state. */
   openInstances(): Array<{ alertId: number | null; rule: RuleId; targetId: string; objectKey: string; state: InstanceState }>;
 }
@@ -90,6 +101,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   }
 
   async function evaluateResult(result: MetricResult & { status: "ok" }) {
+    // A result still in the queue when its target's lease went: not ours to evaluate any more.
+    if (opts.fence && !opts.fence(result.targetId)) return;
     const at = now();
     const target = config.targets.find((t) => t.id === result.targetId);
     const targetName = target?.name ?? result.targetId;
@@ -113,7 +126,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
         } else if (inst) {
           quiet.push([key, out.state]);
           if (inst.alertId !== null && at - inst.lastTouchAt >= TOUCH_EVERY_MS) {
-            touches.push({ alertId: inst.alertId, value: out.state.value, lastBadAt: out.state.lastBadAt });
+            touches.push({ alertId: inst.alertId, targetId: result.targetId, value: out.state.value, lastBadAt: out.state.lastBadAt });
             inst.lastTouchAt = at;
           }
         }
@@ -141,9 +154,9 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       batch.set(w.key, queued ? { ...w, alertId: queued.alertId, events: [...queued.events, ...w.events], observation: w.observation ?? queued.observation } : w);
     }
     const pending = [...batch.values()];
-    let ids: number[];
+    let outcome: Awaited<ReturnType<typeof writeTransitions>>;
     try {
-      ids = await writeTransitions(opts.pool, pending, touches, { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: at });
+      outcome = await writeTransitions(opts.pool, pending, touches, { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: at, fence: opts.fence });
     } catch (e) {
       if (!TRANSIENT.has(toDbError(e).kind)) {
         // Refused (not unreachable): memory stays where it was, so the next result evaluates and
@@ -159,10 +172,42 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       return;
     }
     backlog.clear();
-    applyToMemory(writes, at);
+    // Another instance holds these targets now: what we saw is its to evaluate, not ours.
+    for (const targetId of outcome.fenced) {
+      log.warn({ targetId }, "alert writes refused: the target's lease is held by another instance");
+      forget(targetId);
+    }
+    applyToMemory(writes.filter((w) => !outcome.fenced.has(w.targetId)), at);
     pending.forEach((w, i) => {
       const inst = instances.get(w.key);
-      if (inst && inst.alertId === null) inst.alertId = ids[i];
+      const id = outcome.ids[i];
+      if (inst && inst.alertId === null && id !== null) inst.alertId = id;
+    });
+  }
+
+  function forget(targetId: string) {
+    for (const [k, inst] of instances) if (inst.targetId === targetId) instances.delete(k);
+    for (const [k, w] of backlog) if (w.targetId === targetId) backlog.delete(k);
+    for (const [k, r] of queue) if (r.targetId === targetId) queue.delete(k);
+  }
+
+  function resume(r: Awaited<ReturnType<typeof loadOpenAlerts>>[number]) {
+    instances.set(keyOf(r.rule, r.target_id, r.object_key), {
+      alertId: r.id,
+      rule: r.rule as RuleId,
+      targetId: r.target_id,
+      objectKey: r.object_key,
+      state: {
+        state: r.state,
+        since: r.since.getTime(),
+        firedAt: r.fired_at?.getTime() ?? null,
+        resolvedAt: null,
+        lastBadAt: r.last_bad_at?.getTime() ?? r.since.getTime(),
+        value: r.value,
+        // A pending row carries the rule's severity but has not fired at any: null.
+        severity: r.state === "firing" ? r.severity : null,
+      },
+      lastTouchAt: now(),
     });
   }
 
@@ -184,6 +229,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     accept(result: MetricResult): void {
       try {
         if (stopped || result.status !== "ok" || !RULES_BY_METRIC[result.metric]) return;
+        if (opts.fence && !opts.fence(result.targetId)) return;
         // Windows record every sample on arrival, even one coalesced away before evaluation.
         for (const ruleId of RULES_BY_METRIC[result.metric]) {
           const w = windowed[ruleId];
@@ -201,25 +247,8 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     },
     async start() {
       if (started) return;
-      for (const r of await loadOpenAlerts(opts.pool)) {
-        instances.set(keyOf(r.rule, r.target_id, r.object_key), {
-          alertId: r.id,
-          rule: r.rule as RuleId,
-          targetId: r.target_id,
-          objectKey: r.object_key,
-          state: {
-            state: r.state,
-            since: r.since.getTime(),
-            firedAt: r.fired_at?.getTime() ?? null,
-            resolvedAt: null,
-            lastBadAt: r.last_bad_at?.getTime() ?? r.since.getTime(),
-            value: r.value,
-            // A pending row carries the rule's severity but has not fired at any: null.
-            severity: r.state === "firing" ? r.severity : null,
-          },
-          lastTouchAt: now(),
-        });
-      }
+      // With leases, a target's episodes are resumed when its lease is taken (adopt).
+      if (!opts.fence) for (const r of await loadOpenAlerts(opts.pool)) resume(r);
       started = true;
       kick();
     },
@@ -228,13 +257,21 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       await draining;
       // A last try for transitions held while the store was away (graceful shutdown).
       if (backlog.size) {
-        await writeTransitions(opts.pool, [...backlog.values()], [], { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: now() })
+        await writeTransitions(opts.pool, [...backlog.values()], [], { channels: config.channels, publicUrl: opts.publicUrl ?? "", now: now(), fence: opts.fence })
           .then(() => backlog.clear())
           .catch((e) => log.error({ transitions: backlog.size, err: safeError(e) }, "alert transitions not written at stop"));
       }
     },
     async idle() {
       while (draining || (queue.size && started && !stopped)) await (draining ?? Promise.resolve());
+    },
+    async adopt(targetId) {
+      const rows = await loadOpenAlerts(opts.pool, targetId);
+      forget(targetId);
+      for (const r of rows) resume(r);
+    },
+    release(targetId) {
+      forget(targetId);
     },
     setConfig(next) {
       config = next;

@@ -263,3 +263,18 @@ export async function mttaMttr(pool: Pool, range: { from: Date; to: Date }): Pro
   );
   return rows.map((r) => ({ rule: r.rule, fired: r.fired, acknowledged: r.acknowledged, resolved: r.resolved, mttaSeconds: r.mtta_seconds, mttrSeconds: r.mttr_seconds }));
 }
+
+const backlogRow = z.object({ pending: z.number(), oldest_seconds: z.number().nullable() });
+
+/** The outbox's backlog for /api/metrics: rows waiting to be sent and the age of the oldest. */
+export async function outboxBacklog(pool: Pool): Promise<{ pending: number; oldestSeconds: number | null }> {
+  const r = await one(
+    pool,
+    backlogRow,
+    `SELECT count(*)::int AS pending, extract(epoch FROM now() - min(created_at))::float8 AS oldest_seconds
+       FROM pgpulse.notification_outbox WHERE status = 'pending'`,
+    [],
+    "outbox: backlog",
+  );
+  return { pending: r.pending, oldestSeconds: r.oldest_seconds };
+}

@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from "pg";
 import { z } from "zod";
 import { exec, many, one } from "@/lib/db/query";
 import { inTransaction } from "@/lib/db/transaction";
+import { confirmLeases, type FenceToken } from "@/lib/fleet/lease-store";
 import { alertLinks, buildSummary, type NotificationPayload } from "./payload";
 import { routeChannels, type ChannelConfig } from "./routing";
 import { silencedBy, type SilenceWindow } from "./silence-match";
@@ -27,14 +28,17 @@ const openRow = z.object({
 
 export type OpenAlertRow = z.infer<typeof openRow>;
 
-/** The open (pending or firing) episodes: what a starting engine resumes from. */
-export async function loadOpenAlerts(pool: Pool): Promise<OpenAlertRow[]> {
+/**
+ * The open (pending or firing) episodes: what a starting engine resumes from, or, for one
+ * target, what an instance that has just taken its lease carries on with.
+ */
+export async function loadOpenAlerts(pool: Pool, targetId: string | null = null): Promise<OpenAlertRow[]> {
   return many(
     pool,
     openRow,
     `SELECT id, rule, target_id, object_key, state, severity, since, fired_at, last_bad_at, value
-       FROM pgpulse.alerts WHERE state IN ('pending', 'firing') ORDER BY id`,
-    [],
+       FROM pgpulse.alerts WHERE state IN ('pending', 'firing') AND ($1::text IS NULL OR target_id = $1) ORDER BY id`,
+    [targetId],
     "alerts: open",
   );
 }
@@ -53,6 +57,7 @@ export interface TransitionWrite {
 
 export interface TouchWrite {
   alertId: number;
+  targetId: string;
   value: number | null;
   lastBadAt: number | null;
 }
@@ -61,6 +66,32 @@ export interface WriteContext {
   channels: ChannelConfig[];
   publicUrl: string;
   now: number;
+  /**
+   * With several instances: the lease token this instance holds for a target, or null. Writes
+   * about a target whose lease the store does not confirm (taken over, or never ours) are left out.
+   */
+  fence?: (targetId: string) => FenceToken | null;
+}
+
+export interface WriteOutcome {
+  /** The alert id of every written transition, in order; null where its target was fenced. */
+  ids: Array<number | null>;
+  /** Targets whose writes were refused because this instance no longer holds their lease. */
+  fenced: Set<string>;
+}
+
+async function fencedTargets(client: PoolClient, targetIds: Iterable<string>, fence: WriteContext["fence"]): Promise<Set<string>> {
+  const fenced = new Set<string>();
+  if (!fence) return fenced;
+  const tokens: FenceToken[] = [];
+  for (const id of new Set(targetIds)) {
+    const token = fence(id);
+    if (token) tokens.push(token);
+    else fenced.add(id);
+  }
+  const confirmed = await confirmLeases(client, tokens);
+  for (const t of tokens) if (!confirmed.has(t.targetId)) fenced.add(t.targetId);
+  return fenced;
 }
 
 const silenceRow = z.object({
@@ -89,14 +120,16 @@ const channelRow = z.object({ channel_id: z.string() });
 const d = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /**
- * Writes the transitions (and refreshes the value of open episodes) in one transaction.
- * Returns the alert id of every written transition, in order.
+ * Writes the transitions (and refreshes the value of open episodes) in one transaction, after
+ * checking the lease of each target they are about (when fenced).
  */
-export async function writeTransitions(pool: Pool, writes: TransitionWrite[], touches: TouchWrite[], ctx: WriteContext): Promise<number[]> {
+export async function writeTransitions(pool: Pool, writes: TransitionWrite[], allTouches: TouchWrite[], ctx: WriteContext): Promise<WriteOutcome> {
   return inTransaction(pool, async (client) => {
+    const fenced = await fencedTargets(client, [...writes.map((w) => w.targetId), ...allTouches.map((t) => t.targetId)], ctx.fence);
     const silences = writes.length ? await openSilences(client, ctx.now) : [];
-    const ids: number[] = [];
-    for (const w of writes) ids.push(await writeOne(client, w, silences, ctx));
+    const ids: Array<number | null> = [];
+    for (const w of writes) ids.push(fenced.has(w.targetId) ? null : await writeOne(client, w, silences, ctx));
+    const touches = allTouches.filter((t) => !fenced.has(t.targetId));
     if (touches.length) {
       await exec(
         client,
@@ -106,7 +139,7 @@ export async function writeTransitions(pool: Pool, writes: TransitionWrite[], to
         [touches.map((t) => t.alertId), touches.map((t) => t.value), touches.map((t) => d(t.lastBadAt)), new Date(ctx.now)],
       );
     }
-    return ids;
+    return { ids, fenced };
   });
 }
 

@@ -11,6 +11,19 @@ export const targetHealthSchema = z.object({
   lastSampleAt: z.string().nullable(),
   lastError: z.string().nullable(),
   downSince: z.string().nullable(),
+  /** The instance whose lease covers the target (it polls it); null while nobody holds it. */
+  heldBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+
+/** A pgpulse instance sharing the store, with the targets it holds (docs/SCALING.md). */
+export const instanceHealthSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The instance that answered this request. */
+  self: z.boolean(),
+  startedAt: z.string().nullable(),
+  heartbeatAt: z.string().nullable(),
+  targets: z.array(z.string()),
 });
 
 export const healthSchema = z.object({
@@ -18,6 +31,7 @@ export const healthSchema = z.object({
   version: z.string(),
   store: z.object({ reachable: z.boolean(), since: z.string().nullable(), detail: z.string().nullable() }),
   targets: z.array(targetHealthSchema),
+  instances: z.array(instanceHealthSchema),
 });
 
 export type Health = z.infer<typeof healthSchema>;
@@ -28,3 +42,4 @@ export type Health = z.infer<typeof healthSchema>;
  */
 export const healthStatusSchema = healthSchema.pick({ status: true }).strict();
 export type TargetHealth = z.infer<typeof targetHealthSchema>;
+export type InstanceHealth = z.infer<typeof instanceHealthSchema>;

@@ -31,6 +31,8 @@ export interface CollectorOptions {
   random?: () => number;
   /** Margin over a task's timeout before its run is abandoned (default 7 s: connect + round trips). */
   watchdogMarginMs?: number;
+  /** Told of every tick skipped because the task's previous run was still going (an overrun). */
+  onSkipped?: (taskId: string) => void;
 }
 
 export interface Collector {
@@ -265,7 +267,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     if (stopped) return;
     e.timer = setTimeout(() => tick(e), jitter(e.intervalMs, random));
     if (!up || !caps) return;
-    void e.flight.tryRun(() => runTask(e));
+    if (e.flight.tryRun(() => runTask(e)) === null) opts.onSkipped?.(e.task.id);
   }
 
   // One task at a time per lane: a task waits its turn here, not in the pool, whose 5 s connect

@@ -51,14 +51,18 @@ export function createTargetPool(opts: TargetPoolOptions): pg.Pool {
   return pool;
 }
 
-/** A read-write pool for the history store. */
-export function createStorePool(url: string, max = 4): pg.Pool {
+/**
+ * A read-write pool for the history store. `timeoutMs` bounds every statement and connect (the
+ * lease pool's are short: a renewal that hangs must give way to the next one).
+ */
+export function createStorePool(url: string, max = 4, timeoutMs?: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
     application_name: APPLICATION_NAMES.store,
-    statement_timeout: 30_000,
-    connectionTimeoutMillis: 5_000,
+    statement_timeout: timeoutMs ?? 30_000,
+    query_timeout: timeoutMs,
+    connectionTimeoutMillis: Math.min(5_000, timeoutMs ?? 5_000),
     types: typeOverrides,
     // The store may share a server with a target (the demo's does): its sessions are ours there too.
     onConnect: recordOwnSession,

@@ -65,6 +65,8 @@ export interface StoreOptions {
   rowHistoryMinIntervalMs?: number;
   /** Store row-history metrics' per-object series too (default false; see convert.ts). */
   rowHistorySeries?: boolean;
+  /** Told how long each flush took and whether the store took it (for /api/metrics). */
+  onFlush?: (seconds: number, ok: boolean) => void;
 }
 
 const TRANSIENT = new Set(["connection", "terminated", "timeout"]);
@@ -320,7 +322,11 @@ export function createStore(opts: StoreOptions): Store {
   /** Writes everything buffered; resolves when done or when the store turned out unreachable. */
   async function flush(): Promise<void> {
     while (flushing) await flushing;
-    flushing = flushOnce().finally(() => (flushing = null));
+    const startedAt = performance.now();
+    flushing = flushOnce().finally(() => {
+      flushing = null;
+      opts.onFlush?.((performance.now() - startedAt) / 1000, st.reachable);
+    });
     await flushing;
   }
 

@@ -4,7 +4,7 @@ import type { Role } from "@/lib/auth/roles";
 import type { TargetConfig } from "@/lib/config/schema";
 import type { Runtime } from "@/lib/server/wiring/runtime";
 import { toActivity } from "./activity";
-import { availability, redactorFor } from "./sources";
+import { availability, heldElsewhere, redactorFor } from "./sources";
 
 /** Live sessions from the collector's latest stat_activity sample: no query on the target. */
 export async function activityView(rt: Runtime, target: TargetConfig, role: Role): Promise<ActivityResponse> {
@@ -15,7 +15,7 @@ export async function activityView(rt: Runtime, target: TargetConfig, role: Role
     statActivity: snap?.metrics.stat_activity,
     cadenceMs: rt.cadenceMs("stat_activity"),
     connections: snap?.metrics.connections,
-    unavailable: unavailable.stat_activity,
+    unavailable: unavailable.stat_activity ?? heldElsewhere(rt, target.id),
     poolSize: target.poolSize ?? null,
     redact: await redactorFor(role),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeHealth } from "./health";
+import { computeHealth, fleetHealth } from "./health";
 import type { TargetSnapshot } from "@/lib/collector/types";
 
 const target = (id: string) => ({ id, name: id.toUpperCase(), url: `postgres://u:secret@h/${id}` });
@@ -41,5 +41,25 @@ describe("computeHealth", () => {
   });
   it("never includes a connection string", () => {
     expect(JSON.stringify(computeHealth("1", [target("a")], [snap(false, "x")], storeOk))).not.toContain("secret");
+  });
+
+  it("lists instances with the targets their live leases cover, and who holds each target", () => {
+    const at = new Date("2026-11-26T10:00:00Z");
+    const fleet = fleetHealth(
+      "i1",
+      [
+        { id: "i1", name: "node-1", started_at: at, heartbeat_at: at },
+        { id: "i2", name: "node-2", started_at: at, heartbeat_at: at },
+      ],
+      [
+        { target_id: "a", holder: "i1", holder_name: "node-1", live: true },
+        { target_id: "b", holder: "i2", holder_name: "node-2", live: true },
+        { target_id: "c", holder: "i3", holder_name: "node-3", live: false },
+      ],
+    );
+    const h = computeHealth("1", [target("a"), target("b"), target("c")], [snap(true), undefined, undefined], storeOk, fleet);
+    expect(h.instances.map((i) => [i.name, i.self, i.targets])).toEqual([["node-1", true, ["a"]], ["node-2", false, ["b"]]]);
+    expect(h.targets.map((t) => [t.id, t.heldBy?.name ?? null, t.up])).toEqual([["a", "node-1", true], ["b", "node-2", null], ["c", null, null]]);
+    expect(h.status).toBe("ok");
   });
 });

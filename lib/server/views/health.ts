@@ -1,11 +1,41 @@
 import type { TargetSnapshot } from "@/lib/collector/types";
-import type { Health, TargetHealth } from "@/lib/api/health";
+import type { Health, InstanceHealth, TargetHealth } from "@/lib/api/health";
 import type { TargetConfig } from "@/lib/config/schema";
 
 export interface StoreHealth {
   reachable: boolean;
   unreachableSince: Date | null;
   detail?: string | null;
+}
+
+/** Who holds which target, as this instance last read the lease table. */
+export interface FleetHealth {
+  instances: InstanceHealth[];
+  holderOf(targetId: string): { id: string; name: string } | null;
+}
+
+const noFleet: FleetHealth = { instances: [], holderOf: () => null };
+
+/**
+ * The lease table → /api/health's instances. An instance's targets are its live leases; one
+ * that holds none (a standby instance, or just started) is listed too.
+ */
+export function fleetHealth(
+  selfId: string,
+  instances: ReadonlyArray<{ id: string; name: string; started_at: Date; heartbeat_at: Date }>,
+  leases: ReadonlyArray<{ target_id: string; holder: string; holder_name: string; live: boolean }>,
+): FleetHealth {
+  const live = leases.filter((l) => l.live);
+  const rows: InstanceHealth[] = instances.map((i) => ({
+    id: i.id,
+    name: i.name,
+    self: i.id === selfId,
+    startedAt: i.started_at.toISOString(),
+    heartbeatAt: i.heartbeat_at.toISOString(),
+    targets: live.filter((l) => l.holder === i.id).map((l) => l.target_id),
+  }));
+  const byTarget = new Map(live.map((l) => [l.target_id, { id: l.holder, name: l.holder_name }]));
+  return { instances: rows, holderOf: (t) => byTarget.get(t) ?? null };
 }
 
 /**
@@ -17,6 +47,7 @@ export function computeHealth(
   targets: TargetConfig[],
   snapshots: (TargetSnapshot | undefined)[],
   store: StoreHealth,
+  fleet: FleetHealth = noFleet,
 ): Health {
   const rows: TargetHealth[] = targets.map((t, i) => {
     const s = snapshots[i];
@@ -30,6 +61,7 @@ export function computeHealth(
       lastSampleAt: s?.lastSampleAt?.toISOString() ?? null,
       lastError: s?.lastError ?? null,
       downSince: s?.downSince?.toISOString() ?? null,
+      heldBy: fleet.holderOf(t.id),
     };
   });
   const up = rows.filter((r) => r.up === true).length;
@@ -46,5 +78,6 @@ export function computeHealth(
       detail: store.reachable ? null : `store unreachable since ${store.unreachableSince?.toISOString() ?? "start"}`,
     },
     targets: rows,
+    instances: fleet.instances,
   };
 }

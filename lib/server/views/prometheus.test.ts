@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderMetrics } from "./prometheus";
 import type { Runtime } from "@/lib/server/wiring/runtime";
+import { createSelfMetrics } from "@/lib/server/wiring/self-metrics";
 
 const ts = new Date("2026-11-26T10:00:00Z");
 
@@ -39,9 +40,15 @@ function runtimeWith(up: boolean): Runtime {
     },
   };
   return {
-    targets: [{ id: "kundli", name: "Kundli", url: "postgres://u:pw@h/db" }],
-    snapshot: () => snapshot,
-    store: { status: () => ({ reachable: true, buffered: 3, dropped: 0 }) },
+    targets: [
+      { id: "kundli", name: "Kundli", url: "postgres://u:pw@h/db" },
+      { id: "elsewhere", name: "Held by another instance", url: "postgres://u:pw@h/other" },
+    ],
+    snapshot: (id: string) => (id === "kundli" ? snapshot : undefined),
+    store: { status: () => ({ reachable: false, buffered: 3, dropped: 2, bufferedEvents: 0, rejectedBatches: 0 }) },
+    collectors: new Map([["kundli", {}]]),
+    leases: null,
+    selfMetrics: createSelfMetrics(),
   } as unknown as Runtime;
 }
 
@@ -50,6 +57,9 @@ describe("renderMetrics", () => {
     const { body } = await renderMetrics(runtimeWith(true));
     expect(body).toContain('pgpulse_target_up{target="kundli"} 1');
     expect(body).toContain('pgpulse_db_stats_xact_commit_total{target="kundli",datname="kundli_db"} 1234');
+    expect(body).toContain("# TYPE pgpulse_db_stats_xact_commit_total counter");
+    expect(body).toContain("# TYPE pgpulse_db_stats_numbackends gauge");
+    expect(body).toContain("pgpulse_store_dropped_samples_total 2");
     expect(body).toContain('pgpulse_db_stats_numbackends{target="kundli",datname="kundli_db"} 7');
     expect(body).toContain("pgpulse_store_buffered_samples 3");
   });
@@ -69,5 +79,9 @@ describe("renderMetrics", () => {
     expect(body).not.toContain("stats_reset_epoch{");
     expect(body).not.toContain("secret_table");
     expect(body).not.toContain("postgres://");
+    // A target another instance holds is exposed by that instance, not as down here.
+    expect(body).not.toContain('target="elsewhere"');
+    // No outbox figure while the store is unreachable: absent, not zero.
+    expect(body).not.toContain("pgpulse_outbox_pending");
   });
 });

@@ -40,3 +40,14 @@ export async function redactorFor(role: Role): Promise<(text: string) => string>
   await loadSqlParser();
   return redactSql;
 }
+
+/**
+ * For a target another instance holds: why its live figures (sessions, which live only in the
+ * collecting instance's memory) are not on this one. Null when this instance holds it, or
+ * nobody does yet (a takeover in progress reads as "no sample yet").
+ */
+export function heldElsewhere(rt: Runtime, targetId: string): string | null {
+  if (!rt.leases || rt.collectors.has(targetId)) return null;
+  const lease = rt.leases.view().leases.find((l) => l.target_id === targetId && l.live);
+  return lease ? `collected by pgpulse instance ${lease.holder_name}: its live sessions are shown there; charts and tables here read the store` : null;
+}

@@ -1,4 +1,6 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
+import os from "node:os";
 import type { Pool } from "pg";
 import type pino from "pino";
 import { thresholdsFor } from "@/lib/config/load";
@@ -9,10 +11,13 @@ import type { TargetSnapshot } from "@/lib/collector/types";
 import { createStore, type Store, type StoreOptions } from "@/lib/store/index";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
 import { createDeliveryWorker, type DeliveryWorker } from "@/lib/alerts/delivery";
-import { createTargetPool } from "@/lib/db/pool";
+import { createStorePool, createTargetPool } from "@/lib/db/pool";
 import type { Health } from "@/lib/api/health";
-import { computeHealth } from "@/lib/server/views/health";
+import { computeHealth, fleetHealth } from "@/lib/server/views/health";
+import { createLeaseManager, type LeaseManager, type LoseReason } from "@/lib/fleet/leases";
+import type { Identity } from "@/lib/fleet/lease-store";
 import { metricCadenceMs, rowHistoryCadenceMs } from "./cadence";
+import { createSelfMetrics, type SelfMetrics } from "./self-metrics";
 import { APPLICATION_NAMES } from "@/lib/db/application-names";
 
 // The whole monitoring loop — store, alert engine, delivery, one collector per target — built
@@ -32,7 +37,17 @@ export interface PgpulseOptions {
   store?: Partial<Omit<StoreOptions, "url" | "log">>;
   /** Called last by stop(), e.g. to stop an embedded store. */
   onStop?: () => Promise<void>;
+  /** This instance's readable name among several sharing the store (default: the host name). */
+  instanceName?: string;
+  /** How long a target lease lasts unrenewed (docs/SCALING.md); default DEFAULT_LEASE_TTL_MS. */
+  leaseTtlMs?: number;
 }
+
+/**
+ * 10 s: a dead instance's targets are taken over within 12.5 s plus a first run — inside two
+ * cadences of the 15 s statistics metrics — for one small UPDATE every 2.5 s per instance.
+ */
+export const DEFAULT_LEASE_TTL_MS = 10_000;
 
 export interface Pgpulse {
   version: string;
@@ -43,7 +58,14 @@ export interface Pgpulse {
   store: Store;
   alerts: AlertEngine;
   delivery: DeliveryWorker;
+  /** Collectors of the targets this instance holds a lease on (all of them when it is alone). */
   collectors: Map<string, Collector>;
+  /** This instance among those sharing the store. */
+  instance: Identity;
+  /** Null when this instance does not collect (it then holds no lease). */
+  leases: LeaseManager | null;
+  /** pgpulse's own figures for /api/metrics (collection, store writes, delivery, leases). */
+  selfMetrics: SelfMetrics;
   thresholds(targetId: string): Thresholds;
   target(targetId: string): TargetConfig | undefined;
   snapshot(targetId: string): TargetSnapshot | undefined;
@@ -64,34 +86,73 @@ export interface Pgpulse {
 
 export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
   const { config, log } = opts;
-  const store = createStore({ ...opts.store, url: opts.storeUrl, log: log.child({ part: "store" }) });
+  const selfMetrics = createSelfMetrics();
+  const store = createStore({ ...opts.store, url: opts.storeUrl, log: log.child({ part: "store" }), onFlush: selfMetrics.storeWrite });
   await store.migrate();
   store.startMaintenance();
 
+  const collect = opts.collect !== false;
+  const instance: Identity = { id: randomBytes(6).toString("hex"), name: opts.instanceName ?? os.hostname() };
+  let leases: LeaseManager | null = null;
+  // With collection on, every target is polled under a lease (lib/fleet/leases.ts), and
+  // evaluation and delivery follow it; a lone instance simply holds them all.
+  const fence = collect ? (targetId: string) => leases?.token(targetId) ?? null : undefined;
+
   // Notifications link to the dashboard's publicUrl when one is configured, else relatively.
-  const alerts = createAlertEngine({ pool: store.pool, config, log: log.child({ part: "alerts" }), publicUrl: config.publicUrl });
+  const alerts = createAlertEngine({ pool: store.pool, config, log: log.child({ part: "alerts" }), publicUrl: config.publicUrl, fence });
   await alerts.start();
-  const delivery = createDeliveryWorker({ pool: store.pool, channels: config.channels, log: log.child({ part: "delivery" }) });
+  const delivery = createDeliveryWorker({ pool: store.pool, channels: config.channels, log: log.child({ part: "delivery" }),
+    holder: collect ? instance.id : undefined,
+    onOutcome: (_channel, outcome) => selfMetrics.delivery(outcome),
+  });
   delivery.start();
 
+  const byId = new Map(config.targets.map((t) => [t.id, t]));
   const collectors = new Map<string, Collector>();
-  if (opts.collect !== false) {
-    for (const target of config.targets) {
-      const clog = log.child({ part: "collector", target: target.id });
-      const c = createCollector({
-        target,
-        thresholds: thresholdsFor(config, target),
-        sinks: [store, alerts],
-        tasks: catalogTasks(),
-        intervals: opts.intervals,
-        log: { warn: (obj, msg) => clog.warn(obj, msg), info: (obj, msg) => clog.info(obj, msg) },
-      });
-      c.start();
-      collectors.set(target.id, c);
-    }
+  function startCollector(target: TargetConfig): void {
+    const clog = log.child({ part: "collector", target: target.id });
+    const c = createCollector({
+      target,
+      thresholds: thresholdsFor(config, target),
+      sinks: [store, alerts, selfMetrics.sink],
+      tasks: catalogTasks(),
+      intervals: opts.intervals,
+      onSkipped: (taskId) => selfMetrics.skipped(target.id, taskId),
+      log: { warn: (obj, msg) => clog.warn(obj, msg), info: (obj, msg) => clog.info(obj, msg) },
+    });
+    c.start();
+    collectors.set(target.id, c);
+  }
+  async function stopCollector(targetId: string, reason: LoseReason): Promise<void> {
+    const c = collectors.get(targetId);
+    collectors.delete(targetId);
+    await c?.stop();
+    if (reason === "stopping") return; // stop() below evaluates what arrived, then writes
+    // A handover evaluates what arrived first; a fenced instance drops it (the store refuses it).
+    if (reason === "shed") await alerts.idle();
+    alerts.release(targetId);
   }
 
-  const byId = new Map(config.targets.map((t) => [t.id, t]));
+  const leasePool = collect ? createStorePool(opts.storeUrl, 1, Math.max(1_000, (opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS) / 2)) : null;
+  if (leasePool) {
+    leases = createLeaseManager({
+      pool: leasePool,
+      me: instance,
+      targets: () => config.targets.map((t) => t.id),
+      ttlMs: opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+      async onAcquire(targetId) {
+        const target = byId.get(targetId);
+        if (!target) throw new Error(`unknown target ${targetId}`);
+        // Open episodes first, so the first result continues them instead of opening new ones.
+        await alerts.adopt(targetId);
+        startCollector(target);
+      },
+      onLose: stopCollector,
+      onChange: selfMetrics.leaseChange,
+      log: log.child({ part: "leases", instance: instance.name }),
+    });
+    await leases.start();
+  }
   const actionPools = new Map<string, Pool>();
   // EXPLAIN's own one-connection pool when the target names a planning role: its connection is
   // closed after each EXPLAIN (runExplain), so none is held between requests.
@@ -120,6 +181,9 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     alerts,
     delivery,
     collectors,
+    instance,
+    leases,
+    selfMetrics,
     thresholds: (id) => thresholdsFor(config, byId.get(id) ?? config.targets[0]),
     target: (id) => byId.get(id),
     snapshot: (id) => collectors.get(id)?.snapshot(),
@@ -133,11 +197,13 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     },
     health() {
       const s = store.status();
+      const fleet = leases?.view();
       return computeHealth(
         opts.version,
         config.targets,
         config.targets.map((t) => collectors.get(t.id)?.snapshot()),
         { reachable: s.reachable, unreachableSince: s.unreachableSince },
+        fleet ? fleetHealth(instance.id, fleet.instances, fleet.leases) : undefined,
       );
     },
     stop() {
@@ -147,6 +213,10 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
         await Promise.allSettled([...actionPools.values(), ...explainPools.values()].map((p) => p.end()));
         await alerts.idle().catch(() => {});
         await alerts.stop().catch(() => {});
+        // Leases go after the last alert writes (they are fenced by them), and at once rather
+        // than at expiry, so another instance takes the targets at its next tick.
+        await leases?.stop().catch(() => {});
+        await leasePool?.end().catch(() => {});
         await delivery.stop().catch(() => {});
         await store.flush().catch(() => {});
         await store.close().catch(() => {});

@@ -75,6 +75,8 @@ async function startRuntime(): Promise<Runtime> {
     log,
     collect: e.PGPULSE_COLLECTOR,
     intervals: e.PGPULSE_INTERVALS,
+    instanceName: e.PGPULSE_INSTANCE_NAME,
+    leaseTtlMs: e.PGPULSE_LEASE_TTL_MS,
     onStop,
   });
 

@@ -1,4 +1,4 @@
-// Every migration, in order. Numbering: 001–049 history store, 050–099 alerts, 100–149 auth and audit.
+// Every migration, in order. Numbering: 001–049 history store, 050–099 alerts, 100–149 auth and audit, 150–199 fleet.
 
 import { m001 } from "./001-series-samples";
 import { m002 } from "./002-rollups";
@@ -8,6 +8,7 @@ import { m050 } from "./050-alerts";
 import { m051 } from "./051-notifications";
 import { m052 } from "./052-silences";
 import { m100 } from "./100-audit-log";
+import { m150 } from "./150-fleet-leases";
 import type { Migration } from "./types";
 
-export const migrations: Migration[] = [m001, m002, m003, m010, m050, m051, m052, m100];
+export const migrations: Migration[] = [m001, m002, m003, m010, m050, m051, m052, m100, m150];

@@ -1,0 +1,121 @@
+import "server-only";
+import type { Pool, PoolClient } from "pg";
+import { z } from "zod";
+import { exec, many, maybeOne } from "@/lib/db/query";
+
+// The lease table's statements. Expiry is always computed by the store (now() + ttl), so the
+// instances' own clocks never decide who holds a target.
+
+export interface Identity {
+  /** Random per process: a restarted instance is a new holder, never its own ghost. */
+  id: string;
+  /** Readable: PGPULSE_INSTANCE_NAME, else the host name. */
+  name: string;
+}
+
+const ttl = "($3::bigint * interval '1 millisecond')";
+
+export async function heartbeat(pool: Pool, me: Identity, ttlMs: number): Promise<void> {
+  await exec(
+    pool,
+    `INSERT INTO pgpulse.instances (id, name, expires_at) VALUES ($1, $2, now() + ${ttl})
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, heartbeat_at = now(), expires_at = EXCLUDED.expires_at`,
+    [me.id, me.name, ttlMs],
+  );
+}
+
+const renewedRow = z.object({ target_id: z.string(), epoch: z.number() });
+
+/** Extends the leases still ours (same holder, same epoch); returns those. The rest were taken. */
+export async function renew(pool: Pool, me: Identity, ttlMs: number, held: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  if (held.size === 0) return new Map();
+  const rows = await many(
+    pool,
+    renewedRow,
+    `UPDATE pgpulse.leases l SET renewed_at = now(), expires_at = now() + ${ttl}
+       FROM unnest($2::text[], $4::bigint[]) AS h(target_id, epoch)
+      WHERE l.target_id = h.target_id AND l.epoch = h.epoch AND l.holder = $1
+     RETURNING l.target_id, l.epoch`,
+    [me.id, [...held.keys()], ttlMs, [...held.values()]],
+    "leases: renew",
+  );
+  return new Map(rows.map((r) => [r.target_id, r.epoch]));
+}
+
+const epochRow = z.object({ epoch: z.number() });
+
+/** Takes a target whose lease is missing or expired; null when another instance holds it. */
+export async function acquire(pool: Pool, me: Identity, ttlMs: number, targetId: string): Promise<number | null> {
+  const row = await maybeOne(
+    pool,
+    epochRow,
+    `INSERT INTO pgpulse.leases AS l (target_id, holder, holder_name, expires_at) VALUES ($4, $1, $2, now() + ${ttl})
+     ON CONFLICT (target_id) DO UPDATE
+        SET holder = EXCLUDED.holder, holder_name = EXCLUDED.holder_name, epoch = l.epoch + 1,
+            acquired_at = now(), renewed_at = now(), expires_at = EXCLUDED.expires_at
+      WHERE l.expires_at <= now()
+     RETURNING l.epoch`,
+    [me.id, me.name, ttlMs, targetId],
+    "leases: acquire",
+  );
+  return row?.epoch ?? null;
+}
+
+/** Ends our leases on these targets now, so another instance takes them at its next tick. */
+export async function release(pool: Pool, me: Identity, targetIds: readonly string[]): Promise<void> {
+  if (targetIds.length === 0) return;
+  await exec(pool, `UPDATE pgpulse.leases SET expires_at = now() WHERE holder = $1 AND target_id = ANY($2::text[])`, [me.id, targetIds]);
+}
+
+/** A stopping instance leaves the fleet at once instead of when its heartbeat expires. */
+export async function leave(pool: Pool, me: Identity): Promise<void> {
+  await exec(pool, `DELETE FROM pgpulse.instances WHERE id = $1`, [me.id]);
+}
+
+const leaseRow = z.object({ target_id: z.string(), holder: z.string(), holder_name: z.string(), epoch: z.number(), live: z.boolean() });
+const instanceRow = z.object({ id: z.string(), name: z.string(), started_at: z.date(), heartbeat_at: z.date() });
+
+export type LeaseRow = z.infer<typeof leaseRow>;
+export type InstanceRow = z.infer<typeof instanceRow>;
+
+/** The whole fleet as the store sees it: every lease, and the instances whose heartbeat is live. */
+export async function readFleet(pool: Pool): Promise<{ leases: LeaseRow[]; instances: InstanceRow[] }> {
+  const [leases, instances] = await Promise.all([
+    many(pool, leaseRow, `SELECT target_id, holder, holder_name, epoch, expires_at > now() AS live FROM pgpulse.leases ORDER BY target_id`, [], "leases: read"),
+    many(pool, instanceRow, `SELECT id, name, started_at, heartbeat_at FROM pgpulse.instances WHERE expires_at > now() ORDER BY started_at, id`, [], "instances: read"),
+  ]);
+  return { leases, instances };
+}
+
+/** Rows of instances gone for a day: kept that long so /api/health can say who held what last. */
+export async function forgetOldInstances(pool: Pool): Promise<void> {
+  await exec(pool, `DELETE FROM pgpulse.instances WHERE expires_at < now() - interval '1 day'`);
+}
+
+export interface FenceToken {
+  targetId: string;
+  holder: string;
+  epoch: number;
+}
+
+const fencedRow = z.object({ target_id: z.string() });
+
+/**
+ * Inside a write transaction: which of these targets are still ours at this epoch. FOR SHARE
+ * holds the lease rows until commit, so a takeover (an UPDATE of the row) waits for this
+ * transaction, and the new holder, which loads open alerts after it took the lease, sees it.
+ */
+export async function confirmLeases(client: PoolClient, tokens: readonly FenceToken[]): Promise<Set<string>> {
+  if (tokens.length === 0) return new Set();
+  const rows = await many(
+    client,
+    fencedRow,
+    `SELECT l.target_id FROM pgpulse.leases l
+       JOIN unnest($1::text[], $2::text[], $3::bigint[]) AS t(target_id, holder, epoch)
+         ON l.target_id = t.target_id AND l.holder = t.holder AND l.epoch = t.epoch
+        FOR SHARE OF l`,
+    [tokens.map((t) => t.targetId), tokens.map((t) => t.holder), tokens.map((t) => t.epoch)],
+    "leases: confirm",
+  );
+  return new Set(rows.map((r) => r.target_id));
+}
