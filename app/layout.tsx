@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import { DocumentTitleCount } from "@/components/layout/document-title-count";
 import { NavBar } from "@/components/layout/nav-bar";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -30,6 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <Providers>
           <NavBar />
+          <DocumentTitleCount />
           <main className="mx-auto max-w-screen-2xl px-4 py-6">{children}</main>
         </Providers>
       </body>

@@ -86,6 +86,12 @@ describe("summarizeAlert", () => {
     expect(summarizeAlert(a, { showSql: (s) => s.replace(/'[^']*'/g, "$1") })).toBe("Statement took 1.5 s (threshold 1 s): select * from birth_charts where place = $1");
     expect(summarizeAlert({ ...a, details: {} }, plain)).toBe("Statement took 1.5 s (threshold 1 s) fp1");
   });
+
+  it("a statement caught running reads 'running for' while open, 'ran for at least' once resolved", () => {
+    const a = alert({ rule: "slow_query", objectKey: "fp2", value: 188_000, threshold: 1000, labels: { source: "running" }, details: {} });
+    expect(summarizeAlert({ ...a, state: "firing" }, plain)).toBe("Statement running for 3 min 8 s (threshold 1 s) fp2");
+    expect(summarizeAlert({ ...a, state: "resolved" }, plain)).toBe("Statement ran for at least 3 min 8 s (threshold 1 s) fp2");
+  });
 });
 
 describe("silencedBy", () => {

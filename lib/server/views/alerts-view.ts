@@ -38,7 +38,7 @@ const oneLine = (s: string, max: number) => {
 
 /** One sentence an on-call engineer can read at 3 a.m.: what, how much, against which line. */
 export function summarizeAlert(
-  a: Pick<AlertRecord, "rule" | "targetId" | "objectKey" | "value" | "threshold" | "details" | "labels">,
+  a: Pick<AlertRecord, "rule" | "targetId" | "objectKey" | "value" | "threshold" | "details" | "labels"> & Partial<Pick<AlertRecord, "state">>,
   opts: Pick<ViewOptions, "targetName" | "showSql">,
 ): string {
   const v = a.value;
@@ -58,6 +58,11 @@ export function summarizeAlert(
     case "slow_query": {
       const query = str(d.query);
       const what = query ? `: ${oneLine(opts.showSql(query), 160)}` : ` ${a.objectKey}`;
+      // A running occurrence's value is how long it had run at the last sample, not how long it took.
+      if (a.labels.source === "running" || d.source === "running") {
+        const open = a.state === "firing" || a.state === "pending";
+        return `Statement ${open ? "running for" : "ran for at least"} ${formatDuration(v)} (threshold ${formatDuration(t)})${what}`;
+      }
       return `Statement took ${formatDuration(v)} (threshold ${formatDuration(t)})${what}`;
     }
     case "target_down": {
