@@ -54,7 +54,7 @@ function AlertWindow({ alert, context, chart }: { alert: Alert; context: AlertCo
   const scaled = q.data?.res.points.map(([t, v]): [string, number | null] => [t, v === null ? null : v * chart.scale]);
   const data = joinSeries({ value: scaled });
   const state = drawnState(
-    panelState({ isPending: q.isPending, error: q.error, hasData: hasValues(data, ["value"]), takenAt: null, cadenceMs: 0, now: Date.now() }),
+    panelState({ isPending: q.isPending, error: q.error, hasData: hasValues(data, ["value"]), takenAt: null, cadenceMs: 0, now: 0 }),
     charts !== null,
   );
   const f = (v: number) => formatAlertValue(v, alert.unit);
