@@ -20,7 +20,8 @@ export function alertWindowLayout(input: { values: number[]; lines: AlertWindowL
   // A flat series on its line still needs room for the labels.
   const span = hi - lo || Math.abs(hi) || 1;
   const pad = span * 0.3;
-  const yDomain: [number, number] = [lo - pad, hi + pad];
+  // A measure that cannot go negative (durations, sizes, ratios) does not get a negative axis.
+  const yDomain = niceDomain(lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad);
   const sorted = [...input.lines].sort((a, b) => b.y - a.y);
   const lines = sorted.map((l, i) => ({ ...l, position: (i === 0 ? "insideBottomLeft" : "insideTopLeft") as Position }));
   const [x0, x1] = input.xDomain;
@@ -38,4 +39,13 @@ export function alertWindow(since: number, resolvedAt: number | null, now: numbe
   const end = resolvedAt ?? now;
   const before = Math.max(15 * 60_000, end - since);
   return [since - before, resolvedAt === null ? now : Math.min(now, resolvedAt + before / 2)];
+}
+
+/** Widens [lo, hi] to multiples of a round step (1, 2 or 5 × 10ⁿ), so the axis ticks read cleanly. */
+export function niceDomain(lo: number, hi: number): [number, number] {
+  const range = hi - lo;
+  if (!(range > 0)) return [lo, hi];
+  const magnitude = 10 ** Math.floor(Math.log10(range / 4));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => range / s <= 6) ?? 10 * magnitude;
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
 }
