@@ -50,7 +50,8 @@ export function ChartAlertWindow({
           stroke={REFERENCE_SOFT_COLOR}
           label={{ value: "fired", position: layout.firedLabelPosition, fontSize: 11, fill: "currentColor", className: "alert-line-label" }}
         />
-        <Line dataKey="value" name="value" stroke={SERIES_COLORS[0]} dot={data.length < 40} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
+        {/* A few samples (a statement caught once or twice) show as points, not an invisible line. */}
+        <Line dataKey="value" name="value" stroke={SERIES_COLORS[0]} dot={values.length < 40} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
   );
