@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import { DocumentTitleCount } from "@/components/layout/document-title-count";
 import { NavBar } from "@/components/layout/nav-bar";
 import { Providers } from "./providers";
 import "./globals.css";
@@ -37,6 +38,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </a>
         <Providers>
           <NavBar />
+          <DocumentTitleCount />
           <main id="main" tabIndex={-1} className="mx-auto max-w-screen-2xl px-4 py-6 focus:outline-none">
             {children}
           </main>

@@ -3,3 +3,4 @@
 export { ChartBar } from "./chart-bar";
 export { ChartArea, ChartLine } from "./chart-xy";
 export { SparklineChart } from "./sparkline-chart";
+export { ChartAlertWindow } from "./chart-alert-window";

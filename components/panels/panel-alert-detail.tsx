@@ -10,6 +10,7 @@ import { can } from "@/lib/auth/actions";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo, formatDateTime } from "@/lib/format/time";
 import { AckButton, SilenceButton } from "./alert-dialogs";
+import { AlertExplained } from "./panel-alert-explained";
 import { Panel } from "./panel";
 import { useAlertDetail, useMe, useNotifications } from "./queries";
 import { usePanelState } from "./use-panel-state";
@@ -38,14 +39,8 @@ export function PanelAlertDetail({ id }: { id: string }) {
                 </Badge>
               ))}
             </div>
-            {a.summary ? <p className="text-sm">{a.summary}</p> : null}
-            <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
-              <div>
-                <dt className="text-xs text-slate-500 dark:text-slate-400">value vs threshold</dt>
-                <dd className="font-semibold">
-                  {formatAlertValue(a.value, a.unit)} <span className="font-normal text-slate-500 dark:text-slate-400">vs {formatAlertValue(a.threshold, a.unit)}</span>
-                </dd>
-              </div>
+            <AlertExplained alert={a} context={q.data!.context} />
+            <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-3">
               <div>
                 <dt className="text-xs text-slate-500 dark:text-slate-400">since</dt>
                 <dd>

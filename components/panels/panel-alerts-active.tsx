@@ -8,33 +8,17 @@ import { cx } from "@/components/ui/cx";
 import { LINK, TONE_TEXT } from "@/components/ui/palette";
 import { formatAlertValue, sortAlerts, sparklineMetricFor, type Alert } from "@/lib/api/alerts";
 import { can } from "@/lib/auth/actions";
-import type { CsvColumn } from "@/lib/format/csv";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
 import { RANGE_MS } from "@/lib/limits";
 import { AckButton, SilenceButton } from "./alert-dialogs";
 import { Panel } from "./panel";
+import { alertCsvColumns } from "./panel-alert-csv";
 import { useAlerts, useMe, useSeries } from "./queries";
 import { usePanelState } from "./use-panel-state";
 
 // What is wrong now: firing, then pending, the most severe first, each with what it measures
 // against what, for how long, and the two actions a responder takes.
-
-export const ALERT_CSV: CsvColumn<Alert>[] = [
-  { header: "id", value: (a) => a.id },
-  { header: "state", value: (a) => a.state },
-  { header: "severity", value: (a) => a.severity },
-  { header: "rule", value: (a) => a.rule },
-  { header: "target", value: (a) => a.target },
-  { header: "object", value: (a) => a.object },
-  { header: "value", value: (a) => a.value },
-  { header: "threshold", value: (a) => a.threshold },
-  { header: "unit", value: (a) => a.unit },
-  { header: "since", value: (a) => a.since },
-  { header: "resolved_at", value: (a) => a.resolvedAt },
-  { header: "acknowledged_by", value: (a) => a.acknowledgedBy },
-  { header: "silenced_by", value: (a) => a.silencedBy?.id ?? null },
-];
 
 export function PanelAlertsActive() {
   const q = useAlerts({ state: ["firing", "pending"] });
@@ -51,7 +35,7 @@ export function PanelAlertsActive() {
       actions={
         <>
           {responder ? <SilenceButton label="New silence" /> : null}
-          <CsvButton rows={alerts} columns={ALERT_CSV} name="alerts-active" />
+          <CsvButton rows={alerts} columns={alertCsvColumns(alerts)} name="alerts-active" />
         </>
       }
     >

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { BadgeSeverity, BadgeState } from "@/components/ui/badge";
+import { CsvButton } from "@/components/ui/csv-button";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { LINK } from "@/components/ui/palette";
 import { Select, TextInput } from "@/components/ui/select";
@@ -11,6 +12,7 @@ import type { AlertsParams } from "@/lib/api/search-params";
 import { formatDuration } from "@/lib/format/duration";
 import { formatDateTime } from "@/lib/format/time";
 import { Panel } from "./panel";
+import { alertCsvColumns } from "./panel-alert-csv";
 import { useAlerts } from "./queries";
 import { usePanelState } from "./use-panel-state";
 
@@ -57,7 +59,6 @@ export function PanelAlertsHistory({ params, set }: { params: AlertsParams; set:
         rowKey={(a) => a.id}
         rowTestId={(a) => `alert-history-row-${a.id}`}
         defaultSort={{ id: "since", dir: "desc" }}
-        csvName="alerts-history"
         maxHeight="32rem"
         toolbar={
           <>
@@ -76,6 +77,8 @@ export function PanelAlertsHistory({ params, set }: { params: AlertsParams; set:
             </Select>
             <TextInput placeholder="rule" aria-label="Rule" defaultValue={params.rule ?? ""} onChange={(e) => set({ rule: e.target.value.trim() || null })} className="w-36" />
             <TextInput placeholder="target" aria-label="Target" defaultValue={params.target ?? ""} onChange={(e) => set({ target: e.target.value.trim() || null })} className="w-32" />
+            {/* The export's own columns: severity by name, value and threshold by unit. */}
+            <CsvButton rows={alerts} columns={alertCsvColumns(alerts)} name="alerts-history" />
           </>
         }
       />

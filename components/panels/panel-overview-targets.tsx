@@ -14,6 +14,7 @@ import { formatAgo } from "@/lib/format/time";
 import type { CsvColumn } from "@/lib/format/csv";
 import { OverviewReplicationCell } from "./overview-replication-cell";
 import { Panel } from "./panel";
+import { OverviewFiringRules } from "./panel-alert-overview-rules";
 import { isStale } from "./panel-state";
 import { useSeriesForTargets } from "./queries";
 import { usePanelState } from "./use-panel-state";
@@ -155,6 +156,7 @@ function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now
             {x.alerts.warning > 0 ? <BadgeSeverity severity="warning">{x.alerts.warning} warning</BadgeSeverity> : null}
             {x.alerts.info > 0 ? <BadgeSeverity severity="info">{x.alerts.info} info</BadgeSeverity> : null}
             {x.alerts.pending > 0 ? <Badge tone="warn">{x.alerts.pending} pending</Badge> : null}
+            <OverviewFiringRules targetId={t.id} />
           </div>
         ) : (
           <span className="text-slate-500 dark:text-slate-400">—</span>

@@ -1,15 +1,22 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/dialog";
+import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
+import { cx } from "@/components/ui/cx";
 import { TONE_TEXT } from "@/components/ui/palette";
-import { sessionActionResponseSchema, type Session, type SessionAction } from "@/lib/api/activity";
+import { sessionActionResponseSchema, type Session, type SessionAction, type SessionActionResponse } from "@/lib/api/activity";
 import { fetchJson } from "@/lib/api/fetch-json";
+import { describeSessionAction } from "./session-action-result";
 
-// Admin-only. The server checks the role again, runs pg_cancel_backend / pg_terminate_backend
-// and writes the audit record; this only asks for confirmation first.
+// Admin-only. The server checks the role again, runs pg_cancel_backend / pg_terminate_backend,
+// writes the audit record and watches for the effect; this asks for confirmation first, then
+// says what happened (ended or not, how fast) until closed, and refetches the sessions at once.
+// The answer is kept in the query cache and shown by SessionActionResult, mounted once on the
+// page: a terminated session's row (and these buttons with it) leaves the table at the refetch.
+
+const resultKey = (targetId: string) => ["session-action-result", targetId] as const;
 
 const WHAT: Record<SessionAction, { label: string; consequence: string }> = {
   cancel: { label: "Cancel query", consequence: "The running statement is cancelled; the session stays connected and its transaction is rolled back if it was inside one." },
@@ -22,17 +29,23 @@ export function SessionActions({ targetId, session }: { targetId: string; sessio
   const m = useMutation({
     mutationFn: (a: SessionAction) =>
       fetchJson(`/api/targets/${encodeURIComponent(targetId)}/sessions/${session.pid}/${a}`, sessionActionResponseSchema, { method: "POST" }),
-    onSuccess: () => {
+    onSuccess: (answer) => {
+      qc.setQueryData(resultKey(targetId), answer);
       setAction(null);
-      void qc.invalidateQueries({ queryKey: ["activity", targetId] });
     },
+    // The server took a fresh sessions sample before answering: refetch now, not at the next poll.
+    onSettled: () => qc.invalidateQueries({ queryKey: ["activity", targetId] }),
   });
+  const open = (a: SessionAction) => {
+    m.reset();
+    setAction(a);
+  };
   return (
     <span className="inline-flex gap-1">
-      <Button size="sm" variant="ghost" onClick={() => (m.reset(), setAction("cancel"))} data-testid={`cancel-${session.pid}`}>
+      <Button size="sm" variant="ghost" onClick={() => open("cancel")} data-testid={`cancel-${session.pid}`}>
         Cancel
       </Button>
-      <Button size="sm" variant="ghost" className={TONE_TEXT.bad} onClick={() => (m.reset(), setAction("terminate"))} data-testid={`terminate-${session.pid}`}>
+      <Button size="sm" variant="ghost" className={TONE_TEXT.bad} onClick={() => open("terminate")} data-testid={`terminate-${session.pid}`}>
         Terminate
       </Button>
       <ConfirmDialog
@@ -41,7 +54,7 @@ export function SessionActions({ targetId, session }: { targetId: string; sessio
         confirmLabel={action ? WHAT[action].label : ""}
         danger={action === "terminate"}
         busy={m.isPending}
-        error={m.error?.message ?? (m.data && !m.data.ok ? "The session had already ended." : null)}
+        error={m.error?.message ?? null}
         onConfirm={() => action && m.mutate(action)}
         onClose={() => setAction(null)}
         testId="session-action-dialog"
@@ -57,5 +70,28 @@ export function SessionActions({ targetId, session }: { targetId: string; sessio
         }
       />
     </span>
+  );
+}
+
+/** The last cancel/terminate answer on this target's page, until closed. */
+export function SessionActionResult({ targetId }: { targetId: string }) {
+  const qc = useQueryClient();
+  // Written by SessionActions with setQueryData; never fetched.
+  const q = useQuery<SessionActionResponse | null>({ queryKey: resultKey(targetId), queryFn: () => null, enabled: false, staleTime: Infinity });
+  const answer = q.data ?? null;
+  if (!answer) return null;
+  const result = describeSessionAction(answer);
+  const close = () => qc.setQueryData(resultKey(targetId), null);
+  return (
+    <Dialog open title={`${WHAT[answer.action].label}: pid ${answer.pid}`} onClose={close} testId="session-action-result-dialog">
+      <p role="status" className={cx("text-sm", TONE_TEXT[result.tone])} data-testid="session-action-result" data-outcome={answer.outcome}>
+        {result.text}
+      </p>
+      <div className="mt-4 flex justify-end">
+        <Button onClick={close} data-testid="session-action-close">
+          Close
+        </Button>
+      </div>
+    </Dialog>
   );
 }

@@ -124,8 +124,22 @@ export const sessionActionResponseSchema = z.object({
   /** pg_cancel_backend / pg_terminate_backend's answer: false when the pid was gone. */
   ok: z.boolean(),
   at: isoTime,
+  /**
+   * What the server saw after sending: the statement (cancel) or session (terminate) "ended";
+   * it was "still_running" when the watch ran out; a cancelled session was "not_running" a
+   * statement; the pid was "gone" before the signal; "unseen": the monitoring role cannot read
+   * that session's state (it lacks pg_read_all_stats), so a cancel's effect is unknown.
+   */
+  outcome: z.enum(["ended", "still_running", "not_running", "gone", "unseen"]),
+  /** From the signal to the end seen, in milliseconds; null when no end was seen. */
+  afterMs: z.number().nullable(),
+  /** How long the server watched for the effect. */
+  watchedMs: z.number(),
+  /** The session's state afterwards ("idle", "idle in transaction (aborted)"); null when gone. */
+  stateAfter: z.string().nullable(),
 });
 export type SessionActionResponse = z.infer<typeof sessionActionResponseSchema>;
+export type SessionActionOutcome = SessionActionResponse["outcome"];
 
 export function activityUrl(targetId: string): string {
   return `/api/targets/${encodeURIComponent(targetId)}/activity`;

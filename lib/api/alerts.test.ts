@@ -18,7 +18,8 @@ describe("alerts helpers", () => {
     expect(formatAlertValue(1_500_000, "xid")).toBe("1.50 million");
     expect(formatAlertValue(0, "xid")).toBe("0");
     expect(formatAlertValue(87.25, "percent")).toBe("87.3 %");
-    expect(formatAlertValue(1500, "ms")).toBe("1.50 s");
+    expect(formatAlertValue(1500, "ms")).toBe("1.5 s");
+    expect(formatAlertValue(301, "seconds")).toBe("5 min 1 s");
     expect(formatAlertValue(0, "count")).toBe("0");
     expect(formatAlertValue(null, "ms")).toBe("—");
   });

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { formatDuration } from "@/lib/format/duration";
 import { formatXidAge } from "@/lib/format/number";
 import { ALERT_COMMENT_MAX, SILENCE_REASON_MAX } from "@/lib/limits";
 import { freeText, isoTime, nameParam, nullableIso, nullableNumber, severitySchema, type Severity } from "./common";
+import { alertContextSchema } from "./alert-context";
 import type { SeriesMetric } from "./series";
 
 // The alert API (issue 4 §7). Every body the route handlers send or accept is here.
@@ -80,7 +82,7 @@ export const alertEventSchema = z.object({
   /** e.g. "acknowledged by ana: looking", "silenced by …". */
   note: z.string().nullable(),
 });
-export const alertDetailResponseSchema = z.object({ alert: alertSchema, events: z.array(alertEventSchema) });
+export const alertDetailResponseSchema = z.object({ alert: alertSchema, events: z.array(alertEventSchema), context: alertContextSchema });
 
 /** POST /api/alerts/{id}/ack (responder+) */
 export const ackRequestSchema = z.object({ comment: freeText(ALERT_COMMENT_MAX).default("") });
@@ -193,10 +195,11 @@ export function formatAlertValue(v: number | null, unit: string | null): string 
       return `${n(v)} %`;
     case "ratio":
       return `${n(v * 100)} %`;
+    // Durations in their compact form ("1.5 s", "5 min 1 s"), as the summaries write them.
     case "ms":
-      return v >= 1000 ? `${n(v / 1000, 2)} s` : `${n(v)} ms`;
+      return formatDuration(v);
     case "seconds":
-      return v >= 60 ? `${n(v / 60)} min` : `${n(v)} s`;
+      return formatDuration(v * 1000);
     case "xid":
       return formatXidAge(v);
     default:

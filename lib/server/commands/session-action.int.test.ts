@@ -5,7 +5,8 @@ import { createTestDatabase, urlAs, type TestDatabase } from "@/test/db";
 import { signalBackend } from "./session-action";
 
 // pg_cancel_backend / pg_terminate_backend through a read-only action pool, as a role without
-// superuser: the missing grant, pgpulse's own sessions, a gone pid, and a real cancel.
+// superuser: the missing grant, pgpulse's own sessions, a gone pid, a real cancel and terminate
+// with the time they took to show, a statement that traps the cancel and an idle session.
 
 describe("signalBackend", () => {
   let db: TestDatabase;
@@ -20,6 +21,14 @@ describe("signalBackend", () => {
     admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw'; CREATE ROLE ${role}_app LOGIN PASSWORD 'pw';`);
+    // A statement that ignores cancels: PL/pgSQL may trap query_canceled and carry on (a real
+    // pattern in retry loops); only a terminate ends it.
+    await admin.query(`CREATE FUNCTION stubborn_sleep() RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        FOR i IN 1..300 LOOP
+          BEGIN PERFORM pg_sleep(0.1); EXCEPTION WHEN query_canceled THEN NULL; END;
+        END LOOP;
+      END $$`);
   });
 
   afterAll(async () => {
@@ -36,14 +45,14 @@ describe("signalBackend", () => {
     pools.push(p);
     return p;
   };
-  const sleeper = async (applicationName = "app") => {
+  const sleeper = async (applicationName = "app", sql = "SELECT pg_sleep(30)") => {
     const c = new pg.Client({ connectionString: as(`${role}_app`), application_name: applicationName });
     // A terminated backend's client emits 'error': expected here, not a failure of the test.
     c.on("error", () => {});
     await c.connect();
     clients.push(c);
     const pid = Number((await c.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
-    const running = c.query("SELECT pg_sleep(30)").then(() => null, (e: { code?: string }) => e.code ?? "error");
+    const running = c.query(sql).then(() => null, (e: { code?: string }) => e.code ?? "error");
     await waitFor(async () => (await admin.query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0]?.state === "active");
     return { pid, running };
   };
@@ -57,9 +66,45 @@ describe("signalBackend", () => {
 
   it("with the grant: cancels the running query (57014 for its client)", async () => {
     await admin.query(`GRANT pg_signal_backend TO ${role}`);
+    // Signalled, but without pg_read_all_stats the session's state reads NULL: no guess.
+    const unseen = await sleeper();
+    expect(await signalBackend(actionPool(), unseen.pid, "cancel")).toEqual({ kind: "done", ok: true, outcome: "unseen", afterMs: null, watchedMs: 0, stateAfter: null });
+    expect(await unseen.running).toBe("57014");
+    // As the setup grants it (pg_monitor includes pg_read_all_stats).
+    await admin.query(`GRANT pg_read_all_stats TO ${role}`);
     const { pid, running } = await sleeper();
-    expect(await signalBackend(actionPool(), pid, "cancel")).toEqual({ kind: "done", ok: true });
+    const r = await signalBackend(actionPool(), pid, "cancel");
+    // The statement ended, the session stayed: idle again, seen within the watch.
+    expect(r).toMatchObject({ kind: "done", ok: true, outcome: "ended", stateAfter: "idle", watchedMs: 2000 });
+    expect(r.kind === "done" && r.ok && r.afterMs).toBeGreaterThanOrEqual(0);
+    expect(r.kind === "done" && r.ok && r.afterMs).toBeLessThan(2000);
     expect(await running).toBe("57014");
+  });
+
+  it("a statement that traps the cancel is reported still running after the watch; terminate ends it", async () => {
+    const { pid, running } = await sleeper("app", "SELECT stubborn_sleep()");
+    const started = Date.now();
+    const r = await signalBackend(actionPool(), pid, "cancel", 800);
+    expect(r).toEqual({ kind: "done", ok: true, outcome: "still_running", afterMs: null, watchedMs: 800, stateAfter: "active" });
+    // Bounded: the answer waited about the watch, not for the statement.
+    expect(Date.now() - started).toBeLessThan(3000);
+    const t = await signalBackend(actionPool(), pid, "terminate");
+    expect(t).toMatchObject({ kind: "done", ok: true, outcome: "ended", stateAfter: null });
+    expect(await running).toBe("57P01");
+  });
+
+  it("cancelling an idle-in-transaction session says no statement was running", async () => {
+    const c = new pg.Client({ connectionString: as(`${role}_app`) });
+    c.on("error", () => {});
+    await c.connect();
+    clients.push(c);
+    await c.query("BEGIN");
+    await c.query("SELECT 1");
+    const pid = Number((await c.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
+    await waitFor(async () => (await admin.query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0]?.state === "idle in transaction");
+    expect(await signalBackend(actionPool(), pid, "cancel")).toEqual({ kind: "done", ok: true, outcome: "not_running", afterMs: null, watchedMs: 0, stateAfter: "idle in transaction" });
+    // The transaction is untouched: the session can go on.
+    expect((await c.query("SELECT 2 AS two")).rows[0].two).toBe(2);
   });
 
   it("refuses pgpulse's own sessions, known by pid whatever their name, and answers ok=false for a gone pid", async () => {
@@ -75,15 +120,21 @@ describe("signalBackend", () => {
 
   it("terminates a session that only calls itself pgpulse", async () => {
     const { pid, running } = await sleeper("pgpulse");
-    expect(await signalBackend(actionPool(), pid, "terminate")).toEqual({ kind: "done", ok: true });
+    expect(await signalBackend(actionPool(), pid, "terminate")).toMatchObject({ kind: "done", ok: true, outcome: "ended" });
     expect(await running).toBe("57P01");
   });
 
-  it("terminates a backend", async () => {
+  it("terminates a backend and answers once it is gone, with how long that took", async () => {
     const { pid, running } = await sleeper();
-    expect(await signalBackend(actionPool(), pid, "terminate")).toEqual({ kind: "done", ok: true });
-    expect(await running).not.toBeNull();
-    await waitFor(async () => (await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [pid])).rowCount === 0);
+    const r = await signalBackend(actionPool(), pid, "terminate");
+    expect(r).toMatchObject({ kind: "done", ok: true, outcome: "ended", stateAfter: null });
+    const afterMs = r.kind === "done" && r.ok ? r.afterMs : null;
+    expect(afterMs).toBeGreaterThanOrEqual(0);
+    expect(afterMs).toBeLessThan(2000);
+    // "Ended" was true when answered: the pid is already gone, no waiting needed here.
+    expect((await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [pid])).rowCount).toBe(0);
+    expect(await running).toBe("57P01");
+    console.log(`terminate: session gone ${afterMs} ms after the signal`);
   });
 });
 

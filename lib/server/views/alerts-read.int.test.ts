@@ -134,6 +134,19 @@ describe("alert reads for the API", () => {
       ["inactive", "firing", null],
       ["firing", "firing", "acknowledged by ana: looking"],
     ]);
+    // With the configuration, the lines are the target's own (128 MB, clearing 5 % under it);
+    // the fired value comes from the transition, not from the acknowledgement after it.
+    const withRules = alertDetailResponseSchema.parse(await alertDetailView({ ...src, config: config() }, "responder", id));
+    expect(withRules.context).toMatchObject({
+      sentence: "Table larger than the threshold (table_size) is firing for table public.audit_log on Production.",
+      comparator: "gt",
+      threshold: 128 * MB,
+      clearThreshold: 128 * MB * 0.95,
+      firedValue: 142 * MB,
+      running: null,
+      chart: null,
+    });
+    expect(withRules.context.links[0]).toEqual({ kind: "table", label: "table public.audit_log", href: "/targets/prod/tables?q=public.audit_log&table=public.audit_log" });
     const audit = await pool.query(`SELECT actor, action, object, source_address FROM pgpulse.audit_log WHERE object = $1`, [`alert:${id}`]);
     expect(audit.rows).toEqual([{ actor: "ana", action: "alert.ack", object: `alert:${id}`, source_address: "127.0.0.1" }]);
 

@@ -4,6 +4,10 @@ import { z } from "zod";
 import { alertListQuerySchema, type AlertListResponse, type AlertStatsResponse } from "@/lib/api/alerts";
 import { many } from "@/lib/db/query";
 import { listSilences } from "@/lib/alerts/actions";
+import { resolveRule, isRuleId } from "@/lib/alerts/rules";
+import { thresholdsSchema, type PgpulseConfig } from "@/lib/config/schema";
+import type { TargetSnapshot } from "@/lib/collector/types";
+import type { SlowQueryRow } from "@/lib/metrics/definitions/slow-queries";
 import { getAlert, listAlerts, listNotifications, mttaMttr, type AlertFilter } from "@/lib/alerts/read";
 import { loadSqlParser, redactSql } from "@/lib/analysis/sql-text";
 import { sortAlerts } from "@/lib/api/alerts";
@@ -11,6 +15,7 @@ import type { Role } from "@/lib/auth/roles";
 import { DomainError } from "@/lib/errors";
 import { ALERT_LIST_MAX, MAX_RANGE_MS, RANGE_MS } from "@/lib/limits";
 import { parseInput } from "@/lib/server/http/parse";
+import { buildAlertContext, type RunningStatement } from "./alerts-context";
 import { toAlertView, toEventView, toSilenceView, type ViewOptions } from "./alerts-view";
 
 // The reads and input parsing behind the alert routes: store → lib/alerts → contract shapes.
@@ -76,10 +81,39 @@ export async function alertListView(src: AlertSource, role: Role, q: ReturnType<
   return { alerts: sortAlerts(rows.slice(0, ALERT_LIST_MAX).map((a) => toAlertView(a, opts))), truncated };
 }
 
-export async function alertDetailView(src: AlertSource, role: Role, id: number) {
+/** The detail also reads the rules as configured and the latest snapshot (running statements). */
+export interface AlertDetailSource extends AlertSource {
+  config?: Pick<PgpulseConfig, "thresholds" | "rules" | "targets">;
+  snapshot?(targetId: string): TargetSnapshot | undefined;
+}
+
+const NO_OVERRIDES: Pick<PgpulseConfig, "thresholds" | "rules" | "targets"> = { thresholds: thresholdsSchema.parse({}), rules: {}, targets: [] };
+
+/** Statements running now by the latest snapshot, aged to `now` (the sample is seconds old). */
+function runningStatements(snapshot: TargetSnapshot | undefined, now: number): RunningStatement[] {
+  const result = snapshot?.metrics.slow_queries;
+  if (result?.status !== "ok") return [];
+  return (result.rows as SlowQueryRow[])
+    .filter((r) => r.source === "running" && r.duration_ms !== null)
+    .map((r) => ({ fingerprint: r.fingerprint, pid: r.pid, durationMs: r.duration_ms! + Math.max(0, now - r.captured_at.getTime()) }));
+}
+
+export async function alertDetailView(src: AlertDetailSource, role: Role, id: number, now = new Date()) {
   const found = await getAlert(src.store.pool, id);
   if (!found) throw new DomainError(404, `alert ${id} not found`);
-  return { alert: toAlertView(found.alert, await viewOptions(src, role)), events: found.events.map(toEventView) };
+  const a = found.alert;
+  // A rule id the engine no longer knows keeps the line it was stored with.
+  const rule = isRuleId(a.rule)
+    ? resolveRule(a.rule, src.config ?? NO_OVERRIDES, a.targetId)
+    : { comparator: "gt" as const, threshold: a.threshold ?? 0, clearThreshold: null, keepFiringForSeconds: 0 };
+  const context = buildAlertContext({
+    alert: a,
+    events: found.events,
+    rule,
+    targetName: src.target(a.targetId)?.name ?? a.targetId,
+    running: runningStatements(src.snapshot?.(a.targetId), now.getTime()),
+  });
+  return { alert: toAlertView(a, await viewOptions(src, role, now)), events: found.events.map(toEventView), context };
 }
 
 const eventIdRow = z.object({ id: z.coerce.number(), event_id: z.coerce.number().nullable() });

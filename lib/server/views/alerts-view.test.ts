@@ -64,7 +64,9 @@ describe("summarizeAlert", () => {
     [alert({ rule: "xid_wraparound", objectKey: "db:kundli_db", value: 1.6e9, threshold: 1.5e9 }), "Transaction ID age of kundli_db is 1.60 billion (threshold 1.50 billion)"],
     [alert({ rule: "xid_wraparound", objectKey: "db:kundli_reports", value: 2_000_039, threshold: 1_500_000 }), "Transaction ID age of kundli_reports is 2.00 million (threshold 1.50 million)"],
     [alert({ rule: "table_size", value: null }), "public.audit_log is — (threshold 128 MB)"],
-    [alert({ rule: "sequence_exhaustion", objectKey: "sequence:public.orders_id_seq", value: 91.26, threshold: 75, details: { column: "public.orders.id", critical: true } }), "Sequence public.orders_id_seq (feeding public.orders.id) has used 91.3 % of its range (threshold 75 %), past the critical line"],
+    [alert({ rule: "sequence_exhaustion", objectKey: "sequence:public.orders_id_seq", value: 91.26, threshold: 75, severity: "critical", details: { column: "public.orders.id" } }), "Sequence public.orders_id_seq (feeding public.orders.id) has used 91.3 % of its range (threshold 75 %), past the critical line"],
+    [alert({ rule: "sequence_exhaustion", objectKey: "sequence:public.orders_id_seq", value: 80, threshold: 75, details: { column: "public.orders.id" } }), "Sequence public.orders_id_seq (feeding public.orders.id) has used 80 % of its range (threshold 75 %)"],
+    [alert({ rule: "archive_stale", objectKey: "archiver", value: 1200, threshold: 900, details: { segmentsWaiting: 2, lastArchivedWal: "000000010000000000000003" } }), "Nothing archived for 20 min while WAL is written (2 segments waiting), last archived 000000010000000000000003 (threshold 15 min)"],
     [alert({ rule: "replication_slot_inactive", objectKey: "slot:old_replica", value: 6 * 1024 * MB, threshold: 5 * 1024 * MB, details: { walStatus: "extended" } }), "Replication slot old_replica is inactive, holding 6 GB of WAL (threshold 5 GB)"],
     [alert({ rule: "replication_slot_inactive", objectKey: "slot:gone", value: null, threshold: 5 * 1024 * MB, details: { walStatus: "lost" } }), "Replication slot gone is inactive, holding — of WAL (threshold 5 GB), WAL lost"],
     [alert({ rule: "backup_stale", objectKey: "backups", value: 30 * 3600, threshold: 26 * 3600 }), "Newest successful backup is 1 d 6 h old (threshold 1 d 2 h)"],
@@ -85,6 +87,12 @@ describe("summarizeAlert", () => {
     expect(summarizeAlert(a, plain)).toBe("Statement took 1.5 s (threshold 1 s): select * from birth_charts where place = 'Pune'");
     expect(summarizeAlert(a, { showSql: (s) => s.replace(/'[^']*'/g, "$1") })).toBe("Statement took 1.5 s (threshold 1 s): select * from birth_charts where place = $1");
     expect(summarizeAlert({ ...a, details: {} }, plain)).toBe("Statement took 1.5 s (threshold 1 s) fp1");
+  });
+
+  it("a statement caught running reads 'running for' while open, 'ran for at least' once resolved", () => {
+    const a = alert({ rule: "slow_query", objectKey: "fp2", value: 188_000, threshold: 1000, labels: { source: "running" }, details: {} });
+    expect(summarizeAlert({ ...a, state: "firing" }, plain)).toBe("Statement running for 3 min 8 s (threshold 1 s) fp2");
+    expect(summarizeAlert({ ...a, state: "resolved" }, plain)).toBe("Statement ran for at least 3 min 8 s (threshold 1 s) fp2");
   });
 });
 

@@ -38,7 +38,7 @@ const oneLine = (s: string, max: number) => {
 
 /** One sentence an on-call engineer can read at 3 a.m.: what, how much, against which line. */
 export function summarizeAlert(
-  a: Pick<AlertRecord, "rule" | "targetId" | "objectKey" | "value" | "threshold" | "details" | "labels">,
+  a: Pick<AlertRecord, "rule" | "targetId" | "objectKey" | "value" | "threshold" | "details" | "labels"> & Partial<Pick<AlertRecord, "state" | "severity">>,
   opts: Pick<ViewOptions, "targetName" | "showSql">,
 ): string {
   const v = a.value;
@@ -58,6 +58,11 @@ export function summarizeAlert(
     case "slow_query": {
       const query = str(d.query);
       const what = query ? `: ${oneLine(opts.showSql(query), 160)}` : ` ${a.objectKey}`;
+      // A running occurrence's value is how long it had run at the last sample, not how long it took.
+      if (a.labels.source === "running" || d.source === "running") {
+        const open = a.state === "firing" || a.state === "pending";
+        return `Statement ${open ? "running for" : "ran for at least"} ${formatDuration(v)} (threshold ${formatDuration(t)})${what}`;
+      }
       return `Statement took ${formatDuration(v)} (threshold ${formatDuration(t)})${what}`;
     }
     case "target_down": {
@@ -85,7 +90,7 @@ export function summarizeAlert(
       return `Transaction ID age of ${stripPrefix(a.objectKey, "db:")} is ${formatXidAge(v)} (threshold ${formatXidAge(t)})`;
     case "sequence_exhaustion": {
       const column = str(d.column);
-      return `Sequence ${stripPrefix(a.objectKey, "sequence:")}${column ? ` (feeding ${column})` : ""} has used ${formatPercent(v)} of its range (threshold ${formatPercent(t)})${d.critical === true ? ", past the critical line" : ""}`;
+      return `Sequence ${stripPrefix(a.objectKey, "sequence:")}${column ? ` (feeding ${column})` : ""} has used ${formatPercent(v)} of its range (threshold ${formatPercent(t)})${a.severity === "critical" ? ", past the critical line" : ""}`;
     }
     case "replication_slot_inactive": {
       const status = str(d.walStatus);
@@ -104,6 +109,11 @@ export function summarizeAlert(
     case "archive_failing": {
       const wal = str(d.lastFailedWal);
       return `WAL archiving failed ${v ?? UNKNOWN} time${v === 1 ? "" : "s"} in ${formatSeconds(num(d.windowSeconds))}${wal ? `, last on ${wal}` : ""}`;
+    }
+    case "archive_stale": {
+      const waiting = num(d.segmentsWaiting);
+      const last = str(d.lastArchivedWal);
+      return `Nothing archived for ${formatSeconds(v)} while WAL is written${waiting !== null ? ` (${waiting} segment${waiting === 1 ? "" : "s"} waiting)` : ""}${last ? `, last archived ${last}` : ""} (threshold ${formatSeconds(t)})`;
     }
     case "checkpoints_requested":
       return `${formatPercent(v)} of checkpoints in ${formatSeconds(num(d.windowSeconds))} were requested, not timed (threshold ${formatPercent(t)})`;

@@ -7,6 +7,7 @@ import { PanelBlockerTree } from "@/components/panels/panel-blocker-tree";
 import { PanelChart } from "@/components/panels/panel-chart";
 import { PanelConnections } from "@/components/panels/panel-connections";
 import { PanelSessions } from "@/components/panels/panel-sessions";
+import { SessionActionResult } from "@/components/panels/session-actions";
 import { useSettings } from "@/components/panels/queries";
 import { RangePicker } from "@/components/ui/range-picker";
 import { useUrlState } from "@/components/ui/use-url-state";
@@ -37,6 +38,7 @@ export function LiveClient({ targetId, initial }: { targetId: string; initial: L
         <PanelConnections {...common} />
       </div>
       <PanelSessions targetId={targetId} params={params} setParams={setParams} paused={paused} />
+      <SessionActionResult targetId={targetId} />
       <div className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
         <PanelChart
           {...common}

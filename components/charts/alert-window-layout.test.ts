@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { alertWindow, alertWindowLayout, niceDomain } from "./alert-window-layout";
+
+const MIN = 60_000;
+
+describe("alert chart layout", () => {
+  it("puts the upper line's label above it and the lower one's below it, so close lines never collide", () => {
+    const l = alertWindowLayout({
+      values: [88, 91, 95],
+      lines: [
+        { y: 90, label: "fires below 90 %", kind: "threshold" },
+        { y: 92, label: "clears at 92 %", kind: "clear" },
+      ],
+      firedAt: 5 * MIN,
+      xDomain: [0, 10 * MIN],
+    });
+    expect(l.lines.map((x) => [x.label, x.position])).toEqual([
+      ["clears at 92 %", "insideBottomLeft"],
+      ["fires below 90 %", "insideTopLeft"],
+    ]);
+    const [lo, hi] = l.yDomain;
+    // Room above and below every line for its label.
+    expect(lo).toBeLessThan(88);
+    expect(hi).toBeGreaterThan(95);
+  });
+
+  it("keeps a non-negative measure's axis at 0 or above, on round numbers", () => {
+    const l = alertWindowLayout({ values: [300, 11_000], lines: [{ y: 1000, label: "fires above 1 s", kind: "threshold" }], firedAt: 9 * MIN, xDomain: [0, 10 * MIN] });
+    expect(l.yDomain).toEqual([0, 15_000]);
+    expect(niceDomain(-3.4, 14.6)).toEqual([-5, 15]);
+    expect(niceDomain(86.2, 97.9)).toEqual([86, 98]);
+  });
+
+  it("writes the 'fired' label on the side of its line that has room", () => {
+    const at = (firedAt: number) => alertWindowLayout({ values: [1], lines: [], firedAt, xDomain: [0, 10 * MIN] }).firedLabelPosition;
+    expect(at(5 * MIN)).toBe("insideTopLeft");
+    expect(at(9.5 * MIN)).toBe("insideTopRight");
+  });
+
+  it("draws as much before the start as the episode lasted (15 min at least), and half that after a resolved one", () => {
+    const now = 1_000 * MIN;
+    expect(alertWindow(now - 2 * MIN, null, now)).toEqual([now - 17 * MIN, now]);
+    expect(alertWindow(now - 60 * MIN, null, now)).toEqual([now - 120 * MIN, now]);
+    expect(alertWindow(now - 100 * MIN, now - 70 * MIN, now)).toEqual([now - 130 * MIN, now - 55 * MIN]);
+  });
+});
