@@ -57,6 +57,7 @@ export async function prepareDemoDatabase(opts: PrepareOptions): Promise<Prepare
   }
 
   const { monitorUrl, setup } = await installMonitoring(adminUrl, role, opts.monitorPassword);
+  await grantSequenceReads(adminUrl, role);
   return {
     adminUrl,
     monitorUrl,
@@ -87,6 +88,22 @@ export async function installMonitoring(adminUrl: string, role: string, password
   monitor.username = encodeURIComponent(role);
   monitor.password = encodeURIComponent(password);
   return { monitorUrl: monitor.toString(), setup: setup.actions };
+}
+
+/**
+ * pg_monitor cannot read a sequence's last_value: the demo's role may read every sequence of
+ * kundli_db, present and future (the legacy outbox is imported while the demo runs).
+ */
+async function grantSequenceReads(adminUrl: string, role: string): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    for (const template of ["GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO %I", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON SEQUENCES TO %I"]) {
+      await c.query((await c.query<{ s: string }>(`SELECT format($1, $2::text) AS s`, [template, role])).rows[0].s);
+    }
+  } finally {
+    await c.end();
+  }
 }
 
 /** Creates `database` on the server unless it exists. */
