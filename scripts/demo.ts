@@ -70,6 +70,9 @@ function parse() {
   };
 }
 
+/** Rules whose input on a standby is the primary's data, replicated. */
+const REPLICATED_RULES = ["slow_query", "table_size", "index_bloat", "sequence_exhaustion", "backup_stale"] as const;
+
 async function main() {
   const args = parse();
   const e = env();
@@ -222,7 +225,14 @@ async function main() {
           vacuum_behind: { windowSeconds: DEMO_VACUUM_WINDOW_SECONDS },
         },
       },
-      { id: DEMO_STANDBY_TARGET_ID, name: DEMO_STANDBY_NAME, url: standby.monitorUrl },
+      {
+        id: DEMO_STANDBY_TARGET_ID,
+        name: DEMO_STANDBY_NAME,
+        url: standby.monitorUrl,
+        // The standby's kundli_db is a copy of the primary's: its slow_query_log, sizes, bloat,
+        // sequences and backup_log would raise the primary's alerts a second time.
+        rules: Object.fromEntries(REPLICATED_RULES.map((id) => [id, { enabled: false }])),
+      },
       { id: DEMO_REPORTS_TARGET_ID, name: DEMO_REPORTS_DATABASE, url: reports.monitorUrl, rules: { xid_wraparound: { threshold: DEMO_XID_AGE_THRESHOLD } } },
     ],
   };

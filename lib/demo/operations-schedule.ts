@@ -21,7 +21,7 @@ import {
   vacuumSessions,
   widenLegacyOutbox,
 } from "./operations";
-import { APP_NAME, MAINTENANCE_APP_NAME } from "./scenarios";
+import { MAINTENANCE_APP_NAME } from "./scenarios";
 import type { Episode, Scheduler } from "./scheduler";
 
 // The operations side of the demo's schedule: a slot left behind, an archive outage, the backup
@@ -58,6 +58,8 @@ export interface DemoStandbyHandle {
 export interface OperationsOptions {
   /** Superuser URL of kundli_db on the primary. */
   url: string;
+  /** The application's pool: short statements (session churn, the backup job's row) go through it. */
+  pool: pg.Pool;
   /** The WAL archive folder (archive_mode is on): without it, no archive outage. */
   archiveDir?: string;
   /** Without it, no replay pause or standby cut. */
@@ -70,9 +72,9 @@ const mb = (bytes: number | null) => (bytes === null ? "unknown" : `${(bytes / 1
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(ms < 60_000 ? 2 : 0)} min`;
 
 export async function scheduleOperations(clock: Scheduler, s: OperationsSchedule, o: OperationsOptions): Promise<void> {
-  const { url, log, job } = o;
+  const { url, pool, log, job } = o;
   const admin = <T>(fn: (c: pg.Client) => Promise<T>) => job(url, MAINTENANCE_APP_NAME, fn);
-  await admin((c) => ensureSessionsTable(c));
+  await ensureSessionsTable(pool);
 
   clock.episodes("abandoned replication slot", s.abandonedSlot, false, async () => {
     await admin((c) => createAbandonedSlot(c));
@@ -104,11 +106,11 @@ export async function scheduleOperations(clock: Scheduler, s: OperationsSchedule
       return;
     }
     const label = `nightly-${new Date().toISOString().slice(0, 16)}`;
-    await job(url, "kundli-backup", (c) => recordBackup(c, label));
+    await recordBackup(pool, label);
     log(`workload: backup job: ${label} ok (backup_log)`);
   });
 
-  clock.every(s.sessions.churnEveryMs, s.sessions.churnEveryMs, "session churn", () => job(url, APP_NAME, (c) => churnSessions(c, s.sessions.churnRows)));
+  clock.every(s.sessions.churnEveryMs, s.sessions.churnEveryMs, "session churn", () => churnSessions(pool, s.sessions.churnRows));
   clock.every(s.sessions.vacuumAtMs, s.sessions.periodMs, "sessions vacuum", async () => {
     await admin(vacuumSessions);
     log(`workload: VACUUM (ANALYZE) ${SESSIONS_TABLE} (its autovacuum is off)`);

@@ -225,7 +225,7 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     return () => surge.release();
   });
 
-  await scheduleOperations(clock, sched, { url: opts.url, archiveDir: opts.archiveDir, standby: opts.standby, log, job });
+  await scheduleOperations(clock, sched, { url: opts.url, pool, archiveDir: opts.archiveDir, standby: opts.standby, log, job });
 
   if (opts.reports) {
     const rs = opts.reports;

@@ -70,7 +70,7 @@ export function primaryConninfo(primaryUrl: string, applicationName: string): st
   ].join(" ");
 }
 
-export async function poll<T>(what: string, timeoutMs: number, attempt: () => Promise<T | null>): Promise<T> {
+async function poll<T>(what: string, timeoutMs: number, attempt: () => Promise<T | null>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < deadline) {
