@@ -13,7 +13,7 @@ import { prepareDemoDatabase } from "@/lib/demo/prepare";
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
 import { pruneArchive } from "@/lib/demo/operations";
 import { loadOrCreateSecrets } from "@/lib/demo/secrets";
-import { configureArchiving, primaryReplicationSettings, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
+import { configureArchiving, primaryReplicationSettings, standbyRuleOverrides, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
 import { DEFAULT_RATE, DEFAULT_SCHEDULE, startWorkload, type Workload } from "@/lib/demo/workload";
 import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { env } from "@/lib/env";
@@ -69,9 +69,6 @@ function parse() {
     backfill: !values["no-backfill"],
   };
 }
-
-/** Rules whose input on a standby is the primary's data, replicated. */
-const REPLICATED_RULES = ["slow_query", "table_size", "index_bloat", "sequence_exhaustion", "backup_stale"] as const;
 
 async function main() {
   const args = parse();
@@ -229,9 +226,7 @@ async function main() {
         id: DEMO_STANDBY_TARGET_ID,
         name: DEMO_STANDBY_NAME,
         url: standby.monitorUrl,
-        // The standby's kundli_db is a copy of the primary's: its slow_query_log, sizes, bloat,
-        // sequences and backup_log would raise the primary's alerts a second time.
-        rules: Object.fromEntries(REPLICATED_RULES.map((id) => [id, { enabled: false }])),
+        rules: standbyRuleOverrides(),
       },
       { id: DEMO_REPORTS_TARGET_ID, name: DEMO_REPORTS_DATABASE, url: reports.monitorUrl, rules: { xid_wraparound: { threshold: DEMO_XID_AGE_THRESHOLD } } },
     ],

@@ -6,7 +6,7 @@ import { RULE_IDS, type RuleId } from "@/lib/alerts/types";
 import { configSchema } from "@/lib/config/schema";
 import { prepareDemoDatabase, type PreparedDemo } from "@/lib/demo/prepare";
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
-import { configureArchiving, primaryReplicationSettings, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
+import { configureArchiving, primaryReplicationSettings, standbyRuleOverrides, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
 import { startWorkload, type Workload, type WorkloadSchedule } from "@/lib/demo/workload";
 import { freePort, startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
@@ -140,7 +140,7 @@ beforeAll(async () => {
   const config = configSchema.parse({
     targets: [
       { id: "kundli", name: "kundli_db", url: demo.monitorUrl, thresholds: { tableSizeBytes: TABLE_LINE }, rules: KUNDLI_RULES },
-      { id: "standby", name: "kundli_db standby", url: standby.monitorUrl },
+      { id: "standby", name: "kundli_db standby", url: standby.monitorUrl, rules: standbyRuleOverrides() },
       { id: "reports", name: "kundli_reports", url: reports.monitorUrl, rules: { xid_wraparound: { threshold: XID_LINE } } },
     ],
     rules: RULES,
