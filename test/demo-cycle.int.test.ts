@@ -6,13 +6,15 @@ import { RULE_IDS, type RuleId } from "@/lib/alerts/types";
 import { configSchema } from "@/lib/config/schema";
 import { prepareDemoDatabase, type PreparedDemo } from "@/lib/demo/prepare";
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
+import { configureArchiving, primaryReplicationSettings, standbyRuleOverrides, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
 import { startWorkload, type Workload, type WorkloadSchedule } from "@/lib/demo/workload";
-import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
+import { freePort, startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
 import { removeRoot, tempRoot, until } from "@/test/faults/support";
 
-// The demo's promise, checked end to end on a compressed clock: its workload, against its two
-// servers, makes every default rule fire and then resolve. Same code as `npm run demo` (the
+// The demo's promise, checked end to end on a compressed clock: its workload, against its three
+// servers (kundli_db's, its standby, the reports server), makes every rule it claims fire and
+// then resolve. Same code as `npm run demo` (the
 // servers, the seed, the scenarios and what ends them, pgpulse's whole loop); only the durations
 // are test-sized — the schedule in seconds instead of minutes, and the rules' time lines (idle
 // 3 s instead of 5 min, a 10 s cache window, …) shortened to match. Thresholds that are not
@@ -34,6 +36,17 @@ const SCHEDULE: WorkloadSchedule = {
   connectionSurge: { startMs: 4_000, holdMs: 8_000, periodMs: 600_000 },
   reports: { startMs: 1_000, freezeAfterMs: 8_000, restartAfterMs: 12_000, downMs: 6_000, periodMs: 600_000 },
   cacheExpiry: 1_000,
+  abandonedSlot: { startMs: 1_000, holdMs: 20_000, periodMs: 600_000 },
+  archiveOutage: { startMs: 2_000, holdMs: 12_000, periodMs: 600_000 },
+  archiveRetention: { everyMs: 2_000, keep: 8 },
+  // Runs at 0.5, 3.5, (6.5 missed), 9.5 s: the newest backup is over 4 s old from 7.5 to 9.5 s.
+  backups: { startMs: 500, everyMs: 3_000, missEvery: 4, missOffset: 2 },
+  // VACUUM every 20 s: an episode that fires late (a loaded machine) still gets its fix, and the
+  // table stays under the table-size line.
+  sessions: { churnEveryMs: 500, churnRows: 1_000, vacuumAtMs: 20_000, periodMs: 20_000 },
+  legacySequence: { startMs: 1_000, holdMs: 10_000, periodMs: 600_000 },
+  replayPause: { startMs: 2_000, holdMs: 12_000, periodMs: 600_000 },
+  standbyCut: { startMs: 18_000, holdMs: 10_000, periodMs: 600_000 },
 };
 
 /** The rules' durations shrunk like the schedule; every rule on, for both targets. */
@@ -46,14 +59,30 @@ const RULES = {
   idle_in_transaction: { threshold: 3 },
   long_transaction: { threshold: 8 },
   blocked_sessions: { threshold: 3 },
+  replication_lag: { threshold: 3, forSeconds: 2 },
+  standby_down: { forSeconds: 2 },
+  replication_slot_inactive: { forSeconds: 2 },
+  archive_failing: { windowSeconds: 10 },
 };
 
-const INTERVALS = { server: 1_000, stat_activity: 1_000, connections: 1_000, db_stats: 1_000, slow_queries: 1_000, table_stats: 2_000, index_stats: 3_000, index_bloat: 3_000, db_size: 3_000 };
+/** kundli_db's overrides, as the demo's config has them, shrunk like the rest. */
+const KUNDLI_RULES = {
+  replication_slot_inactive: { threshold: 16 * MB },
+  backup_stale: { threshold: 4 },
+  vacuum_behind: { windowSeconds: 5 },
+};
+/** One segment every 2 s: the archive outage and the abandoned slot show within seconds. */
+const ARCHIVE_TIMEOUT_SECONDS = 2;
+
+const INTERVALS = {
+  server: 1_000, stat_activity: 1_000, connections: 1_000, db_stats: 1_000, slow_queries: 1_000, table_stats: 2_000, index_stats: 3_000, index_bloat: 3_000, db_size: 3_000,
+  standby_status: 1_000, replication: 1_000, replication_slots: 1_000, archiver: 1_000, backups: 1_000, sequences: 1_000,
+};
 
 /**
- * Where each rule's demo condition shows: target and object (a pid-keyed object is any). The
- * demo has no standby, archive, backup job or long-lived sequence, so the rules on those are
- * not in it; every rule listed here must fire and resolve.
+ * Where each rule's demo condition shows: target and object (a pid-keyed object is any). Every
+ * rule listed here must fire and resolve; checkpoints_requested (an hour's mix of checkpoints)
+ * is not made by the demo.
  */
 const EXPECTED: Partial<Record<RuleId, { target: string; object?: string }>> = {
   slow_query: { target: "kundli" },
@@ -66,11 +95,19 @@ const EXPECTED: Partial<Record<RuleId, { target: string; object?: string }>> = {
   long_transaction: { target: "kundli" },
   blocked_sessions: { target: "kundli", object: "locks" },
   xid_wraparound: { target: "reports", object: "db:kundli_reports" },
+  replication_slot_inactive: { target: "kundli", object: "slot:analytics_replica" },
+  archive_failing: { target: "kundli", object: "archiver" },
+  backup_stale: { target: "kundli", object: "backups" },
+  vacuum_behind: { target: "kundli", object: "table:public.user_sessions" },
+  sequence_exhaustion: { target: "kundli", object: "sequence:public.sms_outbox_id_seq" },
+  replication_lag: { target: "standby", object: "replay" },
+  standby_down: { target: "standby", object: "receiver" },
 };
 
 let root: string;
 let main: RestartableServer;
 let reports: ReportsServer;
+let standby: DemoStandby;
 let demo: PreparedDemo;
 let rt: Pgpulse;
 let workload: Workload;
@@ -81,19 +118,29 @@ beforeAll(async () => {
   // Like the demo's server, scaled with the seed: planetary_positions (≈ 30 MB of heap) is more
   // than a quarter of shared_buffers, so the report's full scan goes through a ring and reads,
   // while everything else stays cached. 100 connections, as in the demo.
-  const settings = { shared_preload_libraries: "pg_stat_statements", shared_buffers: "96MB", max_connections: 100, "pg_stat_statements.track": "all" };
+  const settings = {
+    shared_preload_libraries: "pg_stat_statements", shared_buffers: "96MB", max_connections: 100, "pg_stat_statements.track": "all",
+    ...primaryReplicationSettings(ARCHIVE_TIMEOUT_SECONDS),
+  };
+  const mainDir = path.join(root, "main");
+  const archiveDir = path.join(root, "archive");
   [main, reports] = await Promise.all([
-    startRestartablePostgres({ dataDir: path.join(root, "main"), settings }),
+    startRestartablePostgres({ dataDir: mainDir, settings }),
     startReportsServer({ dataDir: path.join(root, "reports"), monitorPassword: "cycle-monitor-pw" }),
   ]);
+  await configureArchiving(main.url(), archiveDir, mainDir);
   demo = await prepareDemoDatabase({ server: main, seedScale: 0.15, monitorPassword: "cycle-monitor-pw" });
   // The seed leaves the table it just wrote in shared_buffers; on the demo's server, long after
-  // its seed, it is on disk. A restart empties the cache (same port: the URLs stay valid).
-  await main.stop();
-  await main.start();
+  // its seed, it is on disk. The standby's cold copy restarts the primary, which empties the
+  // cache (same port: the URLs stay valid).
+  standby = await startDemoStandby({
+    primary: main, primaryDir: mainDir, standbyDir: path.join(root, "standby"), port: await freePort(), monitorUrl: demo.monitorUrl, database: "kundli_db", log: (l) => lines.push(l),
+  });
+  expect(standby.error).toBeUndefined();
   const config = configSchema.parse({
     targets: [
-      { id: "kundli", name: "kundli_db", url: demo.monitorUrl, thresholds: { tableSizeBytes: TABLE_LINE } },
+      { id: "kundli", name: "kundli_db", url: demo.monitorUrl, thresholds: { tableSizeBytes: TABLE_LINE }, rules: KUNDLI_RULES },
+      { id: "standby", name: "kundli_db standby", url: standby.monitorUrl, rules: standbyRuleOverrides() },
       { id: "reports", name: "kundli_reports", url: reports.monitorUrl, rules: { xid_wraparound: { threshold: XID_LINE } } },
     ],
     rules: RULES,
@@ -110,6 +157,8 @@ beforeAll(async () => {
     importPauseMs: 500,
     reports,
     etlXids: Math.round(XID_LINE * 1.5),
+    archiveDir,
+    standby,
   });
 }, 120_000);
 
@@ -117,6 +166,7 @@ afterAll(async () => {
   await workload?.stop();
   await rt?.stop();
   await reports?.stop();
+  await standby?.stop();
   await main?.stop();
   await removeRoot(root);
 });
@@ -165,6 +215,15 @@ describe("the demo workload", () => {
     const xid = await crossing("xid_wraparound");
     expect(xid.fired).toBeGreaterThan(XID_LINE);
     expect(xid.resolved).toBeLessThan(XID_LINE * 0.9);
+    const seq = await crossing("sequence_exhaustion");
+    expect(seq.fired).toBeGreaterThan(79);
+    expect(seq.resolved).toBeLessThan(0.001);
+    const lag = await crossing("replication_lag");
+    expect(lag.fired).toBeGreaterThan(3);
+    expect(lag.resolved).toBeLessThan(3);
+    expect((await crossing("replication_slot_inactive")).fired).toBeGreaterThan(16 * MB);
+    expect((await crossing("vacuum_behind")).fired).toBeGreaterThan(20);
+    expect((await crossing("archive_failing")).fired).toBeGreaterThan(0);
     const errors = lines.filter((l) => /failed|error(?!s\b)/.test(l) && !/ 0 errors/.test(l));
     expect(errors).toEqual([]);
   }, 200_000);

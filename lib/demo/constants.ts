@@ -27,3 +27,18 @@ export const DEMO_REPORTS_TARGET_ID = "reports";
  */
 export const DEMO_XID_AGE_THRESHOLD = 1_500_000;
 export const DEMO_ETL_XIDS = 2_000_000;
+
+/** The standby of kundli_db's server: its port is the first one's + 2. */
+export const DEMO_STANDBY_TARGET_ID = "standby";
+export const DEMO_STANDBY_NAME = "kundli_db standby";
+
+/**
+ * The demo's lines for the operations rules whose real ones are measured in hours or gigabytes,
+ * on kundli_db only (target overrides, shown on the settings page): an inactive slot retaining
+ * over 64 MB (instead of 5 GB: archive_timeout writes 16 MB a minute, so it is crossed in
+ * minutes), a backup older than 8 minutes (instead of 26 h: the demo's backup job runs every 5
+ * minutes, a "night"), and dead rows piling up with no vacuum for 10 minutes (instead of 1 h).
+ */
+export const DEMO_SLOT_RETAINED_BYTES = 64 * 1024 * 1024;
+export const DEMO_BACKUP_STALE_SECONDS = 8 * 60;
+export const DEMO_VACUUM_WINDOW_SECONDS = 10 * 60;

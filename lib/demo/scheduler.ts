@@ -151,3 +151,5 @@ export function createScheduler(log: (line: string) => void) {
     },
   };
 }
+
+export type Scheduler = ReturnType<typeof createScheduler>;

@@ -20,6 +20,7 @@ import {
   withClient,
 } from "./scenarios";
 import type { ReportsServer } from "./reports-server";
+import { scheduleOperations, type DemoStandbyHandle, type OperationsSchedule } from "./operations-schedule";
 import { createScheduler, type Burst, type Episode, type Hold } from "./scheduler";
 
 // The demo's traffic: the application's ordinary operations at `rate` per second, and on a
@@ -28,7 +29,7 @@ import { createScheduler, type Burst, type Episode, type Hold } from "./schedule
 // both fires and resolves. Errors are logged and the loop goes on; stop() clears every timer
 // and closes every connection it opened.
 
-export interface WorkloadSchedule {
+export interface WorkloadSchedule extends OperationsSchedule {
   /** Slow statements come in bursts: slow_query resolves after 10 quiet minutes. */
   slow: Burst;
   /** So do the cold scans: the 5-minute cache hit ratio recovers between bursts. */
@@ -71,6 +72,18 @@ export const DEFAULT_SCHEDULE: WorkloadSchedule = {
   connectionSurge: { startMs: 4 * MIN, holdMs: 150_000, periodMs: 15 * MIN },
   reports: { startMs: MIN, freezeAfterMs: 8 * MIN, restartAfterMs: 13 * MIN, downMs: 2 * MIN, periodMs: 30 * MIN },
   cacheExpiry: 30_000,
+  // The operations rules, on the same 30-minute cycle (README: "What the demo shows"). The
+  // standby is cut off at minute 23, after the abandoned slot is gone and away from the partner
+  // import, so its own slot (inactive meanwhile) stays under the demo's 64 MB slot line.
+  abandonedSlot: { startMs: MIN, holdMs: 20 * MIN, periodMs: 30 * MIN },
+  archiveOutage: { startMs: 3 * MIN, holdMs: 10 * MIN, periodMs: 30 * MIN },
+  archiveRetention: { everyMs: 5 * MIN, keep: 32 },
+  // A "night" is 5 minutes; the run at minute 15.5 of each cycle is missed.
+  backups: { startMs: 30_000, everyMs: 5 * MIN, missEvery: 6, missOffset: 3 },
+  sessions: { churnEveryMs: 30_000, churnRows: 1_500, vacuumAtMs: 25 * MIN, periodMs: 30 * MIN },
+  legacySequence: { startMs: 2 * MIN, holdMs: 20 * MIN, periodMs: 30 * MIN },
+  replayPause: { startMs: 8 * MIN, holdMs: 4 * MIN, periodMs: 30 * MIN },
+  standbyCut: { startMs: 23 * MIN, holdMs: 3 * MIN, periodMs: 30 * MIN },
 };
 
 /** The demo's second server, which the workload stops and starts. */
@@ -94,6 +107,10 @@ export interface WorkloadOptions {
   reports?: ReportsHandle;
   /** Transactions per ETL run (default DEMO_ETL_XIDS). */
   etlXids?: number;
+  /** The primary's WAL archive folder (archive_mode on): without it, no archive outage. */
+  archiveDir?: string;
+  /** The standby: without it, no replay pause or cut. */
+  standby?: DemoStandbyHandle;
 }
 
 export interface Workload {
@@ -207,6 +224,8 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     log(`workload: batch job holds ${surge.opened} idle connections for ${seconds(sched.connectionSurge.holdMs)}`);
     return () => surge.release();
   });
+
+  await scheduleOperations(clock, sched, { url: opts.url, pool, archiveDir: opts.archiveDir, standby: opts.standby, log, job });
 
   if (opts.reports) {
     const rs = opts.reports;
