@@ -18,8 +18,21 @@ const PAGES: Array<{ name: string; path: (id: string) => string; ready: string }
   { name: "maintenance", path: (id) => `/targets/${id}/maintenance`, ready: "panel-table-needs" },
 ];
 
-async function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+/** How far the page is wider than the screen, and the element reaching furthest right (for the message). */
+async function sidewaysOverflow(page: Page): Promise<{ px: number; widest: string }> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    let widest = "";
+    let right = width;
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect().right;
+      if (r > right) {
+        right = r;
+        widest = `${el.tagName.toLowerCase()}.${String(el.getAttribute("class") ?? "").split(" ").slice(0, 4).join(".")} [${el.getAttribute("data-testid") ?? ""}] ${Math.round(r)}px`;
+      }
+    }
+    return { px: document.documentElement.scrollWidth - width, widest };
+  });
 }
 
 for (const scheme of ["light", "dark"] as const) {
@@ -28,7 +41,8 @@ for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(p.path(targetId));
       await expect(page.locator(`[data-testid="${p.ready}"]:not([data-state="loading"])`).first()).toBeVisible({ timeout: 20_000 });
-      expect(await sidewaysOverflow(page), "px wider than the screen").toBeLessThanOrEqual(0);
+      const o = await sidewaysOverflow(page);
+      expect(o.px, `px wider than the screen; widest: ${o.widest}`).toBeLessThanOrEqual(0);
     });
   }
 }
