@@ -10,6 +10,7 @@ import {
 } from "@/lib/demo/constants";
 import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 import { prepareDemoDatabase } from "@/lib/demo/prepare";
+import { startDemoWebhookReceiver, type DemoWebhookReceiver } from "@/lib/demo/webhook-receiver";
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
 import { pruneArchive } from "@/lib/demo/operations";
 import { loadOrCreateSecrets } from "@/lib/demo/secrets";
@@ -81,6 +82,8 @@ async function main() {
   if (await portInUse(reportsPort)) fail(`port ${reportsPort} (the reports server: --pg-port + 1) is taken. Stop what uses it, or pass another --pg-port.`, 1);
   const standbyPort = args.pgPort + 2;
   if (await portInUse(standbyPort)) fail(`port ${standbyPort} (the standby: --pg-port + 2) is taken. Stop what uses it, or pass another --pg-port.`, 1);
+  const webhookPort = args.pgPort + 3;
+  if (await portInUse(webhookPort)) fail(`port ${webhookPort} (the demo's webhook receiver: --pg-port + 3) is taken. Stop what uses it, or pass another --pg-port.`, 1);
   if (args.app && (await portInUse(args.appPort))) fail(`port ${args.appPort} is taken. Stop what uses it, or pass --port <port>.`, 1);
 
   const root = path.resolve(e.PGPULSE_DATA_DIR);
@@ -99,6 +102,7 @@ async function main() {
   let reports: ReportsServer | undefined;
   let standby: DemoStandby | undefined;
   let workload: Workload | undefined;
+  let webhook: DemoWebhookReceiver | undefined;
   let next: ChildProcess | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -107,6 +111,7 @@ async function main() {
     say("\nStopping…");
     if (next) await stopChild(next);
     if (workload) await workload.stop().catch(() => {});
+    if (webhook) await webhook.close();
     // A terminal Ctrl-C also reaches PostgreSQL (same process group), which then shuts down by
     // itself; stop() would wait for an exit that already happened.
     const stops = [
@@ -210,7 +215,10 @@ async function main() {
   // Three targets, so the config goes in a file of the demo's own (it holds the monitoring
   // password: readable by its owner only), written at every start.
   const configFile = path.join(root, "demo-config.json");
+  webhook = await startDemoWebhookReceiver({ port: webhookPort, log: say });
   const config = {
+    // A receiver in this process, so notifications, retries and their attempts can be seen.
+    channels: [{ id: "demo-webhook", type: "webhook", url: webhook.url }],
     targets: [
       {
         id: DEMO_TARGET_ID,
@@ -273,6 +281,7 @@ async function main() {
   say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
   say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort}, its standby on 127.0.0.1:${standbyPort}, ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
   say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min (README: "What the demo shows").`);
+  say(`  Webhook:    notifications go to ${webhook.url} (this terminal logs each one; it refuses them for 90 s in each 30-minute cycle, so a retry shows)`);
   say(`  Stop:       Ctrl-C`);
 }
 
