@@ -14,7 +14,7 @@ import { defineMetric } from "../define";
 // Sizes are skipped for indexes under an ACCESS EXCLUSIVE lock (see table_stats).
 
 const SQL = `/* pgpulse */
-WITH locked AS (
+WITH RECURSIVE locked AS (
   SELECT DISTINCT l.relation
   FROM pg_locks l
   WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
@@ -80,24 +80,33 @@ pfx AS (
     AND k_keycols[1:a_indnkeyatts] = a_keycols
     AND k_keyclasses[1:a_indnkeyatts] = a_keyclasses
   ORDER BY a_indexrelid, k_indnkeyatts, k_indexrelid
+),
+-- Every partitioned index's leaves, walked through pg_inherits (pg_partition_tree() would lock
+-- every leaf) for all of them at once and grouped: a subquery per partitioned index was
+-- estimated so dear (≈ 750,000 at 2,000 tables) that it crossed the JIT thresholds.
+ptree AS (
+  SELECT ix.indexrelid AS root, i.inhrelid AS relid
+  FROM ix JOIN pg_inherits i ON i.inhparent = ix.indexrelid
+  WHERE ix.relkind = 'I'
+  UNION ALL
+  SELECT t.root, i.inhrelid FROM ptree t JOIN pg_inherits i ON i.inhparent = t.relid
+),
+ps AS (
+  SELECT t.root,
+         CASE WHEN bool_or(lk.locked) THEN NULL
+              ELSE coalesce(sum(CASE WHEN NOT lk.locked THEN pg_relation_size(t.relid) END), 0) END AS size_bytes
+  FROM ptree t
+  JOIN pg_class c ON c.oid = t.relid AND c.relkind = 'i'
+  JOIN pg_index x2 ON x2.indexrelid = t.relid
+  CROSS JOIN LATERAL (SELECT t.relid IN (SELECT relation FROM locked)
+                          OR x2.indrelid IN (SELECT relation FROM locked) AS locked) lk
+  GROUP BY t.root
 )
 SELECT ix.schemaname, ix.tablename AS "table", ix.indexname AS "index",
        CASE WHEN ix.is_locked THEN NULL
-            -- A partitioned index has no storage of its own: sum its leaves.
-            -- (walked through pg_inherits: pg_partition_tree() would lock every leaf).
-            WHEN ix.relkind = 'I' THEN (
-              WITH RECURSIVE t(relid) AS (
-                SELECT inhrelid FROM pg_inherits WHERE inhparent = ix.indexrelid
-                UNION ALL
-                SELECT i.inhrelid FROM t JOIN pg_inherits i ON i.inhparent = t.relid
-              )
-              SELECT CASE WHEN bool_or(lk.locked) THEN NULL
-                          ELSE coalesce(sum(CASE WHEN NOT lk.locked THEN pg_relation_size(t.relid) END), 0) END
-              FROM t
-              JOIN pg_class c ON c.oid = t.relid AND c.relkind = 'i'
-              JOIN pg_index x2 ON x2.indexrelid = t.relid
-              CROSS JOIN LATERAL (SELECT t.relid IN (SELECT relation FROM locked)
-                                      OR x2.indrelid IN (SELECT relation FROM locked) AS locked) lk)
+            -- A partitioned index has no storage of its own: the sum of its leaves (a parent
+            -- without leaf indexes really is empty; one with a locked leaf is unknown).
+            WHEN ix.relkind = 'I' THEN CASE WHEN ps.root IS NULL THEN 0 ELSE ps.size_bytes END
             ELSE pg_relation_size(ix.indexrelid) END AS size_bytes,
        CASE WHEN ix.is_locked THEN 'locked' END AS size_unavailable,
        s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
@@ -110,6 +119,7 @@ SELECT ix.schemaname, ix.tablename AS "table", ix.indexname AS "index",
 FROM ix
 LEFT JOIN dup ON dup.indexrelid = ix.indexrelid
 LEFT JOIN pfx ON pfx.indexrelid = ix.indexrelid
+LEFT JOIN ps ON ps.root = ix.indexrelid
 LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = ix.indexrelid
 ORDER BY ix.schemaname, ix.tablename, ix.indexname`;
 
