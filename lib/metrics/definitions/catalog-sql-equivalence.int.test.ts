@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
+import { createIndexStatsTask } from "@/lib/collector/tasks/index-stats";
 import { pickSql } from "@/lib/metrics/run";
+import type { MetricResult } from "@/lib/metrics/types";
 import { useMetricTestTarget } from "@/test/support/metric-target";
 import type { TestTarget } from "@/test/support/target";
 import { SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
@@ -360,6 +362,45 @@ describe.each(SUPPORTED_MAJORS)("rewritten catalog SQL on PostgreSQL %i", (major
     } finally {
       await locker.query("ROLLBACK");
       await locker.end();
+    }
+  });
+
+  it("index_stats task: keeps definitions while the catalog stands, re-reads them after a change", async () => {
+    const task = createIndexStatsTask();
+    const rowsOf = (r: MetricResult) => {
+      if (r.status !== "ok") throw new Error(`index_stats: ${r.status}`);
+      return r.rows;
+    };
+    // Statements per run, counted by connections taken: 1 for the changing part alone, 2 with a full read.
+    let taken = 0;
+    const count = () => taken++;
+    target.pool.on("acquire", count);
+    const reference = async () => (await target.pool.query(OLD_INDEX_STATS)).rows;
+    try {
+      expectSameRows(await reference(), rowsOf(await task.run(target.ctx)));
+      taken = 0;
+      const kept = rowsOf(await task.run(target.ctx));
+      expect(taken).toBe(1);
+      expectSameRows(await reference(), kept);
+
+      await admin.query("ALTER TABLE public.users RENAME COLUMN email TO mail");
+      await admin.query("ALTER INDEX public.users_email_dup RENAME TO users_mail_dup");
+      taken = 0;
+      const changed = rowsOf(await task.run(target.ctx));
+      expect(taken).toBe(2);
+      expectSameRows(await reference(), changed);
+      expect(changed.find((r) => r.index === "users_email")!.definition).toContain("(mail)");
+      expect(changed.find((r) => r.index === "users_mail_dup")).toBeDefined();
+      await admin.query("CREATE INDEX users_bio ON public.users (left(bio, 10))");
+      taken = 0;
+      const added = rowsOf(await task.run(target.ctx));
+      expect(taken).toBe(2);
+      expectSameRows(await reference(), added);
+    } finally {
+      target.pool.off("acquire", count);
+      await admin.query("DROP INDEX IF EXISTS public.users_bio");
+      await admin.query("ALTER INDEX IF EXISTS public.users_mail_dup RENAME TO users_email_dup");
+      await admin.query("ALTER TABLE public.users RENAME COLUMN mail TO email");
     }
   });
 });
