@@ -28,6 +28,8 @@ export function createIndexStatsTask(): TaskRun {
   const known = new Map<string, Known>();
 
   return {
+    // Two statements at most, each under the definition's statement timeout.
+    timeoutMs: 2 * indexStats.timeoutMs,
     async run(ctx: TaskContext): Promise<MetricResult> {
       const ts = ctx.now();
       const reason = unavailableReason(indexStats, ctx.caps);
