@@ -1,23 +1,23 @@
 import "server-only";
 import type { TaskContext, TaskRun } from "@/lib/collector/types";
 import type { MetricResult } from "@/lib/metrics/types";
-import { TABLE_SIZES_EVERY_MS, tableStats, tableStatsFor, type TableStatsRow } from "@/lib/metrics/definitions/table-stats";
+import { TABLE_SIZE_RUNS, tableStatsFor, type TableStatsRow } from "@/lib/metrics/definitions/table-stats";
 import { runMetric } from "@/lib/metrics/run";
 
 // table_stats reads the application's performance_metrics view when the target has it; which
 // SQL to use depends on the capabilities of the moment, so it is chosen at each run.
 //
 // Sizes are the dear part (a file-system look-up per fork of every table, index and TOAST
-// table) and are drawn at the row history's resolution, so they are read at that cadence
-// while scans, tuples and vacuum state keep the task's own (2 minutes). Between two sized runs
-// each row carries the sizes last read for its table. A table with no sizes yet (new, renamed)
-// or one that was locked when last sized makes the next run a sized one.
+// table) and are drawn at the row history's resolution, so they are read at every
+// TABLE_SIZE_RUNS-th run while scans, tuples and vacuum state keep every run. Between two sized
+// runs each row carries the sizes last read for its table. A table with no sizes yet (new,
+// renamed) or one that was locked when last sized makes the next run a sized one.
 
 type Sizes = Pick<TableStatsRow, "heap_bytes" | "indexes_bytes" | "toast_bytes" | "total_bytes" | "size_unavailable">;
 
 export interface TableStatsTaskOptions {
-  /** Sizes are read again once this long has passed since the last sized run (default TABLE_SIZES_EVERY_MS). */
-  sizesEveryMs?: number;
+  /** Sizes are read at every this many runs (default TABLE_SIZE_RUNS; 1: at every run). */
+  sizeRuns?: number;
 }
 
 const keyOf = (r: TableStatsRow) => `${r.schemaname}\u0000${r.relname}`;
@@ -27,21 +27,19 @@ const sizesOf = (r: TableStatsRow): Sizes => ({
 });
 
 export function createTableStatsTask(opts: TableStatsTaskOptions = {}): TaskRun {
-  // Half an interval of slack: runs jitter by ±10 %, and a sized run must not slip a whole run late.
-  const sizesEveryMs = Math.max(0, (opts.sizesEveryMs ?? TABLE_SIZES_EVERY_MS) - tableStats.intervalMs / 2);
-  // Per target: the sizes of the last sized run and when it was taken.
-  const last = new Map<string, { at: number; sizes: Map<string, Sizes>; anyLocked: boolean }>();
+  const sizeRuns = Math.max(1, opts.sizeRuns ?? TABLE_SIZE_RUNS);
+  // Per target: the sizes of the last sized run, and the runs since it that reused them.
+  const last = new Map<string, { reused: number; sizes: Map<string, Sizes>; anyLocked: boolean }>();
 
   async function run(ctx: TaskContext): Promise<MetricResult> {
-    const nowMs = ctx.now().getTime();
     const prev = last.get(ctx.targetId);
-    const due = !prev || prev.anyLocked || nowMs - prev.at >= sizesEveryMs;
+    const due = !prev || prev.anyLocked || prev.reused + 1 >= sizeRuns;
     const result = await runMetric(ctx.pool, tableStatsFor(ctx.caps), ctx.caps, ctx.targetId, ctx.now, [due]);
     if (result.status !== "ok") return result;
     const rows = result.rows as TableStatsRow[];
     if (due) {
       last.set(ctx.targetId, {
-        at: nowMs,
+        reused: 0,
         sizes: new Map(rows.map((r) => [keyOf(r), sizesOf(r)])),
         anyLocked: rows.some((r) => r.size_unavailable !== null),
       });
@@ -52,6 +50,7 @@ export function createTableStatsTask(opts: TableStatsTaskOptions = {}): TaskRun 
       last.delete(ctx.targetId);
       return run(ctx);
     }
+    prev!.reused++;
     return { ...result, rows: rows.map((r) => ({ ...r, ...prev!.sizes.get(keyOf(r))! })) };
   }
   return { run };
