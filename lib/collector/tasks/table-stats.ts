@@ -11,7 +11,8 @@ import { runMetric } from "@/lib/metrics/run";
 // table) and are drawn at the row history's resolution, so they are read at every
 // TABLE_SIZE_RUNS-th run while scans, tuples and vacuum state keep every run. Between two sized
 // runs each row carries the sizes last read for its table. A table with no sizes yet (new,
-// renamed) or one that was locked when last sized makes the next run a sized one.
+// renamed) or a lock seen at a run makes the next run a sized one; a relation locked now is
+// shown locked, without sizes, at every run.
 
 type Sizes = Pick<TableStatsRow, "heap_bytes" | "indexes_bytes" | "toast_bytes" | "total_bytes" | "size_unavailable">;
 
@@ -51,7 +52,9 @@ export function createTableStatsTask(opts: TableStatsTaskOptions = {}): TaskRun 
       return run(ctx);
     }
     prev!.reused++;
-    return { ...result, rows: rows.map((r) => ({ ...r, ...prev!.sizes.get(keyOf(r))! })) };
+    // Locked now: shown as such (no sizes), and the next run sizes everything again.
+    if (rows.some((r) => r.size_unavailable !== null)) prev!.anyLocked = true;
+    return { ...result, rows: rows.map((r) => (r.size_unavailable !== null ? r : { ...r, ...prev!.sizes.get(keyOf(r))! })) };
   }
   return { run };
 }

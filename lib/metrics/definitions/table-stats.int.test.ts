@@ -143,4 +143,26 @@ describe.each(SUPPORTED_MAJORS)("table_stats on PostgreSQL %i", (major) => {
     expect((await sizeOf()).heap_bytes!).toBeGreaterThan(third.get("query_cache")!.heap_bytes!);
     await admin.query("DROP TABLE fresh_table");
   });
+
+  it("between sized runs, a relation locked now shows locked and the run after the lock is sized", async () => {
+    const cadenced = createTableStatsTask();
+    const first = rowsOf(await cadenced.run(target.ctx));
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+      const during = rowsOf(await cadenced.run(target.ctx));
+      expect(during.get("users")).toMatchObject({ size_unavailable: "locked", total_bytes: null, heap_bytes: null });
+      expect(during.get("birth_charts")!.total_bytes).toBe(first.get("birth_charts")!.total_bytes);
+    } finally {
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+    await admin.query("INSERT INTO birth_charts SELECT g, 1, date_trunc('month', now()), repeat('x', 500) FROM generate_series(1, 2000) g");
+    const after = rowsOf(await cadenced.run(target.ctx));
+    expect(after.get("users")).toMatchObject({ size_unavailable: null, total_bytes: first.get("users")!.total_bytes });
+    // Sized: the growth since the first run shows.
+    expect(after.get("birth_charts")!.total_bytes!).toBeGreaterThan(first.get("birth_charts")!.total_bytes!);
+  });
 });

@@ -66,7 +66,8 @@ base AS (
 -- Each relation's parts measured once: the main fork (heap_bytes), its other forks, its
 -- indexes and its TOAST table with TOAST's index. total_bytes is their sum, exactly what
 -- pg_total_relation_size() would measure again. Materialized so each size function runs once
--- per relation; $1 = false skips every size function (the task reuses the last sizes).
+-- per relation; $1 = false skips every size function (the task reuses the last sizes, except
+-- for a relation locked now: that one says so at every run, sized or not).
 parts AS MATERIALIZED (
   SELECT b.*,
          CASE WHEN $1 AND b.relkind <> 'p' AND NOT b.is_locked THEN pg_relation_size(b.oid) END AS heap_bytes,
@@ -131,7 +132,7 @@ SELECT s.schemaname, s.relname,
        CASE WHEN s.relkind <> 'p' THEN s.indexes_bytes WHEN a.any_locked THEN NULL ELSE coalesce(a.indexes_bytes, 0) END AS indexes_bytes,
        CASE WHEN s.relkind <> 'p' THEN s.toast_bytes WHEN a.any_locked THEN NULL ELSE coalesce(a.toast_bytes, 0) END AS toast_bytes,
        CASE WHEN s.relkind <> 'p' THEN s.total_bytes WHEN a.any_locked THEN NULL ELSE coalesce(a.total_bytes, 0) END AS total_bytes,
-       CASE WHEN $1 AND ((s.relkind <> 'p' AND s.is_locked) OR (s.relkind = 'p' AND a.any_locked)) THEN 'locked' END AS size_unavailable,
+       CASE WHEN (s.relkind <> 'p' AND s.is_locked) OR (s.relkind = 'p' AND a.any_locked) THEN 'locked' END AS size_unavailable,
        CASE WHEN s.relkind = 'p' THEN coalesce(a.leaves, 0) END AS partitions,
        -- The guidelines partition by month: is the partition that takes next month's rows there?
        -- Only for a single-column RANGE key on date/timestamp/timestamptz; NULL otherwise.
