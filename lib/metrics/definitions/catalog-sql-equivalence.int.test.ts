@@ -396,6 +396,20 @@ describe.each(SUPPORTED_MAJORS)("rewritten catalog SQL on PostgreSQL %i", (major
       const added = rowsOf(await task.run(target.ctx));
       expect(taken).toBe(2);
       expectSameRows(await reference(), added);
+
+      // Kept definitions need no pg_get_indexdef, which waits behind a lock on the table.
+      const locker = new (admin.constructor as typeof pg.Client)({ connectionString: db.url });
+      await locker.connect();
+      try {
+        await locker.query("BEGIN");
+        await locker.query("LOCK TABLE app.events_2026_02_a IN ACCESS EXCLUSIVE MODE");
+        const whileLocked = rowsOf(await task.run(target.ctx));
+        expect(whileLocked.find((r) => r.index === "events_kind_at")).toMatchObject({ size_bytes: null, size_unavailable: null });
+        expect(whileLocked.find((r) => r.index === "users_email")!.size_bytes).toEqual(expect.any(Number));
+      } finally {
+        await locker.query("ROLLBACK");
+        await locker.end();
+      }
     } finally {
       target.pool.off("acquire", count);
       await admin.query("DROP INDEX IF EXISTS public.users_bio");
