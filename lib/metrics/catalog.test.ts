@@ -32,7 +32,7 @@ describe("the catalog", () => {
 
   it("makes the stateful tasks from their definitions' factories, once per call (once per target)", () => {
     const withFactory = catalog.filter((d) => d.task).map((d) => d.id);
-    expect(withFactory).toEqual(["table_stats", "index_bloat", "slow_queries"]);
+    expect(withFactory).toEqual(["table_stats", "index_stats", "index_bloat", "slow_queries"]);
     const [a, b] = [catalogTasks(), catalogTasks()];
     for (const id of withFactory) expect(a.find((t) => t.id === id)!.run).not.toBe(b.find((t) => t.id === id)!.run);
   });

@@ -8,6 +8,7 @@ export const MONITOR_ROLE_SETTINGS: ReadonlyArray<readonly [string, string]> = [
   ["lock_timeout", "1s"],
   ["idle_in_transaction_session_timeout", "10s"],
   ["default_transaction_read_only", "on"],
+  ["jit", "off"],
 ];
 
 /**
@@ -33,7 +34,7 @@ export function grantsSql({ role, database }: { role: string; database: string }
     `GRANT EXECUTE ON FUNCTION pgpulse.column_stats() TO ${r};`,
     `GRANT SELECT ON slow_query_log, performance_metrics, backup_log TO ${r};`,
     `-- Without a pooler the same limits can instead travel as startup parameters, e.g. in the URL:`,
-    `--   postgres://${role}:<password>@host:5432/${database}?options=-c%20statement_timeout%3D5s%20-c%20lock_timeout%3D1s%20-c%20idle_in_transaction_session_timeout%3D10s%20-c%20default_transaction_read_only%3Don`,
+    `--   postgres://${role}:<password>@host:5432/${database}?options=-c%20statement_timeout%3D5s%20-c%20lock_timeout%3D1s%20-c%20idle_in_transaction_session_timeout%3D10s%20-c%20default_transaction_read_only%3Don%20-c%20jit%3Doff`,
     `-- pgpulse's own connections already send them this way (application_name = pgpulse).`,
   ].join("\n");
 }

@@ -53,9 +53,9 @@ describe.each([13, 17, 18])("setup on PostgreSQL %i", (major) => {
     // The created role logs in with its password and carries the session limits.
     const settings = await withClient(roleUrl(db, role, password), async (c) =>
       (await c.query(`SELECT current_setting('default_transaction_read_only') AS ro, current_setting('statement_timeout') AS st,
-        current_setting('lock_timeout') AS lt, (SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user) AS lim`)).rows[0],
+        current_setting('lock_timeout') AS lt, current_setting('jit') AS jit, (SELECT rolconnlimit FROM pg_roles WHERE rolname = current_user) AS lim`)).rows[0],
     );
-    expect(settings).toEqual({ ro: "on", st: "5s", lt: "1s", lim: 8 });
+    expect(settings).toEqual({ ro: "on", st: "5s", lt: "1s", jit: "off", lim: 8 });
   });
 });
 

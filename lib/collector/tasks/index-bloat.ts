@@ -6,7 +6,7 @@ import { toDbError } from "@/lib/db/errors";
 import { qualified } from "@/lib/db/ident";
 import { many, one } from "@/lib/db/query";
 import { withStatementTimeout } from "@/lib/db/statement-timeout";
-import { indexBloat, indexBloatFor, type IndexBloatRow } from "@/lib/metrics/definitions/index-bloat";
+import { INDEX_BLOAT_INPUTS_SQL, indexBloat, indexBloatFor, indexBloatInputsRow, type IndexBloatRow } from "@/lib/metrics/definitions/index-bloat";
 import type { MetricResult } from "@/lib/metrics/types";
 import { runMetric } from "@/lib/metrics/run";
 
@@ -18,6 +18,9 @@ import { runMetric } from "@/lib/metrics/run";
 // reused until the index's page count changes or its table is vacuumed again (or for an hour):
 // a purge followed by VACUUM leaves the pages in place and empties them, which is how most
 // bloat comes about.
+// The estimate itself (a statistics read over every indexed column) is kept while a version of
+// its inputs stands (INDEX_BLOAT_INPUTS_SQL), for at most an hour; the confirmation step runs
+// on it as on a fresh one.
 
 export interface IndexBloatTaskOptions {
   /** Indexes larger than this are never read by pgstatindex (default 1 GiB). */
@@ -30,6 +33,8 @@ export interface IndexBloatTaskOptions {
   callTimeoutMs?: number;
   /** How long an exact figure is reused while relpages is unchanged (default 1 h). */
   reuseMs?: number;
+  /** How long an estimate is kept while its inputs are unchanged (default 1 h). */
+  estimateReuseMs?: number;
 }
 
 interface ExactEntry {
@@ -79,7 +84,32 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): TaskRun 
     minIndexBytes: opts.minIndexBytes ?? MIN_RELIABLE_INDEX_BYTES,
     callTimeoutMs: opts.callTimeoutMs ?? 30_000,
     reuseMs: opts.reuseMs ?? 3_600_000,
+    estimateReuseMs: opts.estimateReuseMs ?? 3_600_000,
   };
+  // Per target: the last estimate's rows (before confirmation) and the inputs' version they came from.
+  const estimates = new Map<string, { version: string; at: number; result: MetricResult & { status: "ok" } }>();
+
+  async function estimate(ctx: TaskContext): Promise<MetricResult> {
+    const ts = ctx.now();
+    const started = performance.now();
+    let version: string;
+    try {
+      version = (await withStatementTimeout(ctx.pool, indexBloat.timeoutMs, (client) =>
+        one(client, indexBloatInputsRow, INDEX_BLOAT_INPUTS_SQL, [], "index_bloat inputs"))).version;
+    } catch (e) {
+      const err = toDbError(e);
+      return { status: "error", metric: indexBloat.id, targetId: ctx.targetId, ts, durationMs: performance.now() - started, error: err.message, code: err.code };
+    }
+    const def = indexBloatFor(ctx.caps);
+    const kept = estimates.get(ctx.targetId);
+    // Kept only for the same role and definition: pg_stats shows each role what it may read.
+    const key = `${ctx.caps.user}:${def === indexBloat ? "pg_stats" : "column_stats"}:${version}`;
+    if (kept && kept.version === key && ts.getTime() - kept.at < o.estimateReuseMs) return { ...kept.result, ts, durationMs: performance.now() - started };
+    const result = await runMetric(ctx.pool, def, ctx.caps, ctx.targetId, ctx.now);
+    if (result.status === "ok") estimates.set(ctx.targetId, { version: key, at: ts.getTime(), result });
+    else estimates.delete(ctx.targetId);
+    return result;
+  }
   // Per target, per index oid.
   const exact = new Map<string, Map<number, ExactEntry>>();
 
@@ -128,7 +158,7 @@ export function createIndexBloatTask(opts: IndexBloatTaskOptions = {}): TaskRun 
 
   return {
     async run(ctx: TaskContext): Promise<MetricResult> {
-      const result = await runMetric(ctx.pool, indexBloatFor(ctx.caps), ctx.caps, ctx.targetId, ctx.now);
+      const result = await estimate(ctx);
       if (result.status !== "ok" || !canConfirm(ctx.caps)) return result;
       const started = performance.now();
       try {

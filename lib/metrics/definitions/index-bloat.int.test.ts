@@ -130,4 +130,32 @@ describe.each(SUPPORTED_MAJORS)("index_bloat on PostgreSQL %i", (major) => {
       await admin.query(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
     }
   });
+
+  it("keeps the estimate while its inputs stand, and estimates again after ANALYZE", async () => {
+    const kept = createIndexBloatTask({ minIndexBytes: Number.MAX_SAFE_INTEGER });
+    let taken = 0;
+    const count = () => taken++;
+    target.pool.on("acquire", count);
+    try {
+      const first = await kept.run(target.ctx);
+      expect(taken).toBe(2);
+      // The system catalogs' own pages and tuples are not inputs of the estimate.
+      await admin.query("VACUUM ANALYZE pg_catalog.pg_class");
+      taken = 0;
+      const second = await kept.run(target.ctx);
+      // The inputs' version alone.
+      expect(taken).toBe(1);
+      expect(byIndex(second)).toEqual(byIndex(first));
+      expect(byIndex(second)).toEqual(await estimate(target));
+
+      await admin.query("UPDATE planetary_positions SET planet = 7 WHERE id % 2 = 0");
+      await admin.query("ANALYZE planetary_positions");
+      taken = 0;
+      const third = byIndex(await kept.run(target.ctx));
+      expect(taken).toBe(2);
+      expect(third).toEqual(await estimate(target));
+    } finally {
+      target.pool.off("acquire", count);
+    }
+  });
 });

@@ -80,6 +80,25 @@ GROUP BY c.indexrelid, c.schemaname, c.tablename, c.indexname, c.reltuples, c.re
 ORDER BY c.schemaname, c.tablename, c.indexname`;
 }
 
+// A version of everything the estimate reads: each btree index's catalog rows (any DDL, rename
+// or rebuild writes a new row version), its pages and tuples (VACUUM, ANALYZE and CREATE INDEX
+// update them in place), and its table's ANALYZE count (new column statistics). While it
+// stands, the estimate would come out the same, and the task keeps the last one. Over the
+// estimate's own indexes only: autovacuum of the system catalogs must not count as a change.
+export const INDEX_BLOAT_INPUTS_SQL = `/* pgpulse */
+SELECT coalesce(md5(string_agg(concat_ws(':', x.indexrelid, i.xmin, x.xmin, t.xmin, n.xmin, i.relpages, i.reltuples,
+         t.relpages, t.reltuples, pg_stat_get_analyze_count(x.indrelid) + pg_stat_get_autoanalyze_count(x.indrelid)),
+       ',' ORDER BY x.indexrelid)), '') AS version
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class t ON t.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = i.relnamespace
+JOIN pg_am am ON am.oid = i.relam
+WHERE am.amname = 'btree' AND i.relkind = 'i' AND i.relpersistence <> 't'
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'`;
+
+export const indexBloatInputsRow = z.object({ version: z.string() });
+
 const column = z.object({
   attlen: z.number().int(),
   attalign: z.enum(["c", "s", "i", "d"]),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { createIndexStatsTask } from "@/lib/collector/tasks/index-stats";
 import { defineMetric } from "../define";
 
 // Per-index usage and size every 5 minutes, with two findings a DBA acts on:
@@ -13,13 +14,48 @@ import { defineMetric } from "../define";
 //   usually redundant).
 // Sizes are skipped for indexes under an ACCESS EXCLUSIVE lock (see table_stats).
 
-const SQL = `/* pgpulse */
-WITH locked AS (
+// Indexes under an ACCESS EXCLUSIVE lock (granted or awaited): size functions would wait on them.
+const LOCKED = `locked AS (
   SELECT DISTINCT l.relation
   FROM pg_locks l
   WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+)`;
+
+// Every partitioned index's leaves, walked through pg_inherits (pg_partition_tree() would lock
+// every leaf) for all of them at once and grouped: a subquery per partitioned index was
+// estimated so dear (≈ 750,000 at 2,000 tables) that it crossed the JIT thresholds.
+const PARTITIONED_SIZES = `ptree AS (
+  SELECT ix.indexrelid AS root, i.inhrelid AS relid
+  FROM ix JOIN pg_inherits i ON i.inhparent = ix.indexrelid
+  WHERE ix.relkind = 'I'
+  UNION ALL
+  SELECT t.root, i.inhrelid FROM ptree t JOIN pg_inherits i ON i.inhparent = t.relid
 ),
+ps AS (
+  SELECT t.root,
+         CASE WHEN bool_or(lk.locked) THEN NULL
+              ELSE coalesce(sum(CASE WHEN NOT lk.locked THEN pg_relation_size(t.relid) END), 0) END AS size_bytes
+  FROM ptree t
+  JOIN pg_class c ON c.oid = t.relid AND c.relkind = 'i'
+  JOIN pg_index x2 ON x2.indexrelid = t.relid
+  CROSS JOIN LATERAL (SELECT t.relid IN (SELECT relation FROM locked)
+                          OR x2.indrelid IN (SELECT relation FROM locked) AS locked) lk
+  GROUP BY t.root
+)`;
+
+// size_bytes, shared by both statements below.
+const SIZE_BYTES = `CASE WHEN ix.is_locked THEN NULL
+            -- A partitioned index has no storage of its own: the sum of its leaves (a parent
+            -- without leaf indexes really is empty; one with a locked leaf is unknown).
+            WHEN ix.relkind = 'I' THEN CASE WHEN ps.root IS NULL THEN 0 ELSE ps.size_bytes END
+            ELSE pg_relation_size(ix.indexrelid) END`;
+
+// Never scanned since the last stats reset, and nothing structural lost by dropping it.
+const UNUSED = `coalesce(s.idx_scan = 0 AND NOT ix.indisunique AND NOT ix.indisprimary AND ix.indisvalid, false)`;
+
+const SQL = `/* pgpulse */
+WITH RECURSIVE ${LOCKED},
 ix AS (
   SELECT x.indexrelid, x.indrelid, n.nspname::text AS schemaname, t.relname::text AS tablename,
          i.relname::text AS indexname, i.relkind, am.amname, x.indisunique, x.indisprimary,
@@ -80,38 +116,59 @@ pfx AS (
     AND k_keycols[1:a_indnkeyatts] = a_keycols
     AND k_keyclasses[1:a_indnkeyatts] = a_keyclasses
   ORDER BY a_indexrelid, k_indnkeyatts, k_indexrelid
-)
+),
+${PARTITIONED_SIZES}
 SELECT ix.schemaname, ix.tablename AS "table", ix.indexname AS "index",
-       CASE WHEN ix.is_locked THEN NULL
-            -- A partitioned index has no storage of its own: sum its leaves.
-            -- (walked through pg_inherits: pg_partition_tree() would lock every leaf).
-            WHEN ix.relkind = 'I' THEN (
-              WITH RECURSIVE t(relid) AS (
-                SELECT inhrelid FROM pg_inherits WHERE inhparent = ix.indexrelid
-                UNION ALL
-                SELECT i.inhrelid FROM t JOIN pg_inherits i ON i.inhparent = t.relid
-              )
-              SELECT CASE WHEN bool_or(lk.locked) THEN NULL
-                          ELSE coalesce(sum(CASE WHEN NOT lk.locked THEN pg_relation_size(t.relid) END), 0) END
-              FROM t
-              JOIN pg_class c ON c.oid = t.relid AND c.relkind = 'i'
-              JOIN pg_index x2 ON x2.indexrelid = t.relid
-              CROSS JOIN LATERAL (SELECT t.relid IN (SELECT relation FROM locked)
-                                      OR x2.indrelid IN (SELECT relation FROM locked) AS locked) lk)
-            ELSE pg_relation_size(ix.indexrelid) END AS size_bytes,
+       ${SIZE_BYTES} AS size_bytes,
        CASE WHEN ix.is_locked THEN 'locked' END AS size_unavailable,
        s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
        ix.indisunique AS is_unique, ix.indisprimary AS is_primary, ix.indisvalid AS is_valid,
        ix.relkind = 'I' AS is_partitioned,
        pg_get_indexdef(ix.indexrelid) AS definition,
-       coalesce(s.idx_scan = 0 AND NOT ix.indisunique AND NOT ix.indisprimary AND ix.indisvalid, false) AS unused,
+       ${UNUSED} AS unused,
        dup.indexname AS duplicate_of,
        pfx.indexname AS prefix_of
 FROM ix
 LEFT JOIN dup ON dup.indexrelid = ix.indexrelid
 LEFT JOIN pfx ON pfx.indexrelid = ix.indexrelid
+LEFT JOIN ps ON ps.root = ix.indexrelid
 LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = ix.indexrelid
 ORDER BY ix.schemaname, ix.tablename, ix.indexname`;
+
+// What changes between two runs while the catalog stands still: sizes and scan counters, and
+// a version of the catalog rows the rest is derived from (index, table and schema rows, the
+// pg_index row, the indexed columns: any ALTER, rename, REINDEX or validation writes a new row
+// version; VACUUM and ANALYZE update pg_class in place and leave it). The task re-reads
+// definitions, duplicates and prefixes (pg_get_indexdef, the pairs above) only when it changed.
+export const INDEX_STATS_CHANGING_SQL = `/* pgpulse */
+WITH RECURSIVE ${LOCKED},
+ix AS (
+  SELECT x.indexrelid, x.indrelid, x.indkey, n.nspname::text AS schemaname, i.relname::text AS indexname, i.relkind,
+         x.indisunique, x.indisprimary, x.indisvalid,
+         (x.indexrelid IN (SELECT relation FROM locked) OR x.indrelid IN (SELECT relation FROM locked)) AS is_locked,
+         concat_ws(':', x.indexrelid, i.xmin, x.xmin, t.xmin, n.xmin) AS version
+  FROM pg_index x
+  JOIN pg_class i ON i.oid = x.indexrelid
+  JOIN pg_class t ON t.oid = x.indrelid
+  JOIN pg_namespace n ON n.oid = i.relnamespace
+  WHERE i.relkind IN ('i', 'I') AND i.relpersistence <> 't'
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgpulse') AND n.nspname !~ '^pg_toast'
+),
+${PARTITIONED_SIZES},
+catalog AS (
+  SELECT md5(string_agg(ix.version || coalesce(':' || cols.v, ''), ',' ORDER BY ix.indexrelid)) AS version
+  FROM ix
+  LEFT JOIN LATERAL (SELECT string_agg(a.xmin::text, ':' ORDER BY a.attnum) AS v
+                     FROM pg_attribute a WHERE a.attrelid = ix.indrelid AND a.attnum = ANY (ix.indkey::int2[])) cols ON true
+)
+SELECT ix.schemaname, ix.indexname AS "index",
+       ${SIZE_BYTES} AS size_bytes,
+       CASE WHEN ix.is_locked THEN 'locked' END AS size_unavailable,
+       s.idx_scan, s.idx_tup_read, s.idx_tup_fetch, ${UNUSED} AS unused,
+       (SELECT version FROM catalog) AS catalog_version
+FROM ix
+LEFT JOIN ps ON ps.root = ix.indexrelid
+LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = ix.indexrelid`;
 
 const count = z.number().int().nonnegative().nullable();
 
@@ -137,6 +194,10 @@ const row = z.object({
 
 export type IndexStatsRow = z.infer<typeof row>;
 
+export const indexStatsChangingRow = row
+  .pick({ schemaname: true, index: true, size_bytes: true, size_unavailable: true, idx_scan: true, idx_tup_read: true, idx_tup_fetch: true, unused: true })
+  .extend({ catalog_version: z.string() });
+
 export const indexStats = defineMetric<IndexStatsRow>({
   id: "index_stats",
   description: "Per-index scans, size, definition; unused, duplicate and prefix-redundant indexes",
@@ -150,4 +211,5 @@ export const indexStats = defineMetric<IndexStatsRow>({
   counters: ["idx_scan", "idx_tup_read", "idx_tup_fetch"],
   gauges: ["size_bytes"],
   rowHistory: true,
+  task: () => createIndexStatsTask(),
 });

@@ -16,7 +16,8 @@ describe.each(SUPPORTED_MAJORS)("table_stats on PostgreSQL %i", (major) => {
   let db: TestDatabase;
   let admin: pg.Client;
   let target: TestTarget;
-  const task = createTableStatsTask();
+  // Every run sized: these cases check what one sized run reads.
+  const task = createTableStatsTask({ sizeRuns: 1 });
 
   useMetricTestTarget(major, async (admin) => {
     // The guidelines' monthly partitions: this month and next, with rows in this month.
@@ -117,5 +118,51 @@ describe.each(SUPPORTED_MAJORS)("table_stats on PostgreSQL %i", (major) => {
       await locker.query("ROLLBACK");
       await locker.end();
     }
+  });
+
+  it("reads sizes at every 5th run and the counters at every run, sizing a new table at once", async () => {
+    const cadenced = createTableStatsTask();
+    const sizeOf = async () => rowsOf(await cadenced.run(target.ctx)).get("query_cache")!;
+    const first = await sizeOf();
+    const grow = () => admin.query("INSERT INTO query_cache SELECT md5(g::text), now() FROM generate_series(1, 2000) g");
+    await grow();
+    // Runs 2-5 carry the first run's sizes while a sized run reads the grown table.
+    const second = await sizeOf();
+    expect([second.heap_bytes, second.total_bytes]).toEqual([first.heap_bytes, first.total_bytes]);
+    const grown = rowsOf(await task.run(target.ctx)).get("query_cache")!;
+    expect(grown.heap_bytes!).toBeGreaterThan(first.heap_bytes!);
+    // A table the last sized run did not know makes this run (the 3rd) a sized one.
+    await admin.query("CREATE TABLE fresh_table (v text)");
+    const third = rowsOf(await cadenced.run(target.ctx));
+    expect(third.get("fresh_table")!.heap_bytes).toBe(0);
+    expect(third.get("fresh_table")!.total_bytes).toEqual(expect.any(Number));
+    expect(third.get("query_cache")!.heap_bytes).toBe(grown.heap_bytes);
+    await grow();
+    for (let run = 4; run <= 7; run++) expect((await sizeOf()).heap_bytes).toBe(third.get("query_cache")!.heap_bytes);
+    // 5 runs after the sized 3rd: sized again.
+    expect((await sizeOf()).heap_bytes!).toBeGreaterThan(third.get("query_cache")!.heap_bytes!);
+    await admin.query("DROP TABLE fresh_table");
+  });
+
+  it("between sized runs, a relation locked now shows locked and the run after the lock is sized", async () => {
+    const cadenced = createTableStatsTask();
+    const first = rowsOf(await cadenced.run(target.ctx));
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query("BEGIN");
+      await locker.query("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+      const during = rowsOf(await cadenced.run(target.ctx));
+      expect(during.get("users")).toMatchObject({ size_unavailable: "locked", total_bytes: null, heap_bytes: null });
+      expect(during.get("birth_charts")!.total_bytes).toBe(first.get("birth_charts")!.total_bytes);
+    } finally {
+      await locker.query("ROLLBACK");
+      await locker.end();
+    }
+    await admin.query("INSERT INTO birth_charts SELECT g, 1, date_trunc('month', now()), repeat('x', 500) FROM generate_series(1, 2000) g");
+    const after = rowsOf(await cadenced.run(target.ctx));
+    expect(after.get("users")).toMatchObject({ size_unavailable: null, total_bytes: first.get("users")!.total_bytes });
+    // Sized: the growth since the first run shows.
+    expect(after.get("birth_charts")!.total_bytes!).toBeGreaterThan(first.get("birth_charts")!.total_bytes!);
   });
 });

@@ -63,16 +63,25 @@ base AS (
   LEFT JOIN pg_stat_user_tables s ON s.relid = r.oid
   LEFT JOIN pm ON pm.schemaname = r.schemaname AND pm.relname = r.relname
 ),
--- Referenced twice, so materialized once: each size function runs once per relation.
-sized AS (
+-- Each relation's parts measured once: the main fork (heap_bytes), its other forks, its
+-- indexes and its TOAST table with TOAST's index. total_bytes is their sum, exactly what
+-- pg_total_relation_size() would measure again. Materialized so each size function runs once
+-- per relation; $1 = false skips every size function (the task reuses the last sizes, except
+-- for a relation locked now: that one says so at every run, sized or not).
+parts AS MATERIALIZED (
   SELECT b.*,
-         CASE WHEN b.relkind <> 'p' AND NOT b.is_locked THEN pg_relation_size(b.oid) END AS heap_bytes,
-         CASE WHEN b.relkind <> 'p' AND NOT b.is_locked THEN pg_indexes_size(b.oid) END AS indexes_bytes,
-         CASE WHEN b.relkind <> 'p' AND NOT b.is_locked
+         CASE WHEN $1 AND b.relkind <> 'p' AND NOT b.is_locked THEN pg_relation_size(b.oid) END AS heap_bytes,
+         CASE WHEN $1 AND b.relkind <> 'p' AND NOT b.is_locked
+              THEN pg_relation_size(b.oid, 'fsm') + pg_relation_size(b.oid, 'vm') + pg_relation_size(b.oid, 'init') END AS other_forks_bytes,
+         CASE WHEN $1 AND b.relkind <> 'p' AND NOT b.is_locked THEN pg_indexes_size(b.oid) END AS indexes_bytes,
+         CASE WHEN $1 AND b.relkind <> 'p' AND NOT b.is_locked
               THEN CASE WHEN b.reltoastrelid <> 0 THEN pg_total_relation_size(b.reltoastrelid) ELSE 0 END
-         END AS toast_bytes,
-         CASE WHEN b.relkind <> 'p' AND NOT b.is_locked THEN pg_total_relation_size(b.oid) END AS total_bytes
+         END AS toast_bytes
   FROM base b
+),
+sized AS (
+  SELECT p.*, p.heap_bytes + p.other_forks_bytes + p.indexes_bytes + p.toast_bytes AS total_bytes
+  FROM parts p
 ),
 -- Partition trees from pg_inherits: pg_partition_tree() locks every partition it visits.
 tree AS (
@@ -146,6 +155,14 @@ FROM sized s
 LEFT JOIN agg a ON a.parent = s.oid
 ORDER BY s.schemaname, s.relname`;
 }
+
+/**
+ * Sizes are read at every 5th run (every 10 minutes at the default 2-minute cadence): the row
+ * history keeps a table's figures at most every 10 minutes (lib/store) and the pages draw
+ * sizes from it, so reading them at every run measured four figures out of five that nobody
+ * saw. Counted in runs, so a shortened cadence (PGPULSE_INTERVALS) shortens it alike.
+ */
+export const TABLE_SIZE_RUNS = 5;
 
 const count = z.number().int().nonnegative().nullable();
 const ts = z.date().nullable();
