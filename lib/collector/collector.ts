@@ -10,6 +10,7 @@ import { backoffMs, createSingleFlight, effectiveIntervalMs, jitter, type Single
 import { deliver, type CollectorLog } from "./sinks";
 import { isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
 import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TaskContext, TaskStats } from "./types";
+import type { ShareMember, ShareMembership } from "./server-share";
 
 // One poller per target. Two connections at most, one per lane: the live lane (the server probe
 // and the quick stats reads) and the bulk lane (sizes, tables, indexes, bloat, slow queries);
@@ -33,6 +34,12 @@ export interface CollectorOptions {
   watchdogMarginMs?: number;
   /** Told of every tick skipped because the task's previous run was still going (an overrun). */
   onSkipped?: (taskId: string) => void;
+  /**
+   * Joins the targets on the same server (lib/collector/server-share.ts): cluster-scope tasks
+   * then run on one member only and their rows are split by database. Without it, this
+   * collector runs every task itself.
+   */
+  share?: (member: ShareMember) => ShareMembership;
 }
 
 export interface Collector {
@@ -117,7 +124,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     return { targetId, up, downSince, lastError, lastSampleAt, capabilities: caps, metrics: { ...metrics }, tasks: stats };
   }
 
-  function record(result: MetricResult, entry: Entry | null): void {
+  function record(result: MetricResult, entry: Entry | null, toSinks = true): void {
     if (stopped) return;
     // A failed run does not replace the last good rows: pages keep showing them as stale, with
     // the time they were taken. The failure is in the task stats, lastError and the sinks.
@@ -130,8 +137,19 @@ export function createCollector(opts: CollectorOptions): Collector {
       entry.stats.lastDurationMs = result.status === "unavailable" ? null : result.durationMs;
       entry.stats.lastRunAt = result.ts;
     }
-    deliver(sinks, result, log);
+    if (toSinks) deliver(sinks, result, log);
   }
+
+  const membership = opts.share?.({
+    targetId,
+    database: () => caps?.database ?? databaseOf(target.url),
+    isUp: () => up && !stopped,
+    receive: (result, toSinks) => {
+      if (up) record(result, null, toSinks);
+    },
+  });
+  /** A cluster-scope task another member of the server runs now. */
+  const runElsewhere = (e: Entry) => e.task.scope === "cluster" && membership !== undefined && !membership.owns();
 
   function emitUp(ok: boolean, error: string | null, durationMs: number): void {
     record({ status: "ok", metric: "up", targetId, ts: now(), durationMs, rows: [{ up: ok ? 1 : 0, error }] }, null);
@@ -266,7 +284,7 @@ export function createCollector(opts: CollectorOptions): Collector {
   function tick(e: Entry): void {
     if (stopped) return;
     e.timer = setTimeout(() => tick(e), jitter(e.intervalMs, random));
-    if (!up || !caps) return;
+    if (!up || !caps || runElsewhere(e)) return;
     if (e.flight.tryRun(() => runTask(e)) === null) opts.onSkipped?.(e.task.id);
   }
 
@@ -291,7 +309,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       release();
     }
     if (stopped) return result;
-    record(result, e);
+    record(e.task.scope === "cluster" && membership ? membership.split(result) : result, e);
     if (isConnectivityFailure(result)) {
       log.warn({ targetId, task: e.task.id, error: result.status === "error" ? result.error : "" }, "connection failure, re-checking target");
       void probeNow();
@@ -309,6 +327,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     async stop() {
       if (stopped) return;
       stopped = true;
+      membership?.leave();
       clearTimer(serverEntry);
       for (const e of entries.values()) clearTimer(e);
       // Runs in flight are bounded by their watchdog; wait for them so no query outlives stop().
@@ -330,4 +349,12 @@ export function createCollector(opts: CollectorOptions): Collector {
       return e.flight.current() ?? e.flight.tryRun(() => runTask(e))!;
     },
   };
+}
+
+function databaseOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1));
+  } catch {
+    return "";
+  }
 }

@@ -7,6 +7,7 @@ import { thresholdsFor } from "@/lib/config/load";
 import type { PgpulseConfig, TargetConfig, Thresholds } from "@/lib/config/schema";
 import { createCollector, type Collector } from "@/lib/collector/collector";
 import { catalogTasks } from "@/lib/collector/definition-tasks";
+import { createServerShares, serverKey } from "@/lib/collector/server-share";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { createStore, type Store, type StoreOptions } from "@/lib/store/index";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
@@ -109,6 +110,8 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
 
   const byId = new Map(config.targets.map((t) => [t.id, t]));
   const collectors = new Map<string, Collector>();
+  // Targets on one server share its cluster-wide reads (lib/collector/server-share.ts).
+  const shares = createServerShares();
   function startCollector(target: TargetConfig): void {
     const clog = log.child({ part: "collector", target: target.id });
     const c = createCollector({
@@ -118,6 +121,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
       tasks: catalogTasks(),
       intervals: opts.intervals,
       onSkipped: (taskId) => selfMetrics.skipped(target.id, taskId),
+      share: (member) => shares.join(serverKey(target.url), member),
       log: { warn: (obj, msg) => clog.warn(obj, msg), info: (obj, msg) => clog.info(obj, msg) },
     });
     c.start();
