@@ -159,6 +159,20 @@ export const publicUrlSchema = z
     return (u.protocol === "http:" || u.protocol === "https:") && !u.username && !u.password && u.pathname === "/" && !u.search && !u.hash;
   }, 'must be an http(s) origin such as "https://pgpulse.example.com" (no path, query or credentials)');
 
+/**
+ * Bounds on collection across targets (lib/collector/limits.ts). A target uses at most two
+ * monitoring connections; targets on one server (host:port) share the server's budget, closing
+ * an idle connection when another of them needs a slot.
+ */
+export const collectionSchema = z
+  .object({
+    /** Monitoring connections pgpulse opens to one server at most, all its targets together. */
+    connectionsPerServer: z.number().int().min(1).max(1_000).default(20),
+    /** Collection runs in flight at once in this process, all targets together. */
+    concurrentRuns: z.number().int().min(1).max(1_000).default(16),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     publicUrl: publicUrlSchema.optional(),
@@ -167,6 +181,7 @@ export const configSchema = z
     rules: z.record(z.string(), ruleOverrideSchema).default({}),
     channels: z.array(channelSchema).default([]),
     auth: authSchema.default(authSchema.parse({})),
+    collection: collectionSchema.default(collectionSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {

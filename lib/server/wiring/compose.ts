@@ -8,6 +8,7 @@ import type { PgpulseConfig, TargetConfig, Thresholds } from "@/lib/config/schem
 import { createCollector, type Collector } from "@/lib/collector/collector";
 import { catalogTasks } from "@/lib/collector/definition-tasks";
 import { createServerShares, serverKey } from "@/lib/collector/server-share";
+import { createCollectionLimits } from "@/lib/collector/limits";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { createStore, type Store, type StoreOptions } from "@/lib/store/index";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
@@ -112,6 +113,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
   const collectors = new Map<string, Collector>();
   // Targets on one server share its cluster-wide reads (lib/collector/server-share.ts).
   const shares = createServerShares();
+  const limits = createCollectionLimits(config.collection);
   function startCollector(target: TargetConfig): void {
     const clog = log.child({ part: "collector", target: target.id });
     const c = createCollector({
@@ -122,6 +124,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
       intervals: opts.intervals,
       onSkipped: (taskId) => selfMetrics.skipped(target.id, taskId),
       share: (member) => shares.join(serverKey(target.url), member),
+      limits: { server: limits.server(serverKey(target.url)), global: limits.global },
       log: { warn: (obj, msg) => clog.warn(obj, msg), info: (obj, msg) => clog.info(obj, msg) },
     });
     c.start();
