@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { GLOBAL_SLOT_HOLD_MS } from "@/lib/collector/limits";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import {
