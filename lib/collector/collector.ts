@@ -10,6 +10,8 @@ import { backoffMs, createSingleFlight, effectiveIntervalMs, jitter, type Single
 import { deliver, type CollectorLog } from "./sinks";
 import { isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
 import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TaskContext, TaskStats } from "./types";
+import type { ShareMember, ShareMembership } from "./server-share";
+import { GLOBAL_SLOT_HOLD_MS, type Semaphore } from "./limits";
 
 // One poller per target. Two connections at most, one per lane: the live lane (the server probe
 // and the quick stats reads) and the bulk lane (sizes, tables, indexes, bloat, slow queries);
@@ -33,6 +35,17 @@ export interface CollectorOptions {
   watchdogMarginMs?: number;
   /** Told of every tick skipped because the task's previous run was still going (an overrun). */
   onSkipped?: (taskId: string) => void;
+  /**
+   * Joins the targets on the same server (lib/collector/server-share.ts): cluster-scope tasks
+   * then run on one member only and their rows are split by database. Without it, this
+   * collector runs every task itself.
+   */
+  share?: (member: ShareMember) => ShareMembership;
+  /**
+   * The target's server's connection budget (one slot per open connection) and the global
+   * bound on runs in flight (lib/collector/limits.ts). Without them, only the two lanes bound.
+   */
+  limits?: { server: Semaphore; global: Semaphore };
 }
 
 export interface Collector {
@@ -63,12 +76,22 @@ export function createCollector(opts: CollectorOptions): Collector {
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? noopLog;
   const random = opts.random ?? Math.random;
+  // Server budget slots held per pool: a pool (max 1) holds one while it has a connection open.
+  const poolSlots = new Map<pg.Pool, () => void>();
+  const releaseSlot = (pool: pg.Pool) => {
+    poolSlots.get(pool)?.();
+    poolSlots.delete(pool);
+  };
   const makePool = () => {
     const pool = createTargetPool({ url: target.url, max: 1 });
     // pg-pool listens for errors on idle clients only: a connection that dies while a task holds
     // it between two statements would emit an unhandled 'error' and take the process down. The
     // dead client is still dropped by the pool on release.
     pool.on("connect", (client) => client.on("error", () => {}));
+    // Closed (idle timeout, error, end): its budget slot goes back.
+    pool.on("remove", () => {
+      if (pool.totalCount === 0) releaseSlot(pool);
+    });
     return pool;
   };
   const pools: Record<MetricLane, pg.Pool> = { live: makePool(), bulk: makePool() };
@@ -117,7 +140,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     return { targetId, up, downSince, lastError, lastSampleAt, capabilities: caps, metrics: { ...metrics }, tasks: stats };
   }
 
-  function record(result: MetricResult, entry: Entry | null): void {
+  function record(result: MetricResult, entry: Entry | null, toSinks = true): void {
     if (stopped) return;
     // A failed run does not replace the last good rows: pages keep showing them as stale, with
     // the time they were taken. The failure is in the task stats, lastError and the sinks.
@@ -130,8 +153,19 @@ export function createCollector(opts: CollectorOptions): Collector {
       entry.stats.lastDurationMs = result.status === "unavailable" ? null : result.durationMs;
       entry.stats.lastRunAt = result.ts;
     }
-    deliver(sinks, result, log);
+    if (toSinks) deliver(sinks, result, log);
   }
+
+  const membership = opts.share?.({
+    targetId,
+    database: () => caps?.database ?? databaseOf(target.url),
+    isUp: () => up && !stopped,
+    receive: (result, toSinks) => {
+      if (up) record(result, null, toSinks);
+    },
+  });
+  /** A cluster-scope task another member of the server runs now. */
+  const runElsewhere = (e: Entry) => e.task.scope === "cluster" && membership !== undefined && !membership.owns();
 
   function emitUp(ok: boolean, error: string | null, durationMs: number): void {
     record({ status: "ok", metric: "up", targetId, ts: now(), durationMs, rows: [{ up: ok ? 1 : 0, error }] }, null);
@@ -142,6 +176,37 @@ export function createCollector(opts: CollectorOptions): Collector {
     const old = pools[lane];
     pools[lane] = makePool();
     old.end().catch(() => {});
+  }
+
+  /**
+   * Runs fn on a lane's pool within the limits: a server budget slot for the pool's connection
+   * (kept while it stays open, given back when it closes or another run of the server waits),
+   * and a global slot held for at most GLOBAL_SLOT_HOLD_MS.
+   */
+  async function withinLimits<T>(lane: MetricLane, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
+    const limits = opts.limits;
+    if (!limits) return fn(pools[lane]);
+    let pool = pools[lane];
+    if (!poolSlots.has(pool)) {
+      const release = await limits.server.acquire(() => {
+        // Another run on this server waits: an idle connection here gives its slot up.
+        const p = pools[lane];
+        if (p.totalCount > 0 && p.idleCount === p.totalCount) replacePool(lane);
+      });
+      pool = pools[lane];
+      if (poolSlots.has(pool)) release();
+      else poolSlots.set(pool, release);
+    }
+    const releaseGlobal = await limits.global.acquire();
+    const hold = setTimeout(releaseGlobal, GLOBAL_SLOT_HOLD_MS);
+    try {
+      return await fn(pool);
+    } finally {
+      clearTimeout(hold);
+      releaseGlobal();
+      if (pool.totalCount === 0) releaseSlot(pool);
+      else if (limits.server.waiting() > 0 && pools[lane] === pool) replacePool(lane);
+    }
   }
 
   /** Bounds a run: past its timeout plus a margin, give up on it (a late result is dropped). */
@@ -180,13 +245,14 @@ export function createCollector(opts: CollectorOptions): Collector {
 
   async function probeOnce(): Promise<{ result: MetricResult; caps: Capabilities | null }> {
     try {
-      const pool = pools.live;
       let caps: Capabilities | null = null;
-      const result = await withWatchdog(serverEntry, async () => {
-        const o = await probe(pool, targetId, now);
-        caps = o.caps;
-        return o.result;
-      });
+      const result = await withinLimits("live", (pool) =>
+        withWatchdog(serverEntry, async () => {
+          const o = await probe(pool, targetId, now);
+          caps = o.caps;
+          return o.result;
+        }),
+      );
       return { result, caps };
     } catch (e) {
       // probe() and the watchdog do not throw; this keeps the loop alive if that ever changes.
@@ -266,7 +332,7 @@ export function createCollector(opts: CollectorOptions): Collector {
   function tick(e: Entry): void {
     if (stopped) return;
     e.timer = setTimeout(() => tick(e), jitter(e.intervalMs, random));
-    if (!up || !caps) return;
+    if (!up || !caps || runElsewhere(e)) return;
     if (e.flight.tryRun(() => runTask(e)) === null) opts.onSkipped?.(e.task.id);
   }
 
@@ -285,13 +351,13 @@ export function createCollector(opts: CollectorOptions): Collector {
       if (stopped || !up || !caps) {
         return { status: "error", metric: e.task.id, targetId, ts: now(), durationMs: 0, error: `target is down: ${lastError ?? "stopping"}` };
       }
-      const ctx: TaskContext = { pool: pools[e.lane], caps, targetId, thresholds, now };
-      result = await withWatchdog(e, () => e.task.run(ctx));
+      const known = caps;
+      result = await withinLimits(e.lane, (pool) => withWatchdog(e, () => e.task.run({ pool, caps: known, targetId, thresholds, now } satisfies TaskContext)));
     } finally {
       release();
     }
     if (stopped) return result;
-    record(result, e);
+    record(e.task.scope === "cluster" && membership ? membership.split(result) : result, e);
     if (isConnectivityFailure(result)) {
       log.warn({ targetId, task: e.task.id, error: result.status === "error" ? result.error : "" }, "connection failure, re-checking target");
       void probeNow();
@@ -309,6 +375,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     async stop() {
       if (stopped) return;
       stopped = true;
+      membership?.leave();
       clearTimer(serverEntry);
       for (const e of entries.values()) clearTimer(e);
       // Runs in flight are bounded by their watchdog; wait for them so no query outlives stop().
@@ -330,4 +397,12 @@ export function createCollector(opts: CollectorOptions): Collector {
       return e.flight.current() ?? e.flight.tryRun(() => runTask(e))!;
     },
   };
+}
+
+function databaseOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1));
+  } catch {
+    return "";
+  }
 }

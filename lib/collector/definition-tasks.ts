@@ -17,7 +17,7 @@ export function catalogTasks(definitions: readonly MetricDefinition[] = catalog)
 
 /** A definition's task: its factory's, else one autocommit runMetric per tick. */
 export function taskFromDefinition(def: MetricDefinition): CollectorTask {
-  const schedule = { id: def.id, intervalMs: def.intervalMs, lane: def.lane };
+  const schedule = { id: def.id, intervalMs: def.intervalMs, lane: def.lane, scope: def.scope };
   // A factory's run can be several statements, each under its own timeout: it bounds the whole
   // run itself, or leaves it to the collector's default.
   if (def.task) return { ...schedule, ...def.task() };

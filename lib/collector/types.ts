@@ -1,4 +1,4 @@
-import type { MetricLane, MetricResult } from "@/lib/metrics/types";
+import type { MetricLane, MetricResult, MetricScope } from "@/lib/metrics/types";
 
 /** Whether the target accepts writes or replays WAL from another server (`pg_is_in_recovery()`). */
 export type ServerRole = "primary" | "standby";
@@ -73,6 +73,8 @@ export interface CollectorTask {
   intervalMs: number;
   /** Which of the collector's two connections the task uses (default "bulk"). */
   lane?: MetricLane;
+  /** "cluster": a server-wide read, shared by the targets on one server (server-share.ts). */
+  scope?: MetricScope;
   /** Longest a run may take (its statement timeout); the collector's watchdog allows a margin. */
   timeoutMs?: number;
   run(ctx: TaskContext): Promise<MetricResult>;

@@ -59,6 +59,14 @@ function sameDatabase(a: string, b: string): boolean {
   }
 }
 
+/**
+ * Tags (env, team, region, …) a target carries for filtering the fleet: short lowercase keys,
+ * short values. Discovered targets carry their discovery's tags.
+ */
+export const tagsSchema = z
+  .record(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "tag names are lowercase letters, digits, '-' or '_' (max 32)"), z.string().min(1).max(100))
+  .refine((t) => Object.keys(t).length <= 16, "at most 16 tags");
+
 export const targetSchema = z
   .object({
     id: targetIdSchema,
@@ -83,6 +91,7 @@ export const targetSchema = z
     rules: z.record(z.string(), ruleOverrideSchema).optional(),
     /** The application's pool size, drawn on the connections chart when given. */
     poolSize: z.number().int().positive().optional(),
+    tags: tagsSchema.optional(),
   })
   .strict()
   .refine((t) => t.explainUrl === undefined || sameDatabase(t.url, t.explainUrl), {
@@ -159,6 +168,40 @@ export const publicUrlSchema = z
     return (u.protocol === "http:" || u.protocol === "https:") && !u.username && !u.password && u.pathname === "/" && !u.search && !u.hash;
   }, 'must be an http(s) origin such as "https://pgpulse.example.com" (no path, query or credentials)');
 
+/**
+ * Bounds on collection across targets (lib/collector/limits.ts). A target uses at most two
+ * monitoring connections; targets on one server (host:port) share the server's budget, closing
+ * an idle connection when another of them needs a slot.
+ */
+export const collectionSchema = z
+  .object({
+    /** Monitoring connections pgpulse opens to one server at most, all its targets together. */
+    connectionsPerServer: z.number().int().min(1).max(1_000).default(20),
+    /** Collection runs in flight at once in this process, all targets together. */
+    concurrentRuns: z.number().int().min(1).max(1_000).default(16),
+  })
+  .strict();
+
+/** A database-name pattern: `*` matches any run of characters (lib/alerts/silence-match.ts), no regex. */
+const dbPattern = z.string().min(1).max(200);
+
+/**
+ * Opt-in: watch every database of a server (lib/fleet/discovery.ts). Each database that passes
+ * include and not exclude becomes a target `<id>-<database>`; new ones are picked up within
+ * intervalSeconds without a restart, dropped ones are retired.
+ */
+export const discoverySchema = z
+  .object({
+    id: targetIdSchema.refine((s) => s.length <= 24, "at most 24 characters (it prefixes the targets' ids)"),
+    /** The monitoring role on any database of the server; the path names where the list is read. */
+    url: postgresUrl,
+    include: z.array(dbPattern).min(1).default(["*"]),
+    exclude: z.array(dbPattern).default([]),
+    intervalSeconds: z.number().int().min(5).max(3_600).default(60),
+    tags: tagsSchema.optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     publicUrl: publicUrlSchema.optional(),
@@ -167,6 +210,8 @@ export const configSchema = z
     rules: z.record(z.string(), ruleOverrideSchema).default({}),
     channels: z.array(channelSchema).default([]),
     auth: authSchema.default(authSchema.parse({})),
+    collection: collectionSchema.default(collectionSchema.parse({})),
+    discovery: z.array(discoverySchema).default([]),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -174,6 +219,11 @@ export const configSchema = z
     cfg.targets.forEach((t, i) => {
       if (seen.has(t.id)) ctx.addIssue({ code: "custom", path: ["targets", i, "id"], message: `duplicate target id "${t.id}"` });
       seen.add(t.id);
+    });
+    const rules = new Set<string>();
+    cfg.discovery.forEach((d, i) => {
+      if (rules.has(d.id)) ctx.addIssue({ code: "custom", path: ["discovery", i, "id"], message: `duplicate discovery id "${d.id}"` });
+      rules.add(d.id);
     });
     for (const issue of criticalLineIssues(cfg)) ctx.addIssue({ code: "custom", ...issue });
   });

@@ -9,4 +9,6 @@ export const APPLICATION_NAMES = {
   store: "pgpulse-store",
   /** Explicit actions on a target: EXPLAIN, cancel, terminate. */
   action: "pgpulse-action",
+  /** Database discovery's list of a server's databases (lib/fleet/discovery.ts). */
+  discovery: "pgpulse-discovery",
 } as const;

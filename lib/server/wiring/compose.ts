@@ -7,6 +7,10 @@ import { thresholdsFor } from "@/lib/config/load";
 import type { PgpulseConfig, TargetConfig, Thresholds } from "@/lib/config/schema";
 import { createCollector, type Collector } from "@/lib/collector/collector";
 import { catalogTasks } from "@/lib/collector/definition-tasks";
+import { createServerShares, serverKey } from "@/lib/collector/server-share";
+import { createCollectionLimits } from "@/lib/collector/limits";
+import { createDiscovery, type DiscoveryChange } from "@/lib/fleet/discovery";
+import { retireTargetAlerts } from "@/lib/alerts/retire";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { createStore, type Store, type StoreOptions } from "@/lib/store/index";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
@@ -107,8 +111,15 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
   });
   delivery.start();
 
+  // config.targets is the live list: the file's targets plus the discovered ones (below), so
+  // rule resolution, pages and leases all see one list.
   const byId = new Map(config.targets.map((t) => [t.id, t]));
+  /** Discovered targets whose database was dropped: their alerts close once they are stopped. */
+  const retired = new Set<string>();
   const collectors = new Map<string, Collector>();
+  // Targets on one server share its cluster-wide reads (lib/collector/server-share.ts).
+  const shares = createServerShares();
+  const limits = createCollectionLimits(config.collection);
   function startCollector(target: TargetConfig): void {
     const clog = log.child({ part: "collector", target: target.id });
     const c = createCollector({
@@ -118,6 +129,8 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
       tasks: catalogTasks(),
       intervals: opts.intervals,
       onSkipped: (taskId) => selfMetrics.skipped(target.id, taskId),
+      share: (member) => shares.join(serverKey(target.url), member),
+      limits: { server: limits.server(serverKey(target.url)), global: limits.global },
       log: { warn: (obj, msg) => clog.warn(obj, msg), info: (obj, msg) => clog.info(obj, msg) },
     });
     c.start();
@@ -131,7 +144,40 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     // A handover evaluates what arrived first; a fenced instance drops it (the store refuses it).
     if (reason === "shed") await alerts.idle();
     alerts.release(targetId);
+    if (retired.has(targetId)) {
+      retired.delete(targetId);
+      byId.delete(targetId);
+      const closed = await retireTargetAlerts(store.pool, targetId, "database dropped").catch((e: unknown) => {
+        log.warn({ targetId, error: String(e) }, "could not close a retired target's alerts");
+        return 0;
+      });
+      log.info({ targetId, closed }, "retired target (database dropped)");
+    }
   }
+
+  function applyDiscovery(change: DiscoveryChange): void {
+    for (const t of change.added) {
+      retired.delete(t.id);
+      // A target of the file with the same id wins: discovery never replaces a configured one.
+      if (config.targets.some((c) => c.id === t.id)) continue;
+      config.targets.push(t);
+      byId.set(t.id, t);
+      log.info({ targetId: t.id }, "discovered target");
+    }
+    for (const id of change.retired) {
+      const i = config.targets.findIndex((t) => t.id === id);
+      if (i < 0) continue;
+      config.targets.splice(i, 1);
+      // The lease tick sees it gone and stops it (stopCollector above); an instance that does
+      // not hold it only forgets it.
+      if (leases?.held().includes(id)) retired.add(id);
+      else byId.delete(id);
+    }
+  }
+  const discovery = config.discovery.length
+    ? createDiscovery({ rules: config.discovery, onChange: applyDiscovery, log: log.child({ part: "discovery" }) })
+    : null;
+  await discovery?.start();
 
   const leasePool = collect ? createStorePool(opts.storeUrl, 1, Math.max(1_000, (opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS) / 2)) : null;
   if (leasePool) {
@@ -209,6 +255,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     stop() {
       // Graceful: stop polling, evaluate what arrived, flush writes, then close connections.
       stopping ??= (async () => {
+        discovery?.stop();
         await Promise.allSettled([...collectors.values()].map((c) => c.stop()));
         await Promise.allSettled([...actionPools.values(), ...explainPools.values()].map((p) => p.end()));
         await alerts.idle().catch(() => {});
