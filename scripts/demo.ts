@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { backfillDemoHistory } from "@/lib/demo/backfill";
 import {
-  DEMO_APP_PORT, DEMO_BACKUP_STALE_SECONDS, DEMO_DATABASE, DEMO_PG_PORT, DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_SLOT_RETAINED_BYTES, DEMO_STANDBY_NAME,
+  DEMO_APP_PORT, DEMO_ARCHIVE_STALE_SECONDS, DEMO_BACKUP_STALE_SECONDS, DEMO_DATABASE, DEMO_PG_PORT, DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_SLOT_RETAINED_BYTES, DEMO_STANDBY_NAME,
   DEMO_STANDBY_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID, DEMO_VACUUM_WINDOW_SECONDS, DEMO_XID_AGE_THRESHOLD,
 } from "@/lib/demo/constants";
 import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
@@ -229,6 +229,7 @@ async function main() {
           replication_slot_inactive: { threshold: DEMO_SLOT_RETAINED_BYTES },
           backup_stale: { threshold: DEMO_BACKUP_STALE_SECONDS },
           vacuum_behind: { windowSeconds: DEMO_VACUUM_WINDOW_SECONDS },
+          archive_stale: { threshold: DEMO_ARCHIVE_STALE_SECONDS },
         },
       },
       {
@@ -280,7 +281,7 @@ async function main() {
   say(`\npgpulse demo ready in ${elapsed()}${health === "up" ? " (the app has no /api/health yet)" : ""}.`);
   say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
   say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort}, its standby on 127.0.0.1:${standbyPort}, ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
-  say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min (README: "What the demo shows").`);
+  say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min, nothing archived for ${DEMO_ARCHIVE_STALE_SECONDS / 60} min (README: "What the demo shows").`);
   say(`  Webhook:    notifications go to ${webhook.url} (this terminal logs each one; it refuses them for 90 s in each 30-minute cycle, so a retry shows)`);
   say(`  Stop:       Ctrl-C`);
 }

@@ -70,13 +70,14 @@ const KUNDLI_RULES = {
   replication_slot_inactive: { threshold: 16 * MB },
   backup_stale: { threshold: 4 },
   vacuum_behind: { windowSeconds: 5 },
+  archive_stale: { threshold: 4 },
 };
 /** One segment every 2 s: the archive outage and the abandoned slot show within seconds. */
 const ARCHIVE_TIMEOUT_SECONDS = 2;
 
 const INTERVALS = {
   server: 1_000, stat_activity: 1_000, connections: 1_000, db_stats: 1_000, slow_queries: 1_000, table_stats: 2_000, index_stats: 3_000, index_bloat: 3_000, db_size: 3_000,
-  standby_status: 1_000, replication: 1_000, replication_slots: 1_000, archiver: 1_000, backups: 1_000, sequences: 1_000,
+  standby_status: 1_000, replication: 1_000, wal: 1_000, replication_slots: 1_000, archiver: 1_000, backups: 1_000, sequences: 1_000,
 };
 
 /**
@@ -97,6 +98,7 @@ const EXPECTED: Partial<Record<RuleId, { target: string; object?: string }>> = {
   xid_wraparound: { target: "reports", object: "db:kundli_reports" },
   replication_slot_inactive: { target: "kundli", object: "slot:analytics_replica" },
   archive_failing: { target: "kundli", object: "archiver" },
+  archive_stale: { target: "kundli", object: "archiver" },
   backup_stale: { target: "kundli", object: "backups" },
   vacuum_behind: { target: "kundli", object: "table:public.user_sessions" },
   sequence_exhaustion: { target: "kundli", object: "sequence:public.sms_outbox_id_seq" },

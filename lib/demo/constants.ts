@@ -42,3 +42,5 @@ export const DEMO_STANDBY_NAME = "kundli_db standby";
 export const DEMO_SLOT_RETAINED_BYTES = 64 * 1024 * 1024;
 export const DEMO_BACKUP_STALE_SECONDS = 8 * 60;
 export const DEMO_VACUUM_WINDOW_SECONDS = 10 * 60;
+/** archive_stale on kundli_db: nothing archived for 5 min (default 15), inside the 10-min archive outage. */
+export const DEMO_ARCHIVE_STALE_SECONDS = 5 * 60;
