@@ -60,7 +60,7 @@ export interface StoreOptions {
   /** Connections of the writers' pool: flushes, maintenance, alerts, delivery (default 4). */
   poolMax?: number;
   /**
-   * History reads for viewers (default 8 at once on their own pool, 200 waiting, 2 s wait):
+   * History reads for viewers (default 10 at once on their own pool, 1,000 waiting, 3 s wait):
    * past it a read is refused as busy (503 + Retry-After), see read-gate.ts.
    */
   reads?: Partial<ReadGateOptions>;
@@ -90,7 +90,7 @@ function pushBounded<T>(buf: T[], items: T[], max: number): number {
 
 export function createStore(opts: StoreOptions): Store {
   const pool = createStorePool(opts.url, opts.poolMax ?? 4);
-  const gateOptions: ReadGateOptions = { slots: 8, maxQueue: 200, waitMs: 2_000, ...opts.reads };
+  const gateOptions: ReadGateOptions = { slots: 10, maxQueue: 1_000, waitMs: 3_000, ...opts.reads };
   const readPool = createStorePool(opts.url, gateOptions.slots);
   const gate = createReadGate(gateOptions);
   const read = <T>(fn: (p: typeof readPool) => Promise<T>) => gate.run(() => fn(readPool));
