@@ -37,16 +37,17 @@ describe("snapshot answers are built once per snapshot", () => {
 
   it("answers two requests on one snapshot with one build, and a new snapshot with a new one", async () => {
     await waitFor(ready, 45_000);
-    for (const [handler, path] of [
-      [activityGET, `/targets/${ID}/activity`],
-      [tablesGET, `/targets/${ID}/tables`],
-      [indexesGET, `/targets/${ID}/indexes`],
+    // Tables and indexes keep the whole list, then its JSON: two builds on a first request.
+    for (const [handler, path, builds] of [
+      [activityGET, `/targets/${ID}/activity`, 1],
+      [tablesGET, `/targets/${ID}/tables`, 2],
+      [indexesGET, `/targets/${ID}/indexes`, 2],
     ] as const) {
       const before = answerCacheCounts();
       const [a, b] = await Promise.all([get(handler, path), get(handler, path)]);
       const c = await get(handler, path);
       const after = answerCacheCounts();
-      expect({ path, builds: after.builds - before.builds, hits: after.hits - before.hits }).toEqual({ path, builds: 1, hits: 2 });
+      expect({ path, builds: after.builds - before.builds, hits: after.hits - before.hits }).toEqual({ path, builds, hits: 2 });
       expect(b).toBe(a);
       expect(c).toBe(a);
     }
@@ -61,6 +62,32 @@ describe("snapshot answers are built once per snapshot", () => {
     expect(Date.parse(second.takenAt)).toBeGreaterThan(Date.parse(first.takenAt));
     expect(second.takenAt).toBe(rt.snapshot(ID)!.metrics.stat_activity.ts.toISOString());
   }, 90_000);
+
+  it("answers a page of tables and indexes cut from the cached list, and every row as CSV", async () => {
+    await waitFor(ready, 45_000);
+    const full = JSON.parse(await get(tablesGET, `/targets/${ID}/tables`)) as { rows: Array<{ table: string; parent: string | null }> };
+    const before = answerCacheCounts();
+    const page = JSON.parse(await get(tablesGET, `/targets/${ID}/tables?limit=1&sort=table&dir=asc&q=t`)) as { rows: Array<{ table: string }>; page: unknown };
+    expect(answerCacheCounts().builds - before.builds).toBe(0);
+    const matching = full.rows.filter((r) => r.parent === null && `public.${r.table}`.includes("t"));
+    expect(page.page).toEqual({ total: matching.length, offset: 0, limit: 1 });
+    expect(page.rows.map((r) => r.table)).toEqual([matching.map((r) => r.table).sort()[0]]);
+
+    const idx = JSON.parse(await get(indexesGET, `/targets/${ID}/indexes?limit=5&q=t_pkey`)) as { rows: Array<{ index: string }>; page: { total: number } };
+    expect(idx.rows.map((r) => r.index)).toEqual(["t_pkey"]);
+    expect(idx.page.total).toBe(1);
+
+    const csv = await tablesGET(req(`http://127.0.0.1/api/targets/${ID}/tables?format=csv&q=public.t`), ctx);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toMatch(/^schema,table,parent,/);
+    expect(lines.slice(1).some((l) => l.startsWith("public,t,"))).toBe(true);
+
+    for (const [query, param] of [["limit=0", "limit"], ["limit=501", "limit"], ["sort=bogus", "sort"], ["dir=up", "dir"], ["offset=-1", "offset"], ["format=xml", "format"]]) {
+      const res = await tablesGET(req(`http://127.0.0.1/api/targets/${ID}/tables?${query}`), ctx);
+      expect([query, res.status, ((await res.json()) as { param?: string }).param]).toEqual([query, 400, param]);
+    }
+  }, 60_000);
 
   it("answers health once per change of state", async () => {
     const before = answerCacheCounts();
