@@ -44,3 +44,20 @@ test("a bloated index shows its figure, its source and the fix", async ({ page, 
     await c.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
   }
 });
+
+test("the tables API answers a page no larger than asked for", async ({ request, targetId: id }) => {
+  const wholeBody = await (await request.get(`/api/targets/${id}/tables`)).body();
+  const whole = JSON.parse(wholeBody.toString());
+  const top = whole.rows.filter((r: { parent: string | null }) => r.parent === null).length;
+  expect(top).toBeGreaterThan(2);
+  const res = await request.get(`/api/targets/${id}/tables?limit=2&sort=size&dir=desc`);
+  expect(res.status()).toBe(200);
+  const page = await res.json();
+  expect(page.page).toEqual({ total: top, offset: 0, limit: 2 });
+  expect(page.rows.filter((r: { parent: string | null }) => r.parent === null)).toHaveLength(2);
+  // Bounded by the page: its tables, their partitions, and the list's header fields only.
+  const pageRows = page.rows.length;
+  expect((await res.body()).length).toBeLessThanOrEqual(Math.ceil((wholeBody.length * pageRows) / whole.rows.length) + 2048);
+  const bad = await request.get(`/api/targets/${id}/tables?limit=0`);
+  expect([bad.status(), (await bad.json()).param]).toEqual([400, "limit"]);
+});

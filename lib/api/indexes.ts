@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageInfoSchema, pageQuerySchema, type SortValue } from "./paging";
 import { cadenceMsSchema, nullableIso, nullableNumber, unavailableSchema } from "./common";
 
 // GET /api/targets/{id}/indexes — index_stats joined with the latest index_bloat figures.
@@ -43,8 +44,23 @@ export const indexesResponseSchema = z.object({
   minIndexBytes: z.number(),
   statsResetAt: nullableIso,
   rows: z.array(indexRowSchema),
+  /** Present when a page was asked for (limit): indexes matching q, and the slice answered. */
+  page: pageInfoSchema.optional(),
 });
 export type IndexesResponse = z.infer<typeof indexesResponseSchema>;
+
+/** The indexes page's sort keys, by column: the server sorts by them (lib/api/paging.ts). */
+export const INDEX_SORT: Record<"index" | "table" | "size" | "scans" | "bloat", (r: IndexRow) => SortValue> = {
+  index: (r) => `${r.schema}.${r.index}`,
+  table: (r) => r.table,
+  size: (r) => r.sizeBytes,
+  scans: (r) => r.idxScan,
+  bloat: (r) => r.bloatPercent,
+};
+export type IndexSort = keyof typeof INDEX_SORT;
+
+/** GET …/indexes?limit&offset&sort&dir&q&format — a bad one is a 400 naming it. */
+export const indexesQuerySchema = pageQuerySchema(Object.keys(INDEX_SORT) as [IndexSort, ...IndexSort[]], "size");
 
 export function indexesUrl(targetId: string): string {
   return `/api/targets/${encodeURIComponent(targetId)}/indexes`;

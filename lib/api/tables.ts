@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageInfoSchema, pageQuerySchema, type SortValue } from "./paging";
 import { cadenceMsSchema, isoTime, nameParam, nullableIso, nullableNumber, pointsSchema, unavailableSchema } from "./common";
 
 // GET /api/targets/{id}/tables?from&to — the latest table_stats snapshot, with rates over the
@@ -55,6 +56,8 @@ export const tablesResponseSchema = z.object({
   /** The threshold was lowered for the demo (PGPULSE_DEMO_TABLE_SIZE_BYTES); the UI says so. */
   thresholdIsDemo: z.boolean(),
   rows: z.array(tableRowSchema),
+  /** Present when a page was asked for (limit): top-level tables matching q; the rows hold the page's tables and their partitions. */
+  page: pageInfoSchema.optional(),
 });
 export type TablesResponse = z.infer<typeof tablesResponseSchema>;
 
@@ -85,6 +88,32 @@ export function likelyNeedsIndex(row: Pick<TableRow, "totalBytes" | "seqScan" | 
   const idx = row.idxScan ?? 0;
   return row.seqScan / (row.seqScan + idx) > NEEDS_INDEX_SEQ_SHARE;
 }
+
+const laterIso = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(a) > Date.parse(b) ? a : b);
+
+/** The tables page's sort keys, by column: the server sorts by them (lib/api/paging.ts). */
+export const TABLE_SORT: Record<"table" | "scans" | "ins" | "upd" | "del" | "live" | "dead" | "vacuum" | "analyze" | "size" | "growth" | "crosses", (r: TableRow) => SortValue> = {
+  table: (r) => `${r.schema}.${r.table}`,
+  scans: (r) => r.seqScan,
+  ins: (r) => r.insPerSecond,
+  upd: (r) => r.updPerSecond,
+  del: (r) => r.delPerSecond,
+  live: (r) => r.nLiveTup,
+  dead: (r) => r.nDeadTup,
+  vacuum: (r) => laterIso(r.lastVacuum, r.lastAutovacuum),
+  analyze: (r) => laterIso(r.lastAnalyze, r.lastAutoanalyze),
+  size: (r) => r.totalBytes,
+  growth: (r) => r.growthBytesPerDay,
+  crosses: (r) => r.daysToThreshold,
+};
+export type TableSort = keyof typeof TABLE_SORT;
+const tableSorts = Object.keys(TABLE_SORT) as [TableSort, ...TableSort[]];
+
+/** GET …/tables?from&to&limit&offset&sort&dir&q&format — a bad one is a 400 naming it. */
+export const tablesQuerySchema = z
+  .object({ from: isoTime.optional(), to: isoTime.optional() })
+  .extend(pageQuerySchema(tableSorts, "size").shape)
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["from"] });
 
 export function tablesUrl(targetId: string, from: Date, to: Date): string {
   const p = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });

@@ -10,6 +10,7 @@ import { seriesRange } from "./read-series";
 import { tableGrowthAll } from "./read-growth";
 import { historyRowsAt, latestHistoryRows, objectHistory } from "./read-row-history";
 import { slowQueryCounts, slowQueryGroups } from "./read-slow-queries";
+import { createReadGate, type ReadGateOptions } from "./read-gate";
 import { metricStatus } from "./read-status";
 import type { MaintenanceReport, Store, StoreStatus } from "./types";
 import {
@@ -56,7 +57,13 @@ export interface StoreOptions {
   /** A buffer this large triggers a flush at once (default 5,000 samples). */
   batchSamples?: number;
   maintenanceIntervalMs?: number;
+  /** Connections of the writers' pool: flushes, maintenance, alerts, delivery (default 4). */
   poolMax?: number;
+  /**
+   * History reads for viewers (default 10 at once on their own pool, 1,000 waiting, 3 s wait):
+   * past it a read is refused as busy (503 + Retry-After), see read-gate.ts.
+   */
+  reads?: Partial<ReadGateOptions>;
   /**
    * Keep at most one set of rows per (target, metric) in the row history per this interval
    * (default 10 minutes: the row history is for growth and "how did it look then"; the
@@ -85,6 +92,10 @@ function pushBounded<T>(buf: T[], items: T[], max: number): number {
 
 export function createStore(opts: StoreOptions): Store {
   const pool = createStorePool(opts.url, opts.poolMax ?? 4);
+  const gateOptions: ReadGateOptions = { slots: 10, maxQueue: 1_000, waitMs: 3_000, ...opts.reads };
+  const readPool = createStorePool(opts.url, gateOptions.slots);
+  const gate = createReadGate(gateOptions);
+  const read = <T>(fn: (p: typeof readPool) => Promise<T>) => gate.run(() => fn(readPool));
   const log = opts.log ?? silentLog;
   const lookup = opts.definitions ?? getDefinition;
   const retention: Retention = { ...DEFAULT_RETENTION, ...opts.retention };
@@ -397,22 +408,24 @@ export function createStore(opts: StoreOptions): Store {
     startMaintenance,
     runMaintenance,
     status,
-    seriesRange: (targetId, name, labels, from, to, o) => seriesRange(pool, targetId, name, labels, from, to, o),
-    slowQueryCounts: (targetId, from, to, bucketSeconds) => slowQueryCounts(pool, targetId, from, to, bucketSeconds),
-    latestHistoryRows: (targetId, metric) => latestHistoryRows(pool, targetId, metric),
-    historyRowsAt: (targetId, metric, at) => historyRowsAt(pool, targetId, metric, at),
-    objectHistory: (targetId, metric, objectKey, from, to) => objectHistory(pool, targetId, metric, objectKey, from, to),
+    read,
+    readLoad: gate.load,
+    seriesRange: (targetId, name, labels, from, to, o) => read((p) => seriesRange(p, targetId, name, labels, from, to, o)),
+    slowQueryCounts: (targetId, from, to, bucketSeconds) => read((p) => slowQueryCounts(p, targetId, from, to, bucketSeconds)),
+    latestHistoryRows: (targetId, metric) => read((p) => latestHistoryRows(p, targetId, metric)),
+    historyRowsAt: (targetId, metric, at) => read((p) => historyRowsAt(p, targetId, metric, at)),
+    objectHistory: (targetId, metric, objectKey, from, to) => read((p) => objectHistory(p, targetId, metric, objectKey, from, to)),
     slowQueryGroups: (targetId, from, to, bucketSeconds) =>
-      slowQueryGroups(pool, targetId, from, to, bucketSeconds ?? Math.max(60, Math.ceil((to.getTime() - from.getTime()) / 1000 / 24))),
-    metricStatus: (targetId) => metricStatus(pool, targetId),
-    tableGrowthAll: (targetId, now, windowDays, thresholdBytes) => tableGrowthAll(pool, targetId, now, windowDays, thresholdBytes),
+      read((p) => slowQueryGroups(p, targetId, from, to, bucketSeconds ?? Math.max(60, Math.ceil((to.getTime() - from.getTime()) / 1000 / 24)))),
+    metricStatus: (targetId) => read((p) => metricStatus(p, targetId)),
+    tableGrowthAll: (targetId, now, windowDays, thresholdBytes) => read((p) => tableGrowthAll(p, targetId, now, windowDays, thresholdBytes)),
     async close() {
       if (flushTimer) clearInterval(flushTimer);
       if (maintenanceTimer) clearInterval(maintenanceTimer);
       flushTimer = maintenanceTimer = null;
       await flush();
       closed = true;
-      await pool.end();
+      await Promise.all([pool.end(), readPool.end()]);
     },
   };
 }

@@ -119,7 +119,14 @@ export interface SeriesReader {
 }
 
 export interface Store extends SeriesReader {
+  /** The writers' pool (flushes, maintenance, alerts, delivery, audit). */
   pool: Pool;
+  /**
+   * A viewer's read on the history store's read pool, through its gate: refused with
+   * StoreBusyError (503 + Retry-After) when no slot frees up soon. Every read method below uses it.
+   */
+  read<T>(fn: (pool: Pool) => Promise<T>): Promise<T>;
+  readLoad(): { running: number; waiting: number };
   /** The row history keeps a (target, metric) at most this often (StoreOptions.rowHistoryMinIntervalMs). */
   readonly rowHistoryEveryMs: number;
   migrate(): Promise<number[]>;

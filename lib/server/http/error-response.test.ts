@@ -5,6 +5,7 @@ import { DbError } from "@/lib/db/errors";
 import { DomainError } from "@/lib/errors";
 import { ExplainError } from "@/lib/server/commands/explain";
 import { RuntimeNotReadyError } from "@/lib/server/wiring/runtime";
+import { StoreBusyError } from "@/lib/store/read-gate";
 import { errorResponse } from "./error-response";
 
 vi.stubEnv("PGPULSE_LOG_LEVEL", "silent");
@@ -33,6 +34,8 @@ describe("errorResponse", () => {
   it("sends the headers the error carries", async () => {
     expect((await answer(new ExplainError(429, "rate_limited", "too many", undefined, 12))).headers["retry-after"]).toBe("12");
     expect((await answer(new RuntimeNotReadyError())).headers["retry-after"]).toBe("2");
+    const busy = await answer(new StoreBusyError("queue_full"));
+    expect([busy.status, busy.headers["retry-after"], busy.body.code]).toEqual([503, "1", "store_busy"]);
     expect((await answer(new AuthError("misdirected"))).headers["cache-control"]).toBe("no-store");
     expect((await answer(new DomainError(400, "x"))).headers["retry-after"]).toBeUndefined();
   });

@@ -20,3 +20,13 @@ export async function activityView(rt: Runtime, target: TargetConfig, role: Role
     redact: await redactorFor(role),
   });
 }
+
+/**
+ * The answer's cache key and version (answer-cache.ts): viewers get redacted SQL, so their
+ * answer is apart; a new stat_activity or connections result is a new version. null while the
+ * snapshot has no stat_activity yet (the availability is then read from the store).
+ */
+export function activityVersion(rt: Runtime, target: TargetConfig, role: Role): { key: string; version: readonly unknown[] | null } {
+  const m = rt.snapshot(target.id)?.metrics;
+  return { key: `activity:${target.id}:${role === "viewer" ? "redacted" : "full"}`, version: m?.stat_activity ? [m.stat_activity, m.connections] : null };
+}

@@ -48,7 +48,7 @@ async function feed(engine: AlertEngine, ...results: ReturnType<typeof ok>[]) {
 }
 
 // The runtime as the alert reads see it: the store and the targets' names.
-const src = { store: { get pool() { return pool; } }, target: (id: string) => (id === "prod" ? { name: "Production" } : undefined) };
+const src = { store: { get pool() { return pool; }, read: <T,>(fn: (p: pg.Pool) => Promise<T>) => fn(pool) }, target: (id: string) => (id === "prod" ? { name: "Production" } : undefined) };
 const url = (q: string) => new URL(`http://x/api/alerts${q}`);
 
 async function fireSome(c = clock(Date.now() - 3_600_000)) {

@@ -22,7 +22,8 @@ import { toAlertView, toEventView, toSilenceView, type ViewOptions } from "./ale
 
 /** What the alert reads need of the runtime: the store, and target names for the summaries. */
 export interface AlertSource {
-  store: { pool: Pool };
+  /** `pool` for writes (acknowledge, audit); `read` for a viewer's reads, through the store's read gate. */
+  store: { pool: Pool; read<T>(fn: (pool: Pool) => Promise<T>): Promise<T> };
   target(id: string): { name: string } | undefined;
 }
 
@@ -61,7 +62,7 @@ export async function viewOptions(src: AlertSource, role: Role, now = new Date()
     await loadSqlParser();
     showSql = redactSql;
   }
-  const silences = await listSilences(src.store.pool, { active: true, limit: 1000 }, now);
+  const silences = await src.store.read((p) => listSilences(p, { active: true, limit: 1000 }, now));
   return { silences, now: now.getTime(), targetName: (id) => src.target(id)?.name, showSql };
 }
 
@@ -76,7 +77,7 @@ export async function alertListView(src: AlertSource, role: Role, q: ReturnType<
     // One more than we answer with tells us whether the list was cut.
     limit: ALERT_LIST_MAX + 1,
   };
-  const rows = await listAlerts(src.store.pool, filter);
+  const rows = await src.store.read((p) => listAlerts(p, filter));
   const truncated = rows.length > ALERT_LIST_MAX;
   return { alerts: sortAlerts(rows.slice(0, ALERT_LIST_MAX).map((a) => toAlertView(a, opts))), truncated };
 }
@@ -99,7 +100,7 @@ function runningStatements(snapshot: TargetSnapshot | undefined, now: number): R
 }
 
 export async function alertDetailView(src: AlertDetailSource, role: Role, id: number, now = new Date()) {
-  const found = await getAlert(src.store.pool, id);
+  const found = await src.store.read((p) => getAlert(p, id));
   if (!found) throw new DomainError(404, `alert ${id} not found`);
   const a = found.alert;
   // A rule id the engine no longer knows keeps the line it was stored with.

@@ -81,3 +81,12 @@ export function computeHealth(
     instances: fleet.instances,
   };
 }
+
+/** What the health answer is made of, as identities and times: a change is a new version (answer-cache.ts). */
+export function healthVersion(snapshots: (TargetSnapshot | undefined)[], store: StoreHealth): unknown[] {
+  return [
+    store.reachable,
+    store.unreachableSince?.getTime(),
+    ...snapshots.flatMap((s) => [s?.up, s?.lastSampleAt?.getTime(), s?.lastError, s?.downSince?.getTime(), s?.capabilities]),
+  ];
+}

@@ -34,3 +34,9 @@ function statsResetAt(dbStats: { status: string; rows?: Record<string, unknown>[
   const epoch = dbStats.rows.find((r) => r.datname === database)?.stats_reset_epoch;
   return typeof epoch === "number" && Number.isFinite(epoch) ? new Date(epoch * 1000).toISOString() : null;
 }
+
+/** Built once per index_stats / index_bloat / db_stats result (answer-cache.ts); null until the snapshot has index_stats. */
+export function indexesVersion(rt: Runtime, target: TargetConfig): { key: string; version: readonly unknown[] | null } {
+  const m = rt.snapshot(target.id)?.metrics;
+  return { key: `indexes:${target.id}`, version: m?.index_stats?.status === "ok" && m.index_bloat ? [m.index_stats, m.index_bloat, m.db_stats] : null };
+}

@@ -17,7 +17,7 @@ const SPARK_STEP_S = 60;
 const RATIO_STEP_S = 300;
 
 export async function overviewView(rt: Runtime, now = new Date()): Promise<OverviewResponse> {
-  const alerts = await listAlerts(rt.store.pool, { state: ["pending", "firing"], limit: 5000 });
+  const alerts = await rt.store.read((p) => listAlerts(p, { state: ["pending", "firing"], limit: 5000 }));
   const targets = await Promise.all(
     rt.targets.map(async (t) => {
       const series = (metric: SeriesMetric, step: number) => seriesPoints(rt, t.id, summarizeTarget(t).database, metric, now, step);

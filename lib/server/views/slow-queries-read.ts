@@ -63,7 +63,7 @@ export async function slowQueryDetailView(
   const bucketSeconds = Math.max(60, Math.ceil((to.getTime() - from.getTime()) / 1000 / 24));
   const [groups, events, redact] = await Promise.all([
     rt.store.slowQueryGroups(targetId, from, to, bucketSeconds),
-    fingerprintEvents(rt.store.pool, targetId, fingerprint, from, to, bucketSeconds),
+    rt.store.read((p) => fingerprintEvents(p, targetId, fingerprint, from, to, bucketSeconds)),
     redactorFor(role),
     loadSqlParser(),
   ]);

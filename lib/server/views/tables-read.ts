@@ -44,6 +44,17 @@ export async function tablesView(rt: Runtime, targetId: string, q: { from?: stri
 }
 
 /**
+ * The default answer (the last hour up to now) is built once per table_stats result
+ * (answer-cache.ts); an explicit range, or rows only in the store, builds every time. Rates and
+ * growth also read the store's row history, which moves at most every few minutes: the answer
+ * is "as of the snapshot it was built on", as its takenAt says.
+ */
+export function tablesVersion(rt: Runtime, targetId: string, q: { from?: string; to?: string }): { key: string; version: readonly unknown[] | null } {
+  const latest = rt.snapshot(targetId)?.metrics.table_stats;
+  return { key: `tables:${targetId}`, version: q.from === undefined && q.to === undefined && latest?.status === "ok" ? [latest] : null };
+}
+
+/**
  * The rates' start: the last stored rows at or before `from`. When history begins inside the
  * range (a fresh install), the earliest found at a few points into it, so a young store still
  * gives a rate over the part of the range it covers.
