@@ -4,11 +4,12 @@ import { toDbError } from "@/lib/db/errors";
 import { getDefinition } from "@/lib/metrics/catalog";
 import type { MetricResult } from "@/lib/metrics/types";
 import { migrate } from "./migrate";
-import { convertResult, type DefinitionLookup, type EventWrite, type SampleWrite, type HistoryRowWrite } from "./convert";
+import { convertResult, ROW_HISTORY_VALUE_METRICS, type DefinitionLookup, type EventWrite, type SampleWrite, type HistoryRowWrite } from "./convert";
 import { DEFAULT_RETENTION, dropExpired, ensurePartitionsAhead, rollup, type Retention } from "./maintenance";
 import { seriesRange } from "./read-series";
 import { tableGrowthAll } from "./read-growth";
 import { historyRowsAt, latestHistoryRows, objectHistory } from "./read-row-history";
+import { createSlowEventFilter, type SlowFilterOptions } from "./slow-filter";
 import { slowQueryCounts, slowQueryGroups } from "./read-slow-queries";
 import { metricStatus } from "./read-status";
 import type { MaintenanceReport, Store, StoreStatus } from "./types";
@@ -65,6 +66,8 @@ export interface StoreOptions {
   rowHistoryMinIntervalMs?: number;
   /** Store row-history metrics' per-object series too (default false; see convert.ts). */
   rowHistorySeries?: boolean;
+  /** Which pg_stat_statements windows become events (see slow-filter.ts). */
+  slowEvents?: SlowFilterOptions;
 }
 
 const TRANSIENT = new Set(["connection", "terminated", "timeout"]);
@@ -106,6 +109,7 @@ export function createStore(opts: StoreOptions): Store {
   const warnedUnknown = new Set<string>();
   const lastHistoryAt = new Map<string, number>();
   const historyEvery = opts.rowHistoryMinIntervalMs ?? 10 * 60_000;
+  const keepEvent = createSlowEventFilter(opts.slowEvents);
 
   const st = {
     reachable: true,
@@ -169,7 +173,8 @@ export function createStore(opts: StoreOptions): Store {
           boundHistoryRows();
         }
       }
-      if (c.events.length) st.droppedEvents += pushBounded(events, c.events, maxEvents);
+      const kept = c.events.filter(keepEvent);
+      if (kept.length) st.droppedEvents += pushBounded(events, kept, maxEvents);
       if (samples.length >= batchSamples && st.reachable && !flushing && !flushSoon) {
         flushSoon = true;
         setImmediate(() => {
@@ -222,9 +227,10 @@ export function createStore(opts: StoreOptions): Store {
 
   async function writeHistoryRows(batch: HistoryRowWrite[][]) {
     for (const set of batch) {
+      const withValues = ROW_HISTORY_VALUE_METRICS.has(set[0].metric);
       await ensureDays("snapshot_sets", [set[0].ts.getTime()]);
-      await ensureDays("snapshot_values", [set[0].ts.getTime()]);
-      await insertHistoryRows(pool, set);
+      if (withValues) await ensureDays("snapshot_values", [set[0].ts.getTime()]);
+      await insertHistoryRows(pool, set, withValues);
     }
   }
 
