@@ -84,8 +84,10 @@ export interface SizeHistory {
 
 /**
  * Every object's size at each boundary: the metric's last stored set in the day before it (none
- * when there is none that recent). Two steps on purpose: with the set times known
- * as constants the planner prunes to their day partitions and reads them through
+ * when there is none that recent). The set times are found first; each set's sizes then come from
+ * the hourly size rollup (migration 011) when it holds that set, else from snapshot_values (a set
+ * not rolled up yet, one flushed late, or one that is not its hour's last: a half-hour zone). With the set times known as
+ * constants the planner prunes snapshot_values to their day partitions and reads them through
  * snapshot_values_ts_idx (migration 010); joined at run time it did not (measured 4× slower).
  */
 export async function sizesAtBoundaries(pool: Pool, targetId: string, metric: string, at: Date[]): Promise<SizeHistory[]> {
@@ -103,25 +105,49 @@ export async function sizesAtBoundaries(pool: Pool, targetId: string, metric: st
   const found = times.filter((t): t is { i: number; ts: Date } => t.ts !== null);
   if (found.length === 0) return [];
   const distinct = [...new Set(found.map((t) => t.ts.getTime()))];
-  const rows = await many(
+  /** object key → set time (epoch ms) → bytes */
+  const byObject = new Map<string, Map<number, number>>();
+  const put = (key: string, ts: number, bytes: number) => (byObject.get(key) ?? byObject.set(key, new Map()).get(key)!).set(ts, bytes);
+
+  const rolled = await many(
     pool,
-    z.object({ object_key: z.string(), ts: z.array(z.number()), bytes: z.array(z.number()) }),
-    `SELECT o.object_key, array_agg(extract(epoch FROM v.ts)::float8 * 1000) AS ts, array_agg(v.bytes::float8) AS bytes
-       FROM pgpulse.snapshot_values v
-       JOIN pgpulse.snapshot_objects o ON o.id = v.object_id
-      WHERE v.ts = ANY($3::timestamptz[]) AND o.target_id = $1 AND o.metric = $2 AND v.bytes IS NOT NULL
-      GROUP BY o.object_key`,
-    [targetId, metric, distinct.map((t) => new Date(t))],
-    "trends: sizes in the row history",
+    z.object({ ts: z.date(), object_ids: z.array(z.number()), bytes: z.array(z.number()) }),
+    `SELECT ts, object_ids, bytes FROM pgpulse.snapshot_sizes_1h
+      WHERE target_id = $1 AND metric = $2 AND hour_end = ANY($3::timestamptz[]) AND ts = ANY($4::timestamptz[])`,
+    [targetId, metric, distinct.map((t) => new Date(Math.ceil(t / 3_600_000) * 3_600_000)), distinct.map((t) => new Date(t))],
+    "trends: sizes in the size rollup",
   );
-  return rows.map((r) => {
-    const byTs = new Map(r.ts.map((t, k) => [t, r.bytes[k]]));
+  if (rolled.length) {
+    const keys = new Map(
+      (
+        await many(pool, z.object({ id: z.number(), object_key: z.string() }), "SELECT id, object_key FROM pgpulse.snapshot_objects WHERE target_id = $1 AND metric = $2", [targetId, metric], "trends: object keys")
+      ).map((o) => [o.id, o.object_key]),
+    );
+    for (const r of rolled) r.object_ids.forEach((id, k) => put(keys.get(id)!, r.ts.getTime(), r.bytes[k]));
+  }
+  const rolledTs = new Set(rolled.map((r) => r.ts.getTime()));
+  const missing = distinct.filter((t) => !rolledTs.has(t));
+  if (missing.length) {
+    const rows = await many(
+      pool,
+      z.object({ object_key: z.string(), ts: z.array(z.number()), bytes: z.array(z.number()) }),
+      `SELECT o.object_key, array_agg(extract(epoch FROM v.ts)::float8 * 1000) AS ts, array_agg(v.bytes::float8) AS bytes
+         FROM pgpulse.snapshot_values v
+         JOIN pgpulse.snapshot_objects o ON o.id = v.object_id
+        WHERE v.ts = ANY($3::timestamptz[]) AND o.target_id = $1 AND o.metric = $2 AND v.bytes IS NOT NULL
+        GROUP BY o.object_key`,
+      [targetId, metric, missing.map((t) => new Date(t))],
+      "trends: sizes in the row history",
+    );
+    for (const r of rows) r.ts.forEach((t, k) => put(r.object_key, t, r.bytes[k]));
+  }
+  return [...byObject].map(([objectKey, byTs]) => {
     const points = new Map<number, { ts: Date; bytes: number }>();
     for (const t of found) {
       const bytes = byTs.get(t.ts.getTime());
       if (bytes !== undefined) points.set(t.i, { ts: t.ts, bytes });
     }
-    return { objectKey: r.object_key, points };
+    return { objectKey, points };
   });
 }
 
