@@ -1,8 +1,9 @@
 // Answers for finished weeks, kept in memory. A finished week's figures come from history that
 // no longer grows (hour rollups, row history sets, events of that week), so recomputing them on
-// every request only costs the store reads. The current week is never cached. Entries expire after
-// `ttlMs` anyway: samples flushed late after a store outage, or an episode of that week resolved
-// later, reach the page within that time. Concurrent requests for the same key share one build.
+// every request only costs the store reads. The current week is never cached, and the caller's key
+// holds a signature of the week's history (weekHistorySignature), so rows added later make a new
+// key. Entries expire after `ttlMs` anyway, for what a signature cannot see (an hour rollup
+// recomputed in place after a late flush). Concurrent requests for the same key share one build.
 
 export interface FinishedWeekCache<T> {
   get(key: string, now: number, build: () => Promise<T>): Promise<T>;

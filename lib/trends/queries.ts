@@ -280,3 +280,29 @@ export async function fingerprintWeeks(pool: Pool, targetId: string, prevFrom: D
   );
   return rows.map((r) => ({ week: r.cur ? "current" : "previous", fingerprint: r.fingerprint, count: r.n, p95Ms: r.p95, totalMs: r.total, exampleQuery: r.q }));
 }
+
+/**
+ * A cheap signature of the history a week's answer is built from (row counts and newest times of
+ * each source over the two weeks): a cached answer is only reused while it is unchanged, so rows
+ * written into a finished week afterwards (the demo's backfill, a flush after an outage, another
+ * writer) are seen at once. Index-only counts over two weeks: a few ms.
+ */
+export async function weekHistorySignature(pool: Pool, targetIds: string[], from: Date, to: Date): Promise<string> {
+  const rows = await many(
+    pool,
+    z.object({ sig: z.string() }),
+    `SELECT concat_ws(':',
+       (SELECT count(*) FROM pgpulse.samples_1h h JOIN pgpulse.series s ON s.id = h.series_id
+         WHERE s.target_id = ANY($1) AND h.bucket >= $2 AND h.bucket < $3),
+       (SELECT count(*) || '/' || coalesce(max(last_seen)::text, '') FROM pgpulse.slow_query_events
+         WHERE target_id = ANY($1) AND captured_at >= $2 AND captured_at < $3),
+       (SELECT count(*) || '/' || coalesce(max(greatest(fired_at, acknowledged_at, resolved_at))::text, '') FROM pgpulse.alerts
+         WHERE target_id = ANY($1) AND fired_at >= $2 AND fired_at < $3),
+       (SELECT count(*) || '/' || coalesce(max(ts)::text, '') FROM pgpulse.snapshot_sets
+         WHERE target_id = ANY($1) AND ts > $2 - interval '7 days' AND ts < $3),
+       (SELECT count(*) FROM pgpulse.simulated_ranges WHERE target_id = ANY($1))) AS sig`,
+    [targetIds, from, to],
+    "trends: history signature",
+  );
+  return rows[0].sig;
+}

@@ -10,7 +10,7 @@ import type { MetricResult } from "@/lib/metrics/types";
 import type { TrendsResponse } from "@/lib/api/trends";
 import { buildTrends } from "./build";
 import { parseIsoWeek } from "./iso-week";
-import { sizesAtBoundaries } from "./queries";
+import { sizesAtBoundaries, weekHistorySignature } from "./queries";
 
 // Table sizes on the weekly page read from the hourly size rollup must be the figures read from
 // the row history itself. Sixteen days of table_stats sets (every 20 minutes, some on the hour,
@@ -127,5 +127,24 @@ describe("weekly table sizes from the hourly size rollup", () => {
     expect((await store.runMaintenance(NOW)).sizeHoursRolledUp).toBe(1);
     const { rows } = await sql.query("SELECT ts, object_ids, bytes FROM pgpulse.snapshot_sizes_1h WHERE hour_end = '2026-03-16T11:00:00Z'");
     expect(rows).toEqual([{ ts: late, object_ids: [expect.any(Number)], bytes: [123] }]);
+  });
+
+  it("signs a finished week's history so rows added later change the cache key", async () => {
+    const [from, to] = [new Date("2026-03-02T00:00:00Z"), new Date("2026-03-16T00:00:00Z")];
+    const sig = () => weekHistorySignature(store.pool, ["dev"], from, to);
+    const first = await sig();
+    expect(await sig()).toBe(first);
+    await sql.query(
+      `INSERT INTO pgpulse.slow_query_events (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, captured_at, last_seen)
+       VALUES ('dev', 'slow_query_log', 'late', 'fp', 'SELECT 1', 1500, 1, '2026-03-10T10:00:00Z', '2026-03-10T10:00:00Z')`,
+    );
+    const second = await sig();
+    expect(second).not.toBe(first);
+    // Another target's rows are not this answer's history.
+    await sql.query(
+      `INSERT INTO pgpulse.slow_query_events (target_id, source, dedupe_key, fingerprint, query, duration_ms, calls, captured_at, last_seen)
+       VALUES ('other', 'slow_query_log', 'late', 'fp', 'SELECT 1', 1500, 1, '2026-03-10T10:00:00Z', '2026-03-10T10:00:00Z')`,
+    );
+    expect(await sig()).toBe(second);
   });
 });

@@ -6,7 +6,8 @@ import type { Runtime } from "@/lib/server/wiring/runtime";
 import { summarizeTarget, targetOr404 } from "@/lib/server/views/targets";
 import { buildTrends } from "@/lib/trends/build";
 import { createFinishedWeekCache, type FinishedWeekCache } from "@/lib/trends/cache";
-import { compareWeeks, formatIsoWeek, lastCompleteWeek, parseIsoWeek, weekBounds, weekContaining } from "@/lib/trends/iso-week";
+import { compareWeeks, formatIsoWeek, lastCompleteWeek, parseIsoWeek, shiftWeek, weekBounds, weekContaining } from "@/lib/trends/iso-week";
+import { weekHistorySignature } from "@/lib/trends/queries";
 import { redactorFor } from "./sources";
 
 /** Per store, so two runtimes (tests, a restarted store) never share answers. */
@@ -31,8 +32,11 @@ export async function trendsView(rt: Runtime, q: TrendsQuery, role: Role, now = 
   const redact = await redactorFor(role);
   const wanted = targets.map((t) => ({ id: t.id, name: t.name, database: summarizeTarget(t).database, thresholds: rt.thresholds(t.id) }));
   const build = () => buildTrends(rt.store, wanted, { week, tz, now, redact });
-  if (weekBounds(week, tz).end > now) return build();
-  // Everything the answer depends on besides the week's history: the role decides redaction.
-  const key = JSON.stringify([formatIsoWeek(week), tz, role, wanted]);
+  const bounds = weekBounds(week, tz);
+  if (bounds.end > now) return build();
+  // Everything the answer depends on: the role decides redaction; the signature changes when
+  // rows are written into the two weeks' history after all.
+  const history = await weekHistorySignature(rt.store.pool, wanted.map((t) => t.id), weekBounds(shiftWeek(week, -1), tz).start, bounds.end);
+  const key = JSON.stringify([formatIsoWeek(week), tz, role, wanted, history]);
   return cacheOf(rt.store).get(key, now.getTime(), build);
 }
