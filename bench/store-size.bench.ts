@@ -107,7 +107,7 @@ async function main() {
     console.log(`tables=${TABLES} indexes=${INDEXES} rowHistoryMinIntervalMs=${SNAPSHOT_MIN_MS} rowHistorySeries=${SNAPSHOT_SERIES}; ${results.length} results written in ${writeMs.toFixed(0)} ms`);
     for (const r of rows) console.log(`  ${r.family.padEnd(22)} ${mb(r.bytes).padStart(10)} per hour, ${String(r.n).padStart(9)} rows`);
     const raw = perDay("samples");
-    const snap = perDay("snapshot_sets") + perDay("snapshot_values") + (by.snapshot_objects?.bytes ?? 0);
+    const snap = perDay("snapshot_sets") + perDay("snapshot_values") + perDay("snapshot_sizes_1h") + (by.snapshot_objects?.bytes ?? 0);
     console.log(`per day: raw samples ${mb(raw)}, minute rollups ${mb(perDay("samples_1m"))}, hour rollups ${mb(perDay("samples_1h"))}, snapshots ${mb(snap)}, slow query events ${mb(perDay("slow_query_events"))}`);
     console.log(`total per day ${mb(raw + perDay("samples_1m") + perDay("samples_1h") + snap + perDay("slow_query_events"))}`);
     const steady = raw * 14 + perDay("samples_1m") * 30 + perDay("samples_1h") * 400 + snap * 31 + perDay("slow_query_events") * 90;

@@ -38,6 +38,8 @@ export async function ensurePartitionsAhead(pool: Pool, now: Date): Promise<numb
 const nameRow = z.object({ name: z.string() });
 
 export async function dropExpired(pool: Pool, now: Date, r: Retention): Promise<{ dropped: string[]; eventsDeleted: number }> {
+  // The size rollup lives as long as the row history it was made from (24 rows per target per day).
+  await exec(pool, "DELETE FROM pgpulse.snapshot_sizes_1h WHERE hour_end < $1", [new Date(now.getTime() - r.rowHistoryDays * DAY_MS)]);
   const cutoffs: Array<[string, number]> = [
     ["samples", r.rawDays],
     ["samples_1m", r.minuteDays],
@@ -172,4 +174,48 @@ export async function watermarks(pool: Pool): Promise<{ minute: Date; hour: Date
   const rows = await many(pool, watermarkRow, "SELECT resolution, done_until FROM pgpulse.rollup_state", [], "store: watermarks");
   const get = (r: string) => rows.find((x) => x.resolution === r)?.done_until ?? new Date(0);
   return { minute: get("1m"), hour: get("1h") };
+}
+
+/** Hours rolled up per statement: a week of one target, so a catch-up never holds one huge one. */
+const SIZE_HOURS_PER_STEP = 168;
+
+// Each hour's last set of a size metric whose rollup row is missing or was built from another set
+// (a set flushed late into a rolled-up hour): no mark to keep, and a store upgraded with weeks of
+// row history catches up by itself. The current hour is included: its row is rebuilt when a newer
+// set arrives, and a reader checks the set time anyway.
+const ROLLUP_SIZES = `
+WITH sets AS (
+  SELECT target_id, metric, ts, date_trunc('hour', ts - interval '1 microsecond', 'UTC') + interval '1 hour' AS hour_end
+    FROM pgpulse.snapshot_sets
+   WHERE metric = ANY($1) AND ts >= $2
+), last AS (
+  SELECT DISTINCT ON (target_id, metric, hour_end) * FROM sets ORDER BY target_id, metric, hour_end, ts DESC
+), todo AS (
+  SELECT l.* FROM last l
+   WHERE NOT EXISTS (SELECT 1 FROM pgpulse.snapshot_sizes_1h r
+                      WHERE r.target_id = l.target_id AND r.metric = l.metric AND r.hour_end = l.hour_end AND r.ts = l.ts)
+   ORDER BY l.hour_end
+   LIMIT $3
+)
+INSERT INTO pgpulse.snapshot_sizes_1h AS r (target_id, metric, hour_end, ts, object_ids, bytes)
+SELECT t.target_id, t.metric, t.hour_end, t.ts,
+       coalesce(array_agg(ov.object_id ORDER BY ov.object_id) FILTER (WHERE ov.object_id IS NOT NULL), '{}'),
+       coalesce(array_agg(ov.bytes::float8 ORDER BY ov.object_id) FILTER (WHERE ov.object_id IS NOT NULL), '{}')
+  FROM todo t
+  LEFT JOIN LATERAL (
+    SELECT v.object_id, v.bytes FROM pgpulse.snapshot_values v JOIN pgpulse.snapshot_objects o ON o.id = v.object_id
+     WHERE v.ts = t.ts AND o.target_id = t.target_id AND o.metric = t.metric AND v.bytes IS NOT NULL
+  ) ov ON true
+ GROUP BY t.target_id, t.metric, t.hour_end, t.ts
+ON CONFLICT (target_id, metric, hour_end) DO UPDATE SET ts = EXCLUDED.ts, object_ids = EXCLUDED.object_ids, bytes = EXCLUDED.bytes`;
+
+/** Brings the hourly size rollup up to date over the row history's retention; returns hours written. */
+export async function rollupSizes(pool: Pool, now: Date, metrics: readonly string[], days: number): Promise<number> {
+  const from = new Date(now.getTime() - days * DAY_MS);
+  let hours = 0;
+  for (;;) {
+    const n = await exec(pool, ROLLUP_SIZES, [metrics, from, SIZE_HOURS_PER_STEP]);
+    hours += n;
+    if (n < SIZE_HOURS_PER_STEP) return hours;
+  }
 }

@@ -4,11 +4,12 @@ import { toDbError } from "@/lib/db/errors";
 import { getDefinition } from "@/lib/metrics/catalog";
 import type { MetricResult } from "@/lib/metrics/types";
 import { migrate } from "./migrate";
-import { convertResult, type DefinitionLookup, type EventWrite, type SampleWrite, type HistoryRowWrite } from "./convert";
-import { DEFAULT_RETENTION, dropExpired, ensurePartitionsAhead, rollup, type Retention } from "./maintenance";
+import { convertResult, ROW_HISTORY_VALUE_METRICS, type DefinitionLookup, type EventWrite, type SampleWrite, type HistoryRowWrite } from "./convert";
+import { DEFAULT_RETENTION, dropExpired, ensurePartitionsAhead, rollup, rollupSizes, type Retention } from "./maintenance";
 import { seriesRange } from "./read-series";
 import { tableGrowthAll } from "./read-growth";
 import { historyRowsAt, latestHistoryRows, objectHistory } from "./read-row-history";
+import { createSlowEventFilter, type SlowFilterOptions } from "./slow-filter";
 import { slowQueryCounts, slowQueryGroups } from "./read-slow-queries";
 import { createReadGate, type ReadGateOptions } from "./read-gate";
 import { metricStatus } from "./read-status";
@@ -74,6 +75,8 @@ export interface StoreOptions {
   rowHistorySeries?: boolean;
   /** Told how long each flush took and whether the store took it (for /api/metrics). */
   onFlush?: (seconds: number, ok: boolean) => void;
+  /** Which pg_stat_statements windows become events (see slow-filter.ts). */
+  slowEvents?: SlowFilterOptions;
 }
 
 const TRANSIENT = new Set(["connection", "terminated", "timeout"]);
@@ -119,6 +122,7 @@ export function createStore(opts: StoreOptions): Store {
   const warnedUnknown = new Set<string>();
   const lastHistoryAt = new Map<string, number>();
   const historyEvery = opts.rowHistoryMinIntervalMs ?? 10 * 60_000;
+  const keepEvent = createSlowEventFilter(opts.slowEvents);
 
   const st = {
     reachable: true,
@@ -182,7 +186,8 @@ export function createStore(opts: StoreOptions): Store {
           boundHistoryRows();
         }
       }
-      if (c.events.length) st.droppedEvents += pushBounded(events, c.events, maxEvents);
+      const kept = c.events.filter(keepEvent);
+      if (kept.length) st.droppedEvents += pushBounded(events, kept, maxEvents);
       if (samples.length >= batchSamples && st.reachable && !flushing && !flushSoon) {
         flushSoon = true;
         setImmediate(() => {
@@ -235,9 +240,10 @@ export function createStore(opts: StoreOptions): Store {
 
   async function writeHistoryRows(batch: HistoryRowWrite[][]) {
     for (const set of batch) {
+      const withValues = ROW_HISTORY_VALUE_METRICS.has(set[0].metric);
       await ensureDays("snapshot_sets", [set[0].ts.getTime()]);
-      await ensureDays("snapshot_values", [set[0].ts.getTime()]);
-      await insertHistoryRows(pool, set);
+      if (withValues) await ensureDays("snapshot_values", [set[0].ts.getTime()]);
+      await insertHistoryRows(pool, set, withValues);
     }
   }
 
@@ -361,7 +367,8 @@ export function createStore(opts: StoreOptions): Store {
       knownDays.snapshot_values.clear();
     }
     const r = await rollup(pool, now);
-    return { partitionsCreated, partitionsDropped: dropped, minutesRolledUp: r.minutes, hoursRolledUp: r.hours, eventsDeleted };
+    const sizeHoursRolledUp = await rollupSizes(pool, now, [...ROW_HISTORY_VALUE_METRICS], retention.rowHistoryDays);
+    return { partitionsCreated, partitionsDropped: dropped, minutesRolledUp: r.minutes, hoursRolledUp: r.hours, sizeHoursRolledUp, eventsDeleted };
   }
 
   function startMaintenance() {

@@ -150,5 +150,7 @@ export interface MaintenanceReport {
   partitionsDropped: string[];
   minutesRolledUp: number;
   hoursRolledUp: number;
+  /** Hours of the per-object size rollup (re)written. */
+  sizeHoursRolledUp: number;
   eventsDeleted: number;
 }

@@ -82,9 +82,13 @@ export async function insertSamples(pool: Pool, ids: number[], ts: number[], val
   );
 }
 
-/** One set of the row history (all rows of one result): the compressed set and the per-object numbers. */
-export async function insertHistoryRows(pool: Pool, rows: HistoryRowWrite[]): Promise<void> {
+/**
+ * One set of the row history (all rows of one result): the compressed set and, when `withValues`
+ * (see ROW_HISTORY_VALUE_METRICS), the per-object numbers.
+ */
+export async function insertHistoryRows(pool: Pool, rows: HistoryRowWrite[], withValues: boolean): Promise<void> {
   const { targetId, metric, ts } = rows[0];
+  const values = withValues ? rows : [];
   await exec(
     pool,
     `WITH input AS (
@@ -111,11 +115,11 @@ export async function insertHistoryRows(pool: Pool, rows: HistoryRowWrite[]): Pr
       targetId,
       metric,
       ts.toISOString(),
-      rows.map((r) => r.objectKey),
-      rows.map((r) => (r.bytes === null ? null : Math.round(r.bytes))),
-      rows.map((r) => (r.liveTuples === null ? null : Math.round(r.liveTuples))),
-      rows.map((r) => (r.deadTuples === null ? null : Math.round(r.deadTuples))),
-      rows.map((r) => r.pct),
+      values.map((r) => r.objectKey),
+      values.map((r) => (r.bytes === null ? null : Math.round(r.bytes))),
+      values.map((r) => (r.liveTuples === null ? null : Math.round(r.liveTuples))),
+      values.map((r) => (r.deadTuples === null ? null : Math.round(r.deadTuples))),
+      values.map((r) => r.pct),
       rows.length,
       JSON.stringify(rows.map((r) => r.row)),
     ],
