@@ -30,11 +30,12 @@ export function PanelSilences() {
       ) : (
         <ul className="space-y-1 text-sm">
           {active.map((s) => (
-            <li key={s.id} data-testid={`silence-${s.id}`} className="flex flex-wrap items-center gap-2">
-              <span className="font-mono text-xs">
+            <li key={s.id} data-testid={`silence-${s.id}`} className="flex min-w-0 flex-wrap items-center gap-2">
+              {/* Matchers are long unbroken words (object~table:schema.name*): they break anywhere rather than widen a phone's page. */}
+              <span className="min-w-0 break-all font-mono text-xs">
                 {[s.matchers.rule && `rule=${s.matchers.rule}`, s.matchers.target && `target=${s.matchers.target}`, s.matchers.objectPattern && `object~${s.matchers.objectPattern}`].filter(Boolean).join(" ")}
               </span>
-              <span className="text-xs text-slate-500 dark:text-slate-400" title={s.endsAt}>
+              <span className="min-w-0 break-words text-xs text-slate-500 dark:text-slate-400" title={s.endsAt}>
                 ends {formatAgo(s.endsAt, now)} · by {s.createdBy}: {s.reason}
               </span>
               {can(me.data?.role, "silence") ? (
