@@ -8,7 +8,7 @@ import { useCharts } from "./use-charts";
 // Placeholders of the right height until the chart chunk arrives, so nothing jumps.
 
 function Placeholder({ height = 200 }: { height?: number }) {
-  return <div style={{ height }} className="animate-pulse rounded bg-slate-50 dark:bg-slate-800/50" aria-label="Loading chart" />;
+  return <div style={{ height }} className="animate-pulse rounded bg-slate-50 dark:bg-slate-800/50" role="status" aria-label="Loading chart" />;
 }
 
 export function ChartLine(props: CartesianProps) {

@@ -46,7 +46,7 @@ export function Panel({
     <Card data-testid={testId} data-state={shown} aria-busy={state === "loading"} className={className}>
       <CardHeader title={title} subtitle={subtitle} actions={actions} />
       {state === "loading" ? (
-        <div className="h-24 animate-pulse rounded bg-slate-100 dark:bg-slate-800" aria-label="Loading" />
+        <div role="status" className="h-24 animate-pulse rounded bg-slate-100 dark:bg-slate-800" aria-label="Loading" />
       ) : state === "error" ? (
         <p role="alert" className={cx("rounded p-3 text-sm", TONE_NOTE.bad)}>
           Could not load: {error?.message ?? "unknown error"}
