@@ -4,6 +4,8 @@ import { parseArgs } from "node:util";
 import { launch } from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { chromium, type Page } from "@playwright/test";
+import { PAGES as APP_PAGES } from "@/e2e/fixtures/pages";
+import { DEMO_TARGET_ID } from "@/lib/demo/constants";
 import { spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 
 // What a page costs the browser, measured on the demo in Debian's Chromium:
@@ -29,15 +31,8 @@ const CHROMIUM = process.env.PGPULSE_CHROMIUM ?? "/usr/bin/chromium";
 /** The goal from the page-weight issue: every page's first view under this much JavaScript. */
 const BUDGET_KB = 250;
 
-const PAGES: Array<{ name: string; path: string; ready: string }> = [
-  { name: "overview", path: "/", ready: "chart-connections" },
-  { name: "live", path: "/targets/kundli/live", ready: "panel-sessions" },
-  { name: "tables", path: "/targets/kundli/tables", ready: "panel-tables" },
-  { name: "queries", path: "/targets/kundli/queries", ready: "panel-slow-queries" },
-  { name: "alerts", path: "/alerts", ready: "panel-alerts-active" },
-  { name: "trends", path: "/trends", ready: "trends-page" },
-  { name: "settings", path: "/settings", ready: "panel-rules" },
-];
+// The pages as the e2e specs walk them, on the demo's main target.
+const PAGES = APP_PAGES.map((p) => ({ name: p.name, path: p.path(DEMO_TARGET_ID), ready: p.ready }));
 const LIGHTHOUSE_PAGES = ["overview", "live", "alerts"];
 
 async function jsTransferred(page: Page, url: string, ready: string): Promise<number> {

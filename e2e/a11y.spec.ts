@@ -1,21 +1,11 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { PAGES, readySelector } from "./fixtures/pages";
 import { expect, test } from "./fixtures/test";
 
 // Every page through axe-core, light and dark: no serious or critical violation. Pages are
 // checked once their panels have data, so what is audited is what a user reads.
 
-const PAGES: Array<{ name: string; path: (id: string) => string; ready: string }> = [
-  { name: "overview", path: () => "/", ready: "chart-connections" },
-  { name: "alerts", path: () => "/alerts", ready: "panel-alerts-active" },
-  { name: "trends", path: () => "/trends", ready: "trends-page" },
-  { name: "settings", path: () => "/settings", ready: "panel-rules" },
-  { name: "live", path: (id) => `/targets/${id}/live`, ready: "panel-sessions" },
-  { name: "tables", path: (id) => `/targets/${id}/tables`, ready: "panel-tables" },
-  { name: "queries", path: (id) => `/targets/${id}/queries`, ready: "panel-slow-queries" },
-  { name: "replication", path: (id) => `/targets/${id}/replication`, ready: "panel-slots" },
-  { name: "maintenance", path: (id) => `/targets/${id}/maintenance`, ready: "panel-table-needs" },
-];
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).analyze();
@@ -31,7 +21,7 @@ for (const scheme of ["light", "dark"] as const) {
       await page.goto(p.path(targetId));
       await expect(page.locator("html")).toHaveClass(scheme === "dark" ? /dark/ : /^(?!.*dark)/);
       // Audit what a user reads: the page's main panel past its loading state.
-      await expect(page.locator(`[data-testid="${p.ready}"]:not([data-state="loading"])`).first()).toBeVisible({ timeout: 20_000 });
+      await expect(page.locator(readySelector(p)).first()).toBeVisible({ timeout: 20_000 });
       expect(await seriousViolations(page)).toEqual([]);
     });
   }

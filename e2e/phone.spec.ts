@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import { PAGES, readySelector } from "./fixtures/pages";
 import { expect, test } from "./fixtures/test";
 
 // At 390 × 844 (a phone held upright) no page scrolls sideways, and the data tables show their
@@ -6,17 +7,6 @@ import { expect, test } from "./fixtures/test";
 
 test.use({ viewport: { width: 390, height: 844 } });
 
-const PAGES: Array<{ name: string; path: (id: string) => string; ready: string }> = [
-  { name: "overview", path: () => "/", ready: "panel-targets" },
-  { name: "alerts", path: () => "/alerts", ready: "panel-alerts-active" },
-  { name: "trends", path: () => "/trends", ready: "trends-page" },
-  { name: "settings", path: () => "/settings", ready: "panel-rules" },
-  { name: "live", path: (id) => `/targets/${id}/live`, ready: "panel-sessions" },
-  { name: "tables", path: (id) => `/targets/${id}/tables`, ready: "panel-tables" },
-  { name: "queries", path: (id) => `/targets/${id}/queries`, ready: "panel-slow-queries" },
-  { name: "replication", path: (id) => `/targets/${id}/replication`, ready: "panel-slots" },
-  { name: "maintenance", path: (id) => `/targets/${id}/maintenance`, ready: "panel-table-needs" },
-];
 
 /** How far the page is wider than the screen, and the element reaching furthest right (for the message). */
 async function sidewaysOverflow(page: Page): Promise<{ px: number; widest: string }> {
@@ -40,7 +30,7 @@ for (const scheme of ["light", "dark"] as const) {
     test(`${p.name} does not scroll sideways on a phone (${scheme})`, async ({ page, targetId }) => {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(p.path(targetId));
-      await expect(page.locator(`[data-testid="${p.ready}"]:not([data-state="loading"])`).first()).toBeVisible({ timeout: 20_000 });
+      await expect(page.locator(readySelector(p)).first()).toBeVisible({ timeout: 20_000 });
       const o = await sidewaysOverflow(page);
       expect(o.px, `px wider than the screen; widest: ${o.widest}`).toBeLessThanOrEqual(0);
     });

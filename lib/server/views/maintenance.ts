@@ -4,6 +4,7 @@ import { RULE_DEFAULTS } from "@/lib/alerts/rules";
 import { qualified } from "@/lib/db/ident";
 import { SEQUENCES_SETUP_FLAG } from "@/lib/setup/opt-in-grants";
 import type { MaintenanceTableRow, SequenceRow, VacuumRow, WorkersRow } from "./maintenance-rows";
+import type { Sample, Source } from "./snapshot-part";
 
 // Running vacuums, autovacuum workers, tables that need VACUUM or ANALYZE, and sequences by use
 // → the maintenance answer. Pure: rows, their sample times and the clock come in as arguments.
@@ -28,16 +29,6 @@ export const SEQUENCE_GRANT_HINT =
   "The monitoring role cannot read some sequences' last values: run npm run setup -- --url <admin url> " +
   `${SEQUENCES_SETUP_FLAG} (SELECT on that schema's sequences, and on those created later), ` +
   "or GRANT SELECT ON ALL SEQUENCES IN SCHEMA <schema> TO <role>.";
-
-interface Sample<R> {
-  ts: Date;
-  rows: R[];
-}
-
-interface Source {
-  cadenceMs: number;
-  unavailable: string | null;
-}
 
 export interface MaintenanceInput {
   targetId: string;

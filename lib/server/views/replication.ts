@@ -3,19 +3,10 @@ import type { ServerRole } from "@/lib/collector/types";
 import { windowDelta, windowRate, type CounterSample } from "@/lib/analysis/counters";
 import { replayLagSeconds } from "@/lib/alerts/inputs/replication";
 import type { ArchiverViewRow, BackupViewRow, SlotRow, StandbyRow, StandbyStatusViewRow, WalViewRow } from "./replication-rows";
+import type { Sample, Source } from "./snapshot-part";
 
 // Rows of the replication metrics, counter samples from the store and the clock → the
 // replication answer. Pure: nothing is read here.
-
-interface Sample<R> {
-  ts: Date;
-  rows: R[];
-}
-
-interface Source {
-  cadenceMs: number;
-  unavailable: string | null;
-}
 
 /** What the snapshot knows of a watched target, for linking a primary and its standbys. */
 export interface TargetIdentity {
