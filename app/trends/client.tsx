@@ -13,9 +13,10 @@ import { TONE_NOTE } from "@/components/ui/palette";
 import { Select } from "@/components/ui/select";
 import { useUrlState } from "@/components/ui/use-url-state";
 import { fetchJson } from "@/lib/api/fetch-json";
-import { trendsResponseSchema, trendsUrl } from "@/lib/api/trends";
+import { trendsResponseSchema } from "@/lib/api/trends";
 import { parseIsoWeek, weekBounds } from "@/lib/trends/iso-week";
 import { parseTrendsParams, serializeTrendsParams, type TrendsParams } from "@/lib/trends/params";
+import { trendsUrl } from "@/lib/api/urls";
 
 const ZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"];
 
@@ -36,7 +37,7 @@ export function TrendsClient({ initial }: { initial: TrendsParams }) {
   const targets = useTargets();
   const q = useQuery({
     queryKey: ["trends", params.week, params.target, params.tz],
-    queryFn: () => fetchJson(trendsUrl(params), trendsResponseSchema),
+    queryFn: () => fetchJson<typeof trendsResponseSchema>(trendsUrl(params)),
     placeholderData: keepPreviousData,
     // A past week does not change; the running one is refreshed now and then.
     staleTime: 60_000,

@@ -28,7 +28,7 @@ export function AckButton({ alert }: { alert: Alert }) {
   const [comment, setComment] = useState("");
   const invalidate = useInvalidateAlerts();
   const m = useMutation({
-    mutationFn: () => fetchJson(`/api/alerts/${encodeURIComponent(alert.id)}/ack`, ackResponseSchema, json({ comment })),
+    mutationFn: () => fetchJson<typeof ackResponseSchema>(`/api/alerts/${encodeURIComponent(alert.id)}/ack`, json({ comment })),
     onSuccess: () => {
       setOpen(false);
       setComment("");
@@ -95,7 +95,7 @@ export function SilenceButton({ alert, label = "Silence" }: { alert?: Pick<Alert
         endsAt: new Date(Date.now() + Math.min(durationMs, SILENCE_MAX_MS)).toISOString(),
         reason,
       };
-      return fetchJson("/api/silences", silenceResponseSchema, json(body));
+      return fetchJson<typeof silenceResponseSchema>("/api/silences", json(body));
     },
     onSuccess: () => {
       setOpen(false);

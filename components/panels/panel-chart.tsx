@@ -7,12 +7,12 @@ import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
 import type { ReactNode } from "react";
-import { SERIES_UNITS } from "@/lib/api/series";
 import { stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
 import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-state";
 import { useCharts } from "@/components/charts/use-charts";
 import { useSeriesLines, type SeriesLine } from "./queries";
+import { SERIES_UNITS } from "@/lib/api/series-metrics";
 
 // A chart of one or more series of a target over a recent window. The series are fetched
 // separately and joined by timestamp; the panel is "ready" only once a real point is drawn.

@@ -21,7 +21,7 @@ export function SessionActions({ targetId, session }: { targetId: string; sessio
   const qc = useQueryClient();
   const m = useMutation({
     mutationFn: (a: SessionAction) =>
-      fetchJson(`/api/targets/${encodeURIComponent(targetId)}/sessions/${session.pid}/${a}`, sessionActionResponseSchema, { method: "POST" }),
+      fetchJson<typeof sessionActionResponseSchema>(`/api/targets/${encodeURIComponent(targetId)}/sessions/${session.pid}/${a}`, { method: "POST" }),
     onSuccess: () => {
       setAction(null);
       void qc.invalidateQueries({ queryKey: ["activity", targetId] });

@@ -126,7 +126,3 @@ export const sessionActionResponseSchema = z.object({
   at: isoTime,
 });
 export type SessionActionResponse = z.infer<typeof sessionActionResponseSchema>;
-
-export function activityUrl(targetId: string): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/activity`;
-}

@@ -45,7 +45,3 @@ export const indexesResponseSchema = z.object({
   rows: z.array(indexRowSchema),
 });
 export type IndexesResponse = z.infer<typeof indexesResponseSchema>;
-
-export function indexesUrl(targetId: string): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/indexes`;
-}

@@ -74,24 +74,3 @@ export const tableHistoryResponseSchema = z.object({
   cadenceMs: cadenceMsSchema,
 });
 export type TableHistoryResponse = z.infer<typeof tableHistoryResponseSchema>;
-
-/** Large tables read mostly by sequential scans are worth an index review. */
-export const NEEDS_INDEX_MIN_BYTES = 100 * 1024 * 1024;
-export const NEEDS_INDEX_SEQ_SHARE = 0.5;
-
-export function likelyNeedsIndex(row: Pick<TableRow, "totalBytes" | "seqScan" | "idxScan">): boolean {
-  if (row.totalBytes === null || row.seqScan === null) return false;
-  if (row.totalBytes < NEEDS_INDEX_MIN_BYTES || row.seqScan === 0) return false;
-  const idx = row.idxScan ?? 0;
-  return row.seqScan / (row.seqScan + idx) > NEEDS_INDEX_SEQ_SHARE;
-}
-
-export function tablesUrl(targetId: string, from: Date, to: Date): string {
-  const p = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
-  return `/api/targets/${encodeURIComponent(targetId)}/tables?${p}`;
-}
-
-export function tableHistoryUrl(targetId: string, schema: string, table: string, from: Date, to: Date): string {
-  const p = new URLSearchParams({ schema, table, from: from.toISOString(), to: to.toISOString() });
-  return `/api/targets/${encodeURIComponent(targetId)}/tables/history?${p}`;
-}
