@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogError } from "@/components/ui/dialog";
 import { Select, TextInput } from "@/components/ui/select";
-import { ackResponseSchema, silenceResponseSchema, type Alert, type SilenceCreate } from "@/lib/api/alerts";
+import type { ackResponseSchema, silenceResponseSchema, Alert, SilenceCreate } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { ALERT_COMMENT_MAX, SILENCE_MAX_MS, SILENCE_REASON_MAX } from "@/lib/limits";
 

@@ -7,7 +7,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { TextInput } from "@/components/ui/select";
-import { explainResponseSchema, type ExplainRequest } from "@/lib/api/explain";
+import type { explainResponseSchema, ExplainRequest } from "@/lib/api/explain";
 import { parsePlan } from "@/lib/analysis/explain-plan";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { can } from "@/lib/auth/actions";

@@ -8,7 +8,7 @@ import { cx } from "@/components/ui/cx";
 import { TONE_TEXT } from "@/components/ui/palette";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { can } from "@/lib/auth/actions";
-import { testNotificationResponseSchema, type ChannelView } from "@/lib/api/settings";
+import type { testNotificationResponseSchema, ChannelView } from "@/lib/api/settings";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatSeconds } from "@/lib/format/duration";
 import { Panel } from "./panel";

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { TONE_TEXT } from "@/components/ui/palette";
-import { sessionActionResponseSchema, type Session, type SessionAction } from "@/lib/api/activity";
+import type { sessionActionResponseSchema, Session, SessionAction } from "@/lib/api/activity";
 import { fetchJson } from "@/lib/api/fetch-json";
 
 // Admin-only. The server checks the role again, runs pg_cancel_backend / pg_terminate_backend
