@@ -3,10 +3,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { launch } from "chrome-launcher";
 import lighthouse from "lighthouse";
-import { chromium, type Page } from "@playwright/test";
-import { PAGES as APP_PAGES } from "@/e2e/fixtures/pages";
+import { chromium } from "@playwright/test";
 import { DEMO_TARGET_ID } from "@/lib/demo/constants";
 import { spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
+import { JS_BUDGET_BYTES, WEIGHED_PAGES, weighFirstVisit } from "../e2e/fixtures/page-weight";
 
 // What a page costs the browser, measured on the demo in Debian's Chromium:
 //  - the JavaScript transferred (gzip, as served by `next start`) until the page shows its first
@@ -28,34 +28,17 @@ const PORT = Number(args.port);
 const BASE = `http://127.0.0.1:${PORT}`;
 const RUNS = Number(args.runs);
 const CHROMIUM = process.env.PGPULSE_CHROMIUM ?? "/usr/bin/chromium";
-/** The goal from the page-weight issue: every page's first view under this much JavaScript. */
-const BUDGET_KB = 250;
 
-// The pages as the e2e specs walk them, on the demo's main target.
-const PAGES = APP_PAGES.map((p) => ({ name: p.name, path: p.path(DEMO_TARGET_ID), ready: p.ready }));
+const PAGES = WEIGHED_PAGES.map((p) => ({ name: p.name, path: p.path(DEMO_TARGET_ID), ready: p.ready }));
+const BUDGET_KB = JS_BUDGET_BYTES / 1024;
 const LIGHTHOUSE_PAGES = ["overview", "live", "alerts"];
-
-async function jsTransferred(page: Page, url: string, ready: string): Promise<number> {
-  const sizes: Array<Promise<number>> = [];
-  page.on("requestfinished", (req) => {
-    if (req.resourceType() === "script") sizes.push(req.sizes().then((s) => s.responseBodySize + s.responseHeadersSize));
-  });
-  await page.goto(url);
-  await page.locator(`[data-testid="${ready}"]:not([data-state="loading"])`).first().waitFor({ timeout: 60_000 });
-  await page.waitForLoadState("networkidle");
-  return (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
-}
 
 async function measureWeights(): Promise<Record<string, number>> {
   const browser = await chromium.launch({ executablePath: CHROMIUM });
   const out: Record<string, number> = {};
   try {
     for (const p of PAGES) {
-      // A fresh context each time: nothing cached, as for a first visit.
-      const ctx = await browser.newContext();
-      const page = await ctx.newPage();
-      out[p.name] = await jsTransferred(page, BASE + p.path, p.ready);
-      await ctx.close();
+      out[p.name] = (await weighFirstVisit(browser, BASE + p.path, p.ready)).bytes;
     }
   } finally {
     await browser.close();

@@ -60,6 +60,8 @@ test("the trends page renders both weeks and prints on A4 and Letter", async ({ 
   await expect(page.getByTestId("figure-slow-count-value")).toHaveText("7");
   const chart = page.getByTestId("daily-connections");
   await expect(chart).toHaveAttribute("data-state", "ready");
+  // Charts load as they come into view, as a reader scrolls to them.
+  await chart.scrollIntoViewIfNeeded();
   // Seven bars for each week: both weeks are drawn.
   await expect(chart.locator(".recharts-bar-rectangle")).toHaveCount(14);
   // The legend says which colour is this week, in the colour the bars are drawn with.

@@ -3,6 +3,7 @@
 import "./print.css";
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { loadCharts } from "@/components/charts/use-charts";
 import { PageHeader } from "@/components/layout/page-header";
 import { useTargets } from "@/components/panels/queries";
 import { TrendsWeek } from "@/components/trends/week";
@@ -13,9 +14,17 @@ import { TONE_NOTE } from "@/components/ui/palette";
 import { Select } from "@/components/ui/select";
 import { useUrlState } from "@/components/ui/use-url-state";
 import { fetchJson } from "@/lib/api/fetch-json";
-import { trendsResponseSchema, trendsUrl } from "@/lib/api/trends";
+import type { trendsResponseSchema } from "@/lib/api/trends";
 import { parseIsoWeek, weekBounds } from "@/lib/trends/iso-week";
 import { parseTrendsParams, serializeTrendsParams, type TrendsParams } from "@/lib/trends/params";
+import { trendsUrl } from "@/lib/api/urls";
+
+/** Charts load when they near the viewport; a printout wants all of them, drawn. */
+async function printWithCharts() {
+  await loadCharts();
+  for (let frame = 0; frame < 60 && document.querySelector('[aria-label="Loading chart"]'); frame++) await new Promise((r) => requestAnimationFrame(r));
+  window.print();
+}
 
 const ZONES = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"];
 
@@ -36,7 +45,7 @@ export function TrendsClient({ initial }: { initial: TrendsParams }) {
   const targets = useTargets();
   const q = useQuery({
     queryKey: ["trends", params.week, params.target, params.tz],
-    queryFn: () => fetchJson(trendsUrl(params), trendsResponseSchema),
+    queryFn: () => fetchJson<typeof trendsResponseSchema>(trendsUrl(params)),
     placeholderData: keepPreviousData,
     // A past week does not change; the running one is refreshed now and then.
     staleTime: 60_000,
@@ -92,7 +101,7 @@ export function TrendsClient({ initial }: { initial: TrendsParams }) {
                 ))}
               </Select>
             </label>
-            <Button size="sm" onClick={() => window.print()} data-testid="trends-print">
+            <Button size="sm" onClick={() => void printWithCharts()} data-testid="trends-print">
               Print
             </Button>
           </div>

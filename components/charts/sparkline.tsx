@@ -2,7 +2,7 @@
 
 import type { Point } from "@/lib/api/common";
 import { hasValues, joinSeries } from "./join-series";
-import { useCharts } from "./use-charts";
+import { useChartsInView } from "./use-charts";
 
 /** A word-sized trend line. Gaps stay gaps; with no real value it says so instead of a flat 0. */
 export function Sparkline({
@@ -20,7 +20,7 @@ export function Sparkline({
   label: string;
   testId?: string;
 }) {
-  const charts = useCharts();
+  const [slot, charts] = useChartsInView<HTMLSpanElement>();
   const data = joinSeries({ v: points });
   if (!hasValues(data, ["v"]))
     return (
@@ -29,7 +29,7 @@ export function Sparkline({
       </span>
     );
   return (
-    <span data-testid={testId} data-state={charts ? "ready" : "loading"} role="img" aria-label={label} className="inline-block align-middle" style={{ width, height }}>
+    <span ref={slot} data-testid={testId} data-state={charts ? "ready" : "loading"} role="img" aria-label={label} className="inline-block align-middle" style={{ width, height }}>
       {charts ? <charts.SparklineChart data={data} width={width} height={height} reference={reference} /> : null}
     </span>
   );

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogError } from "@/components/ui/dialog";
 import { Select, TextInput } from "@/components/ui/select";
-import { ackResponseSchema, silenceResponseSchema, type Alert, type SilenceCreate } from "@/lib/api/alerts";
+import type { ackResponseSchema, silenceResponseSchema, Alert, SilenceCreate } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { ALERT_COMMENT_MAX, SILENCE_MAX_MS, SILENCE_REASON_MAX } from "@/lib/limits";
 
@@ -28,7 +28,7 @@ export function AckButton({ alert }: { alert: Alert }) {
   const [comment, setComment] = useState("");
   const invalidate = useInvalidateAlerts();
   const m = useMutation({
-    mutationFn: () => fetchJson(`/api/alerts/${encodeURIComponent(alert.id)}/ack`, ackResponseSchema, json({ comment })),
+    mutationFn: () => fetchJson<typeof ackResponseSchema>(`/api/alerts/${encodeURIComponent(alert.id)}/ack`, json({ comment })),
     onSuccess: () => {
       setOpen(false);
       setComment("");
@@ -95,7 +95,7 @@ export function SilenceButton({ alert, label = "Silence" }: { alert?: Pick<Alert
         endsAt: new Date(Date.now() + Math.min(durationMs, SILENCE_MAX_MS)).toISOString(),
         reason,
       };
-      return fetchJson("/api/silences", silenceResponseSchema, json(body));
+      return fetchJson<typeof silenceResponseSchema>("/api/silences", json(body));
     },
     onSuccess: () => {
       setOpen(false);

@@ -8,9 +8,10 @@ import { useCharts } from "@/components/charts/use-charts";
 import { cx } from "@/components/ui/cx";
 import { TONE_TEXT } from "@/components/ui/palette";
 import type { AlertContext } from "@/lib/api/alert-context";
-import { formatAlertValue, type Alert } from "@/lib/api/alerts";
+import { formatAlertValue } from "@/lib/api/alert-view";
+import type { Alert } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
-import { seriesResponseSchema } from "@/lib/api/series";
+import type { seriesResponseSchema } from "@/lib/api/series";
 import { REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
 import { drawnState, panelState } from "./panel-state";
@@ -29,7 +30,7 @@ function useAlertWindow(alert: Alert, chart: Chart) {
       const [from, to] = alertWindow(Date.parse(alert.since), alert.resolvedAt ? Date.parse(alert.resolvedAt) : null, Date.now());
       const p = new URLSearchParams({ metric: chart.metric, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
       if (chart.database) p.set("database", chart.database);
-      const res = await fetchJson(`/api/targets/${encodeURIComponent(alert.target)}/series?${p}`, seriesResponseSchema);
+      const res = await fetchJson<typeof seriesResponseSchema>(`/api/targets/${encodeURIComponent(alert.target)}/series?${p}`);
       return { res, window: [from, to] as [number, number] };
     },
     refetchInterval: open ? REFRESH_MS.charts : false,

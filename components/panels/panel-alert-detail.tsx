@@ -5,7 +5,6 @@ import { Badge, BadgeSeverity, BadgeState } from "@/components/ui/badge";
 import { cx } from "@/components/ui/cx";
 import { LINK, TONE_TEXT } from "@/components/ui/palette";
 import { Time } from "@/components/ui/value";
-import { formatAlertValue } from "@/lib/api/alerts";
 import { can } from "@/lib/auth/actions";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo, formatDateTime } from "@/lib/format/time";
@@ -14,6 +13,7 @@ import { AlertExplained } from "./panel-alert-explained";
 import { Panel } from "./panel";
 import { useAlertDetail, useMe, useNotifications } from "./queries";
 import { usePanelState } from "./use-panel-state";
+import { formatAlertValue } from "@/lib/api/alert-view";
 
 /** One alert: its figures, every state change, and every notification delivery attempt. */
 export function PanelAlertDetail({ id }: { id: string }) {

@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { BadgeSeverity } from "@/components/ui/badge";
 import { LINK } from "@/components/ui/palette";
-import { SEVERITY_ORDER, type Alert } from "@/lib/api/alerts";
+import { SEVERITY_ORDER } from "@/lib/api/alert-view";
+import type { Alert } from "@/lib/api/alerts";
 import { parseAlertsParams, serializeAlertsParams } from "@/lib/api/search-params";
 import { useAlerts } from "./queries";
 

@@ -6,7 +6,7 @@ import { Badge, BadgeSeverity, BadgeState } from "@/components/ui/badge";
 import { CsvButton } from "@/components/ui/csv-button";
 import { cx } from "@/components/ui/cx";
 import { LINK, TONE_TEXT } from "@/components/ui/palette";
-import { formatAlertValue, sortAlerts, sparklineMetricFor, type Alert } from "@/lib/api/alerts";
+import type { Alert } from "@/lib/api/alerts";
 import { can } from "@/lib/auth/actions";
 import { formatDuration } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
@@ -16,6 +16,7 @@ import { Panel } from "./panel";
 import { alertCsvColumns } from "./panel-alert-csv";
 import { useAlerts, useMe, useSeries } from "./queries";
 import { usePanelState } from "./use-panel-state";
+import { formatAlertValue, sortAlerts, sparklineMetricFor } from "@/lib/api/alert-view";
 
 // What is wrong now: firing, then pending, the most severe first, each with what it measures
 // against what, for how long, and the two actions a responder takes.

@@ -7,7 +7,7 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { LINK } from "@/components/ui/palette";
 import { Select, TextInput } from "@/components/ui/select";
 import { Time } from "@/components/ui/value";
-import { alertStateSchema, formatAlertValue, type Alert, type AlertState } from "@/lib/api/alerts";
+import type { Alert } from "@/lib/api/alerts";
 import type { AlertsParams } from "@/lib/api/search-params";
 import { formatDuration } from "@/lib/format/duration";
 import { formatDateTime } from "@/lib/format/time";
@@ -15,6 +15,7 @@ import { Panel } from "./panel";
 import { alertCsvColumns } from "./panel-alert-csv";
 import { useAlerts } from "./queries";
 import { usePanelState } from "./use-panel-state";
+import { ALERT_STATES, formatAlertValue } from "@/lib/api/alert-view";
 
 /** Every alert episode in the range, filtered by rule, target and state (all in the URL). */
 export function PanelAlertsHistory({ params, set }: { params: AlertsParams; set: (p: Partial<AlertsParams>) => void }) {
@@ -65,7 +66,7 @@ export function PanelAlertsHistory({ params, set }: { params: AlertsParams; set:
             <Select
               aria-label="State"
               value={stateValue}
-              onChange={(e) => set({ state: e.target.value ? [alertStateSchema.parse(e.target.value) as AlertState] : [] })}
+              onChange={(e) => set({ state: e.target.value ? ALERT_STATES.filter((st) => st === e.target.value) : [] })}
             >
               <option value="">all states</option>
               {params.state.length > 1 ? <option value="custom">{params.state.join(", ")}</option> : null}

@@ -3,10 +3,10 @@
 import { cx } from "@/components/ui/cx";
 import { TONE_NOTE } from "@/components/ui/palette";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import type { CheckpointWindow } from "@/lib/api/maintenance";
 import { useMaintenancePartState } from "./maintenance-state";
 import { Panel } from "./panel";
 import { useMaintenance } from "./queries";
+import { type CheckpointWindow } from "@/lib/api/urls";
 
 // Autovacuum workers busy against autovacuum_max_workers. All of them busy for long means tables
 // wait their turn: dead tuples pile up even where the thresholds say a vacuum is due.

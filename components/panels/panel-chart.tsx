@@ -7,12 +7,12 @@ import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
 import type { ReactNode } from "react";
-import { SERIES_UNITS } from "@/lib/api/series";
 import { stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
 import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-state";
-import { useCharts } from "@/components/charts/use-charts";
+import { useChartsInView } from "@/components/charts/use-charts";
 import { useSeriesLines, type SeriesLine } from "./queries";
+import { SERIES_UNITS } from "@/lib/api/series-metrics";
 
 // A chart of one or more series of a target over a recent window. The series are fetched
 // separately and joined by timestamp; the panel is "ready" only once a real point is drawn.
@@ -58,7 +58,7 @@ export function PanelChart({
   const failed = results.find((r) => r.error)?.error ?? null;
   const unavailable = results.map((r) => r.data?.unavailable).find(Boolean) ?? null;
   const newest = newestValueAt(results.map((r) => r.data?.points));
-  const charts = useCharts();
+  const [slot, charts] = useChartsInView<HTMLElement>();
   const state = drawnState(panelState({
     isPending: results.some((r) => r.isPending),
     error: failed,
@@ -69,7 +69,7 @@ export function PanelChart({
   }), charts !== null);
   const Chart = kind === "area" ? ChartArea : ChartLine;
   return (
-    <Panel testId={testId} title={title} subtitle={subtitle} state={state} error={failed} takenAt={newest} unavailable={unavailable} empty={empty}>
+    <Panel slot={slot} testId={testId} title={title} subtitle={subtitle} state={state} error={failed} takenAt={newest} unavailable={unavailable} empty={empty}>
       <Chart
         data={data}
         categories={categories}

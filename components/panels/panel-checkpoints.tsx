@@ -5,13 +5,13 @@ import { cx } from "@/components/ui/cx";
 import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { RangePicker } from "@/components/ui/range-picker";
 import { Value } from "@/components/ui/value";
-import { CHECKPOINT_WINDOWS, type CheckpointWindow } from "@/lib/api/maintenance";
 import { formatDuration } from "@/lib/format/duration";
 import { formatPercent } from "@/lib/format/number";
 import { RANGE_MS } from "@/lib/limits";
 import { useMaintenancePartState } from "./maintenance-state";
 import { Panel } from "./panel";
 import { useMaintenance } from "./queries";
+import { CHECKPOINT_WINDOWS, type CheckpointWindow } from "@/lib/api/urls";
 
 // Checkpoints over the chosen window: how many came from checkpoint_timeout (timed) and how many
 // were requested (max_wal_size reached, CHECKPOINT, a base backup), the time spent writing and

@@ -8,7 +8,7 @@ import { useNow } from "@/components/ui/use-now";
 import { REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
 import { chartCadenceMs, drawnState, lastValueAt, panelState } from "./panel-state";
-import { useCharts } from "@/components/charts/use-charts";
+import { useChartsInView } from "@/components/charts/use-charts";
 import { useActivity, useSeries } from "./queries";
 
 /** Connections by state, stacked, against max_connections, the usable limit and the pool size. */
@@ -22,7 +22,7 @@ export function PanelConnections({ targetId, rangeMs, paused }: { targetId: stri
   const cats = ["active", "idle_in_transaction", "other"];
   const error = total.error ?? active.error ?? iit.error ?? null;
   const newest = total.data ? lastValueAt(total.data.points) : null;
-  const charts = useCharts();
+  const [slot, charts] = useChartsInView<HTMLElement>();
   const state = drawnState(panelState({
     isPending: total.isPending,
     error: total.error && !total.data ? total.error : null,
@@ -40,7 +40,7 @@ export function PanelConnections({ targetId, rangeMs, paused }: { targetId: stri
   if (sat?.usable && sat.usable !== sat.max) refs.push({ y: sat.usable, label: `usable ${sat.usable}`, kind: "context" });
   if (activity.data?.poolSize) refs.push({ y: activity.data.poolSize, label: `pool ${activity.data.poolSize}`, kind: "context" });
   return (
-    <Panel testId="panel-connections" title="Connections by state" subtitle={sat?.ratio != null ? `${Math.round(sat.ratio * 100)} % of usable connections in use` : undefined} state={state} error={error} takenAt={newest} unavailable={total.data?.unavailable}>
+    <Panel slot={slot} testId="panel-connections" title="Connections by state" subtitle={sat?.ratio != null ? `${Math.round(sat.ratio * 100)} % of usable connections in use` : undefined} state={state} error={error} takenAt={newest} unavailable={total.data?.unavailable}>
       <ChartArea
         data={data}
         categories={cats}

@@ -7,12 +7,14 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { TextInput } from "@/components/ui/select";
-import { explainResponseSchema, explainUrl, placeholderCount, type ExplainRequest } from "@/lib/api/explain";
+import type { explainResponseSchema, ExplainRequest } from "@/lib/api/explain";
 import { parsePlan } from "@/lib/analysis/explain-plan";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { can } from "@/lib/auth/actions";
 import { PlanTree } from "./plan-tree";
 import { useMe } from "./queries";
+import { explainUrl } from "@/lib/api/urls";
+import { placeholderCount } from "@/lib/analysis/placeholders";
 
 // EXPLAIN on demand. The server decides everything that matters (role, single SELECT parsed
 // with libpg-query, read-only transaction, timeout, rate limit, audit); this form only asks.
@@ -25,7 +27,7 @@ export function PanelExplain({ targetId, fingerprint, normalized }: { targetId: 
   const [params, setParams] = useState<string[]>([]);
   const m = useMutation({
     mutationFn: async (body: ExplainRequest) => {
-      const res = await fetchJson(explainUrl(targetId), explainResponseSchema, {
+      const res = await fetchJson<typeof explainResponseSchema>(explainUrl(targetId), {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),

@@ -8,7 +8,7 @@ import type { TargetSummary } from "@/lib/api/targets";
 import { REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
 import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-state";
-import { useCharts } from "@/components/charts/use-charts";
+import { useChartsInView } from "@/components/charts/use-charts";
 import { useSeriesForTargets } from "./queries";
 
 /** Connections of every target on one chart, refreshed in place without a reload. */
@@ -29,7 +29,7 @@ export function PanelOverviewConnections({
   const data = joinSeries(Object.fromEntries(ids.map((id, i) => [id, results[i]?.data?.points])));
   const error = targetsError ?? results.find((r) => r.error)?.error ?? null;
   const newest = newestValueAt(results.map((r) => r.data?.points));
-  const charts = useCharts();
+  const [slot, charts] = useChartsInView<HTMLElement>();
   const state = drawnState(panelState({
     isPending: targetsPending || results.some((r) => r.isPending),
     error: targetsError ?? (results.length > 0 && results.every((r) => r.error) ? error : null),
@@ -39,7 +39,7 @@ export function PanelOverviewConnections({
     now,
   }), charts !== null);
   return (
-    <Panel
+    <Panel slot={slot}
       testId="chart-connections"
       title="Connections"
       subtitle="client sessions per target, refreshed live"

@@ -5,11 +5,12 @@ import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import type { CheckpointWindow, MaintenanceResponse, SequenceUsage } from "@/lib/api/maintenance";
+import type { MaintenanceResponse, SequenceUsage } from "@/lib/api/maintenance";
 import { formatPercent } from "@/lib/format/number";
 import { useMaintenancePartState } from "./maintenance-state";
 import { Panel } from "./panel";
 import { useMaintenance } from "./queries";
+import { type CheckpointWindow } from "@/lib/api/urls";
 
 // Every sequence against the first limit it will hit: its own maximum, or the type of the column
 // it feeds (a bigint sequence feeding an integer column fails at 2^31 − 1). Coloured by the

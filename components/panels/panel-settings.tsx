@@ -6,15 +6,16 @@ import { Button } from "@/components/ui/button";
 import { CsvButton } from "@/components/ui/csv-button";
 import { cx } from "@/components/ui/cx";
 import { TONE_TEXT } from "@/components/ui/palette";
-import { formatAlertValue } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { can } from "@/lib/auth/actions";
-import { testNotificationResponseSchema, testNotificationUrl, type ChannelView } from "@/lib/api/settings";
+import type { testNotificationResponseSchema, ChannelView } from "@/lib/api/settings";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatSeconds } from "@/lib/format/duration";
 import { Panel } from "./panel";
 import { useMe, useSettings } from "./queries";
 import { usePanelState } from "./use-panel-state";
+import { formatAlertValue } from "@/lib/api/alert-view";
+import { testNotificationUrl } from "@/lib/api/urls";
 
 // Read-only: rules and channels come from the config file. Channel URLs never reach the page.
 
@@ -145,7 +146,7 @@ export function PanelChannels() {
 }
 
 function Channel({ channel: c, admin }: { channel: ChannelView; admin: boolean }) {
-  const m = useMutation({ mutationFn: () => fetchJson(testNotificationUrl(c.id), testNotificationResponseSchema, { method: "POST" }) });
+  const m = useMutation({ mutationFn: () => fetchJson<typeof testNotificationResponseSchema>(testNotificationUrl(c.id), { method: "POST" }) });
   return (
     <li data-testid={`channel-${c.id}`} className="flex flex-wrap items-center gap-2">
       <span className="font-mono">{c.id}</span>

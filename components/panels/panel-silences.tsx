@@ -1,10 +1,10 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import { TONE_TEXT } from "@/components/ui/palette";
+import type { silenceResponseSchema } from "@/lib/api/alerts";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { can } from "@/lib/auth/actions";
 import { formatAgo } from "@/lib/format/time";
@@ -19,7 +19,7 @@ export function PanelSilences() {
   const qc = useQueryClient();
   const { state, now } = usePanelState(q, { everyMs: 5000 });
   const expire = useMutation({
-    mutationFn: (id: string) => fetchJson(`/api/silences/${encodeURIComponent(id)}`, z.unknown(), { method: "DELETE" }),
+    mutationFn: (id: string) => fetchJson<typeof silenceResponseSchema>(`/api/silences/${encodeURIComponent(id)}`, { method: "DELETE" }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["silences"] }),
   });
   const active = (q.data?.silences ?? []).filter((s) => s.active);

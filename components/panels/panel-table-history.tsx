@@ -6,7 +6,7 @@ import { formatterForUnit } from "@/components/charts/unit-format";
 import { resolveRange, type TimeRange } from "@/lib/api/search-params";
 import { Panel } from "./panel";
 import { drawnState, lastValueAt } from "./panel-state";
-import { useCharts } from "@/components/charts/use-charts";
+import { useChartsInView } from "@/components/charts/use-charts";
 import { useTableHistory } from "./queries";
 import { usePanelState } from "./use-panel-state";
 
@@ -18,12 +18,12 @@ export function PanelTableHistory({ targetId, table, range, thresholdBytes }: { 
   const q = useTableHistory(targetId, schema, name, range);
   const data = joinSeries({ bytes: q.data?.points });
   const newest = q.data ? lastValueAt(q.data.points) : null;
-  const charts = useCharts();
+  const [slot, charts] = useChartsInView<HTMLElement>();
   const panel = usePanelState(q, { everyMs: 10_000, hasData: hasValues(data, ["bytes"]), sampled: { takenAt: newest, cadenceMs: q.data?.cadenceMs ?? 0 } });
   const state = drawnState(panel.state, charts !== null);
   const w = resolveRange(range, panel.now);
   return (
-    <Panel testId="panel-table-history" title={`Size history · ${schema}.${name}`} state={state} error={q.error} takenAt={newest} empty="No size snapshots in this range yet; they are taken every few minutes.">
+    <Panel slot={slot} testId="panel-table-history" title={`Size history · ${schema}.${name}`} state={state} error={q.error} takenAt={newest} empty="No size snapshots in this range yet; they are taken every few minutes.">
       <ChartLine
         data={data}
         categories={["bytes"]}

@@ -4,12 +4,13 @@ import { Badge } from "@/components/ui/badge";
 import { CopyButton } from "@/components/ui/copy-button";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { Time, Value } from "@/components/ui/value";
-import type { CheckpointWindow, TableNeed } from "@/lib/api/maintenance";
+import type { TableNeed } from "@/lib/api/maintenance";
 import { formatDuration } from "@/lib/format/duration";
 import { formatPercent, formatXidAge } from "@/lib/format/number";
 import { useMaintenancePartState } from "./maintenance-state";
 import { Panel } from "./panel";
 import { useMaintenance } from "./queries";
+import { type CheckpointWindow } from "@/lib/api/urls";
 
 // The tables most in need of VACUUM or ANALYZE, worst first, each with the statement a DBA
 // would run. pgpulse only shows it: the copy button is the whole action.

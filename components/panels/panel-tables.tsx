@@ -7,7 +7,7 @@ import { LINK, MARK, TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { TextInput } from "@/components/ui/select";
 import { Time, Value } from "@/components/ui/value";
 import type { TimeRange } from "@/lib/api/search-params";
-import { likelyNeedsIndex, type TableRow } from "@/lib/api/tables";
+import type { TableRow } from "@/lib/api/tables";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatAgo, formatDate } from "@/lib/format/time";
 import { REFRESH_MS } from "@/lib/limits";
@@ -15,6 +15,7 @@ import { Panel } from "./panel";
 import { useTables } from "./queries";
 import { SizeBar } from "./size-bar";
 import { usePanelState } from "./use-panel-state";
+import { likelyNeedsIndex } from "@/lib/analysis/needs-index";
 
 // Per table: how it is read (seq vs index scans), written (rates over the range), vacuumed,
 // and how big it is against the threshold, with growth and the projected crossing date.

@@ -4,11 +4,12 @@ import { Badge } from "@/components/ui/badge";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { Value } from "@/components/ui/value";
-import type { CheckpointWindow, RunningVacuum } from "@/lib/api/maintenance";
+import type { RunningVacuum } from "@/lib/api/maintenance";
 import { formatPercent } from "@/lib/format/number";
 import { useMaintenancePartState } from "./maintenance-state";
 import { Panel } from "./panel";
 import { useMaintenance } from "./queries";
+import { type CheckpointWindow } from "@/lib/api/urls";
 
 // Vacuums running now (pg_stat_progress_vacuum), manual or autovacuum, longest first: how far
 // through the heap each is and in which phase. A vacuum run to prevent wraparound cannot be

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import type { ReactNode, Ref } from "react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cx } from "@/components/ui/cx";
 import { EmptyState, fixFor } from "@/components/ui/empty-state";
@@ -24,6 +24,7 @@ export function Panel({
   unavailable,
   children,
   className,
+  slot,
 }: {
   testId: string;
   title: ReactNode;
@@ -39,11 +40,13 @@ export function Panel({
   unavailable?: string | null;
   children?: ReactNode;
   className?: string;
+  /** For a chart panel: its frame, always rendered, starts the chart chunk's load in view. */
+  slot?: Ref<HTMLElement>;
 }) {
   const now = useNow(1000);
   const shown = unavailable && state === "empty" ? "empty" : state;
   return (
-    <Card data-testid={testId} data-state={shown} aria-busy={state === "loading"} className={className}>
+    <Card ref={slot} data-testid={testId} data-state={shown} aria-busy={state === "loading"} className={className}>
       <CardHeader title={title} subtitle={subtitle} actions={actions} />
       {state === "loading" ? (
         <div role="status" className="h-24 animate-pulse rounded bg-slate-100 dark:bg-slate-800" aria-label="Loading" />

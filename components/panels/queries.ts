@@ -1,31 +1,23 @@
 "use client";
 
 import { useQueries, useQuery, keepPreviousData } from "@tanstack/react-query";
-import { activityResponseSchema, activityUrl } from "@/lib/api/activity";
-import {
-  alertCountSchema,
-  alertDetailResponseSchema,
-  alertListResponseSchema,
-  alertListUrl,
-  alertStatsResponseSchema,
-  notificationListResponseSchema,
-  silenceListResponseSchema,
-  type AlertState,
-} from "@/lib/api/alerts";
+import type { activityResponseSchema } from "@/lib/api/activity";
+import type { alertCountSchema, alertDetailResponseSchema, alertListResponseSchema, alertStatsResponseSchema, notificationListResponseSchema, silenceListResponseSchema, AlertState } from "@/lib/api/alerts";
 import { fetchJson, ApiError } from "@/lib/api/fetch-json";
-import { healthSchema } from "@/lib/api/health";
-import { indexesResponseSchema, indexesUrl } from "@/lib/api/indexes";
-import { maintenanceResponseSchema, maintenanceUrl, type CheckpointWindow } from "@/lib/api/maintenance";
-import { meSchema, ME_URL } from "@/lib/api/me";
-import { overviewResponseSchema, OVERVIEW_URL } from "@/lib/api/overview";
-import { replicationResponseSchema, replicationUrl } from "@/lib/api/replication";
-import { seriesResponseSchema, seriesUrl, type SeriesMetric } from "@/lib/api/series";
-import { settingsResponseSchema, SETTINGS_URL } from "@/lib/api/settings";
-import { slowQueriesResponseSchema, slowQueriesUrl, slowQueryDetailSchema, slowQueryDetailUrl } from "@/lib/api/slow-queries";
-import { tableHistoryResponseSchema, tableHistoryUrl, tablesResponseSchema, tablesUrl } from "@/lib/api/tables";
-import { targetListSchema } from "@/lib/api/targets";
+import type { healthSchema } from "@/lib/api/health";
+import type { indexesResponseSchema } from "@/lib/api/indexes";
+import type { maintenanceResponseSchema } from "@/lib/api/maintenance";
+import type { meSchema } from "@/lib/api/me";
+import type { overviewResponseSchema } from "@/lib/api/overview";
+import type { replicationResponseSchema } from "@/lib/api/replication";
+import type { seriesResponseSchema, SeriesMetric } from "@/lib/api/series";
+import type { settingsResponseSchema } from "@/lib/api/settings";
+import type { slowQueriesResponseSchema, slowQueryDetailSchema } from "@/lib/api/slow-queries";
+import type { tableHistoryResponseSchema, tablesResponseSchema } from "@/lib/api/tables";
+import type { targetListSchema } from "@/lib/api/targets";
 import { REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { resolveRange, type TimeRange } from "@/lib/api/search-params";
+import { activityUrl, alertListUrl, indexesUrl, maintenanceUrl, type CheckpointWindow, ME_URL, OVERVIEW_URL, replicationUrl, seriesUrl, SETTINGS_URL, slowQueriesUrl, slowQueryDetailUrl, tableHistoryUrl, tablesUrl } from "@/lib/api/urls";
 
 /** A stable cache key for a range; relative ranges resolve to a fresh window on every fetch. */
 export function rangeKey(r: TimeRange): string {
@@ -37,11 +29,11 @@ const windowOf = (r: TimeRange) => resolveRange(r, Date.now());
 // between panels asking for the same key, so the page costs one request per resource.
 
 export function useHealth() {
-  return useQuery({ queryKey: ["health"], queryFn: () => fetchJson("/api/health", healthSchema), refetchInterval: REFRESH_MS.overview });
+  return useQuery({ queryKey: ["health"], queryFn: () => fetchJson<typeof healthSchema>("/api/health"), refetchInterval: REFRESH_MS.overview });
 }
 
 export function useTargets() {
-  return useQuery({ queryKey: ["targets"], queryFn: () => fetchJson("/api/targets", targetListSchema), staleTime: 60_000 });
+  return useQuery({ queryKey: ["targets"], queryFn: () => fetchJson<typeof targetListSchema>("/api/targets"), staleTime: 60_000 });
 }
 
 /** Optional enrichment: a 404 (endpoint not there) resolves to null rather than an error. */
@@ -50,7 +42,7 @@ export function useOverview() {
     queryKey: ["overview"],
     queryFn: async () => {
       try {
-        return await fetchJson(OVERVIEW_URL, overviewResponseSchema);
+        return await fetchJson<typeof overviewResponseSchema>(OVERVIEW_URL);
       } catch (e) {
         if (e instanceof ApiError && e.status === 404) return null;
         throw e;
@@ -66,7 +58,7 @@ export function useMe() {
     queryKey: ["me"],
     queryFn: async () => {
       try {
-        return await fetchJson(ME_URL, meSchema);
+        return await fetchJson<typeof meSchema>(ME_URL);
       } catch {
         // Unknown identity: act as a viewer. The server decides anyway.
         return null;
@@ -79,7 +71,7 @@ export function useMe() {
 export function useActivity(targetId: string, paused: boolean) {
   return useQuery({
     queryKey: ["activity", targetId],
-    queryFn: () => fetchJson(activityUrl(targetId), activityResponseSchema),
+    queryFn: () => fetchJson<typeof activityResponseSchema>(activityUrl(targetId)),
     refetchInterval: paused ? false : REFRESH_MS.live,
     placeholderData: keepPreviousData,
   });
@@ -103,7 +95,7 @@ export function useSeriesLines(targetId: string, lines: readonly SeriesLine[], r
       queryKey: ["series", targetId, metric, rangeMs, ...(standby === undefined ? [] : [standby])],
       queryFn: () => {
         const to = Date.now();
-        return fetchJson(seriesUrl(targetId, metric, new Date(to - rangeMs), new Date(to), step, standby), seriesResponseSchema);
+        return fetchJson<typeof seriesResponseSchema>(seriesUrl(targetId, metric, new Date(to - rangeMs), new Date(to), step, standby));
       },
       refetchInterval: opts.paused ? (false as const) : (opts.refetchMs ?? REFRESH_MS.charts),
       placeholderData: keepPreviousData,
@@ -116,7 +108,7 @@ export function useTables(targetId: string, range: TimeRange) {
     queryKey: ["tables", targetId, rangeKey(range)],
     queryFn: () => {
       const w = windowOf(range);
-      return fetchJson(tablesUrl(targetId, w.from, w.to), tablesResponseSchema);
+      return fetchJson<typeof tablesResponseSchema>(tablesUrl(targetId, w.from, w.to));
     },
     refetchInterval: REFRESH_MS.tables,
     placeholderData: keepPreviousData,
@@ -128,7 +120,7 @@ export function useTableHistory(targetId: string, schema: string, table: string,
     queryKey: ["table-history", targetId, schema, table, rangeKey(range)],
     queryFn: () => {
       const w = windowOf(range);
-      return fetchJson(tableHistoryUrl(targetId, schema, table, w.from, w.to), tableHistoryResponseSchema);
+      return fetchJson<typeof tableHistoryResponseSchema>(tableHistoryUrl(targetId, schema, table, w.from, w.to));
     },
     refetchInterval: REFRESH_MS.tables,
   });
@@ -137,14 +129,14 @@ export function useTableHistory(targetId: string, schema: string, table: string,
 export function useReplication(targetId: string) {
   return useQuery({
     queryKey: ["replication", targetId],
-    queryFn: () => fetchJson(replicationUrl(targetId), replicationResponseSchema),
+    queryFn: () => fetchJson<typeof replicationResponseSchema>(replicationUrl(targetId)),
     refetchInterval: REFRESH_MS.charts,
     placeholderData: keepPreviousData,
   });
 }
 
 export function useIndexes(targetId: string) {
-  return useQuery({ queryKey: ["indexes", targetId], queryFn: () => fetchJson(indexesUrl(targetId), indexesResponseSchema), refetchInterval: REFRESH_MS.tables });
+  return useQuery({ queryKey: ["indexes", targetId], queryFn: () => fetchJson<typeof indexesResponseSchema>(indexesUrl(targetId)), refetchInterval: REFRESH_MS.tables });
 }
 
 export function useSlowQueries(targetId: string, range: TimeRange) {
@@ -152,7 +144,7 @@ export function useSlowQueries(targetId: string, range: TimeRange) {
     queryKey: ["slow-queries", targetId, rangeKey(range)],
     queryFn: () => {
       const w = windowOf(range);
-      return fetchJson(slowQueriesUrl(targetId, w.from, w.to), slowQueriesResponseSchema);
+      return fetchJson<typeof slowQueriesResponseSchema>(slowQueriesUrl(targetId, w.from, w.to));
     },
     refetchInterval: REFRESH_MS.charts,
     placeholderData: keepPreviousData,
@@ -164,7 +156,7 @@ export function useSlowQueryDetail(targetId: string, fingerprint: string, range:
     queryKey: ["slow-query", targetId, fingerprint, rangeKey(range)],
     queryFn: () => {
       const w = windowOf(range);
-      return fetchJson(slowQueryDetailUrl(targetId, fingerprint, w.from, w.to), slowQueryDetailSchema);
+      return fetchJson<typeof slowQueryDetailSchema>(slowQueryDetailUrl(targetId, fingerprint, w.from, w.to));
     },
     refetchInterval: REFRESH_MS.charts,
   });
@@ -172,7 +164,7 @@ export function useSlowQueryDetail(targetId: string, fingerprint: string, range:
 
 /** Firing and pending counts for the nav badge; the alert actions invalidate the same key. */
 export function useAlertCount() {
-  return useQuery({ queryKey: ["alert-count"], queryFn: () => fetchJson("/api/alerts/count", alertCountSchema), refetchInterval: REFRESH_MS.alertCount });
+  return useQuery({ queryKey: ["alert-count"], queryFn: () => fetchJson<typeof alertCountSchema>("/api/alerts/count"), refetchInterval: REFRESH_MS.alertCount });
 }
 
 /** Alerts matching filters; with a range, only those active within it. */
@@ -181,9 +173,8 @@ export function useAlerts(q: { state?: AlertState[]; target?: string | null; rul
     queryKey: ["alerts", q.state?.join(",") ?? "", q.target ?? "", q.rule ?? "", q.range ? rangeKey(q.range) : ""],
     queryFn: () => {
       const w = q.range ? windowOf(q.range) : null;
-      return fetchJson(
+      return fetchJson<typeof alertListResponseSchema>(
         alertListUrl({ state: q.state, target: q.target ?? undefined, rule: q.rule ?? undefined, from: w?.from, to: w?.to }),
-        alertListResponseSchema,
       );
     },
     refetchInterval: REFRESH_MS.alerts,
@@ -196,14 +187,14 @@ export function useAlertStats(range: TimeRange) {
     queryKey: ["alert-stats", rangeKey(range)],
     queryFn: () => {
       const w = windowOf(range);
-      return fetchJson(`/api/alerts/stats?${new URLSearchParams({ from: w.from.toISOString(), to: w.to.toISOString() })}`, alertStatsResponseSchema);
+      return fetchJson<typeof alertStatsResponseSchema>(`/api/alerts/stats?${new URLSearchParams({ from: w.from.toISOString(), to: w.to.toISOString() })}`);
     },
     refetchInterval: REFRESH_MS.alerts * 6,
   });
 }
 
 export function useSettings() {
-  return useQuery({ queryKey: ["settings"], queryFn: () => fetchJson(SETTINGS_URL, settingsResponseSchema) });
+  return useQuery({ queryKey: ["settings"], queryFn: () => fetchJson<typeof settingsResponseSchema>(SETTINGS_URL) });
 }
 
 /** One metric for several targets (same cache keys as useSeries, so rows and charts share). */
@@ -214,7 +205,7 @@ export function useSeriesForTargets(targetIds: readonly string[], metric: Series
       queryKey: ["series", targetId, metric, rangeMs],
       queryFn: () => {
         const to = Date.now();
-        return fetchJson(seriesUrl(targetId, metric, new Date(to - rangeMs), new Date(to), step), seriesResponseSchema);
+        return fetchJson<typeof seriesResponseSchema>(seriesUrl(targetId, metric, new Date(to - rangeMs), new Date(to), step));
       },
       refetchInterval: refetchMs,
       placeholderData: keepPreviousData,
@@ -225,7 +216,7 @@ export function useSeriesForTargets(targetIds: readonly string[], metric: Series
 export function useAlertDetail(id: string) {
   return useQuery({
     queryKey: ["alert", id],
-    queryFn: () => fetchJson(`/api/alerts/${encodeURIComponent(id)}`, alertDetailResponseSchema),
+    queryFn: () => fetchJson<typeof alertDetailResponseSchema>(`/api/alerts/${encodeURIComponent(id)}`),
     refetchInterval: REFRESH_MS.alerts,
   });
 }
@@ -233,20 +224,20 @@ export function useAlertDetail(id: string) {
 export function useNotifications(alertId: string) {
   return useQuery({
     queryKey: ["alert", alertId, "notifications"],
-    queryFn: () => fetchJson(`/api/notifications?${new URLSearchParams({ alert: alertId })}`, notificationListResponseSchema),
+    queryFn: () => fetchJson<typeof notificationListResponseSchema>(`/api/notifications?${new URLSearchParams({ alert: alertId })}`),
     refetchInterval: REFRESH_MS.alerts,
   });
 }
 
 export function useSilences() {
-  return useQuery({ queryKey: ["silences"], queryFn: () => fetchJson("/api/silences", silenceListResponseSchema), refetchInterval: REFRESH_MS.alerts * 3 });
+  return useQuery({ queryKey: ["silences"], queryFn: () => fetchJson<typeof silenceListResponseSchema>("/api/silences"), refetchInterval: REFRESH_MS.alerts * 3 });
 }
 
 /** Vacuums in progress are live; the rest of the answer rides along (one request per page). */
 export function useMaintenance(targetId: string, window: CheckpointWindow) {
   return useQuery({
     queryKey: ["maintenance", targetId, window],
-    queryFn: () => fetchJson(maintenanceUrl(targetId, window), maintenanceResponseSchema),
+    queryFn: () => fetchJson<typeof maintenanceResponseSchema>(maintenanceUrl(targetId, window)),
     refetchInterval: REFRESH_MS.live,
     placeholderData: keepPreviousData,
   });

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog, Dialog } from "@/components/ui/dialog";
 import { cx } from "@/components/ui/cx";
 import { TONE_TEXT } from "@/components/ui/palette";
-import { sessionActionResponseSchema, type Session, type SessionAction, type SessionActionResponse } from "@/lib/api/activity";
+import type { Session, SessionAction, SessionActionResponse, sessionActionResponseSchema } from "@/lib/api/activity";
 import { fetchJson } from "@/lib/api/fetch-json";
 import { describeSessionAction } from "./session-action-result";
 
@@ -28,7 +28,7 @@ export function SessionActions({ targetId, session }: { targetId: string; sessio
   const qc = useQueryClient();
   const m = useMutation({
     mutationFn: (a: SessionAction) =>
-      fetchJson(`/api/targets/${encodeURIComponent(targetId)}/sessions/${session.pid}/${a}`, sessionActionResponseSchema, { method: "POST" }),
+      fetchJson<typeof sessionActionResponseSchema>(`/api/targets/${encodeURIComponent(targetId)}/sessions/${session.pid}/${a}`, { method: "POST" }),
     onSuccess: (answer) => {
       qc.setQueryData(resultKey(targetId), answer);
       setAction(null);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parsePlan } from "./explain-plan";
-import { explainRequestSchema, placeholderCount } from "@/lib/api/explain";
+import { explainRequestSchema } from "@/lib/api/explain";
+import { placeholderCount } from "@/lib/analysis/placeholders";
 
 const analyzed = [
   {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RangePoint, SeriesRange } from "@/lib/store/types";
-import { bucketGauge, bucketHitRatio, bucketRates, counterIntervals, maxPresent, stepBuckets, SERIES_METRICS, SERIES_METRIC_UNITS, sumPresent, sumStrict } from "./series";
+import { bucketGauge, bucketHitRatio, bucketRates, counterIntervals, maxPresent, stepBuckets, SERIES_METRIC_UNITS, sumPresent, sumStrict } from "./series";
+import { SERIES_METRICS } from "@/lib/api/series-metrics";
 
 const T0 = Date.parse("2026-11-20T10:00:00Z");
 const raw = (s: number, value: number): RangePoint => {

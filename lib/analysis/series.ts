@@ -1,7 +1,8 @@
 import type { RangePoint, RangeResult, Resolution, SeriesReader, SeriesRange } from "@/lib/store/types";
 import { chooseResolution, RESOLUTION_MS } from "@/lib/store/resolution";
-import { SERIES_METRICS, SERIES_UNITS, type SeriesMetric, type SeriesUnit } from "@/lib/api/series";
+import { type SeriesMetric, type SeriesUnit } from "@/lib/api/series";
 import { counterDelta, hitRatio, type CounterSample } from "./counters";
+import { SERIES_METRICS, SERIES_UNITS } from "@/lib/api/series-metrics";
 
 // Derived series computed on read from stored samples: rates from counter deltas over the real
 // elapsed time, ratios from summed deltas per step, gauges averaged (or maxed) per step.

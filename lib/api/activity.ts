@@ -140,7 +140,3 @@ export const sessionActionResponseSchema = z.object({
 });
 export type SessionActionResponse = z.infer<typeof sessionActionResponseSchema>;
 export type SessionActionOutcome = SessionActionResponse["outcome"];
-
-export function activityUrl(targetId: string): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/activity`;
-}

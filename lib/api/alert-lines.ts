@@ -1,6 +1,7 @@
 import { formatDuration } from "@/lib/format/duration";
 import type { AlertContext } from "./alert-context";
-import { formatAlertValue, type Alert } from "./alerts";
+import { formatAlertValue } from "./alert-view";
+import type { Alert } from "./alerts";
 
 // The alert detail's figures as text, shared by the page and its tests.
 

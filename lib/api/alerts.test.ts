@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { alertListUrl, formatAlertValue, silenceCreateSchema, sortAlerts } from "./alerts";
+import { silenceCreateSchema } from "./alerts";
+import { alertListUrl } from "@/lib/api/urls";
+import { formatAlertValue, sortAlerts } from "@/lib/api/alert-view";
 
 describe("alerts helpers", () => {
   it("firing then pending, by severity, oldest first", () => {

@@ -1,14 +1,12 @@
 import { z } from "zod";
-import { formatDuration } from "@/lib/format/duration";
-import { formatXidAge } from "@/lib/format/number";
 import { ALERT_COMMENT_MAX, SILENCE_REASON_MAX } from "@/lib/limits";
-import { freeText, isoTime, nameParam, nullableIso, nullableNumber, severitySchema, type Severity } from "./common";
+import { freeText, isoTime, nameParam, nullableIso, nullableNumber, severitySchema } from "./common";
 import { alertContextSchema } from "./alert-context";
-import type { SeriesMetric } from "./series";
+import { ALERT_STATES } from "./alert-view";
 
 // The alert API (issue 4 §7). Every body the route handlers send or accept is here.
 
-export const alertStateSchema = z.enum(["inactive", "pending", "firing", "resolved"]);
+export const alertStateSchema = z.enum(ALERT_STATES);
 export type AlertState = z.infer<typeof alertStateSchema>;
 
 export const silenceMatchersSchema = z
@@ -137,72 +135,3 @@ export const alertStatsResponseSchema = z.object({
   ),
 });
 export type AlertStatsResponse = z.infer<typeof alertStatsResponseSchema>;
-
-export const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-const STATE_ORDER: Record<AlertState, number> = { firing: 0, pending: 1, resolved: 2, inactive: 3 };
-
-/** Firing then pending first, by severity, the oldest first within a group. */
-export function sortAlerts<T extends Pick<Alert, "state" | "severity" | "since">>(alerts: readonly T[]): T[] {
-  return [...alerts].sort(
-    (a, b) =>
-      STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      Date.parse(a.since) - Date.parse(b.since),
-  );
-}
-
-/** The series drawn as a sparkline next to an alert of this rule, when one fits. */
-export function sparklineMetricFor(rule: string): SeriesMetric | null {
-  const map: Record<string, SeriesMetric> = {
-    cache_hit_ratio: "cache_hit_ratio",
-    connection_saturation: "connection_saturation",
-    slow_query: "slow_queries_per_minute",
-    idle_in_transaction: "connections_idle_in_transaction",
-    blocked_sessions: "connections_waiting_lock",
-    long_transaction: "longest_query_seconds",
-    target_down: "connections_total",
-  };
-  return map[rule] ?? null;
-}
-
-export function alertListUrl(q: { state?: AlertState[]; target?: string; rule?: string; from?: Date; to?: Date }): string {
-  const p = new URLSearchParams();
-  for (const s of q.state ?? []) p.append("state", s);
-  if (q.target) p.set("target", q.target);
-  if (q.rule) p.set("rule", q.rule);
-  if (q.from) p.set("from", q.from.toISOString());
-  if (q.to) p.set("to", q.to.toISOString());
-  const s = p.toString();
-  return `/api/alerts${s ? `?${s}` : ""}`;
-}
-
-/** Value and threshold as people read them, by the alert's unit. */
-export function formatAlertValue(v: number | null, unit: string | null): string {
-  if (v === null) return "—";
-  const n = (x: number, d = 1) => (Number.isInteger(x) ? String(x) : x.toFixed(d));
-  switch (unit) {
-    case "bytes": {
-      const units = ["bytes", "kB", "MB", "GB", "TB"];
-      let x = v;
-      let i = 0;
-      while (Math.abs(x) >= 1024 && i < units.length - 1) {
-        x /= 1024;
-        i++;
-      }
-      return `${n(x)} ${units[i]}`;
-    }
-    case "percent":
-      return `${n(v)} %`;
-    case "ratio":
-      return `${n(v * 100)} %`;
-    // Durations in their compact form ("1.5 s", "5 min 1 s"), as the summaries write them.
-    case "ms":
-      return formatDuration(v);
-    case "seconds":
-      return formatDuration(v * 1000);
-    case "xid":
-      return formatXidAge(v);
-    default:
-      return n(v, 2);
-  }
-}

@@ -45,14 +45,3 @@ export const EXPLAIN_ERROR_CODES = [
   "connection",
 ] as const;
 export type ExplainErrorCode = (typeof EXPLAIN_ERROR_CODES)[number];
-
-export function explainUrl(targetId: string): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/explain`;
-}
-
-/** Placeholders in a normalized text ($1 … $n), to offer one input per value. */
-export function placeholderCount(text: string): number {
-  let max = 0;
-  for (const m of text.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
-  return max;
-}

@@ -61,7 +61,3 @@ export type IndexSort = keyof typeof INDEX_SORT;
 
 /** GET …/indexes?limit&offset&sort&dir&q&format — a bad one is a 400 naming it. */
 export const indexesQuerySchema = pageQuerySchema(Object.keys(INDEX_SORT) as [IndexSort, ...IndexSort[]], "size");
-
-export function indexesUrl(targetId: string): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/indexes`;
-}

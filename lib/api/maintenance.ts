@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HISTORY_RANGES } from "@/lib/limits";
+import { CHECKPOINT_WINDOWS, DEFAULT_CHECKPOINT_WINDOW } from "./urls";
 import { cadenceMsSchema, nullableInt, nullableIso, nullableNumber, unavailableSchema } from "./common";
 
 // GET /api/targets/{id}/maintenance?window=1h — running vacuums, autovacuum workers, the tables
@@ -72,10 +72,6 @@ export const sequenceUsageSchema = z.object({
 });
 export type SequenceUsage = z.infer<typeof sequenceUsageSchema>;
 
-/** The checkpoint window: one of the history ranges, the last hour by default. */
-export const CHECKPOINT_WINDOWS = HISTORY_RANGES;
-export type CheckpointWindow = (typeof CHECKPOINT_WINDOWS)[number];
-export const DEFAULT_CHECKPOINT_WINDOW: CheckpointWindow = "1h";
 
 export const maintenanceQuerySchema = z.object({ window: z.enum(CHECKPOINT_WINDOWS).default(DEFAULT_CHECKPOINT_WINDOW) });
 
@@ -104,10 +100,6 @@ export const checkpointsSchema = z.object({
   buffersBackendNote: z.string().nullable(),
 });
 export type Checkpoints = z.infer<typeof checkpointsSchema>;
-
-export function maintenanceUrl(targetId: string, window: CheckpointWindow): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/maintenance?${new URLSearchParams({ window })}`;
-}
 
 export const maintenanceResponseSchema = z.object({
   targetId: z.string(),

@@ -9,4 +9,3 @@ export const meSchema = z.object({
   role: roleSchema,
   authMode: z.enum(["none", "builtin", "proxy"]),
 });
-export const ME_URL = "/api/auth/me";

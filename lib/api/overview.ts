@@ -39,5 +39,3 @@ export type OverviewTarget = z.infer<typeof overviewTargetSchema>;
 
 export const overviewResponseSchema = z.object({ takenAt: isoTime, targets: z.array(overviewTargetSchema) });
 export type OverviewResponse = z.infer<typeof overviewResponseSchema>;
-
-export const OVERVIEW_URL = "/api/overview";

@@ -132,7 +132,3 @@ export const replicationResponseSchema = z.object({
   }),
 });
 export type ReplicationResponse = z.infer<typeof replicationResponseSchema>;
-
-export function replicationUrl(targetId: string): string {
-  return `/api/targets/${encodeURIComponent(targetId)}/replication`;
-}

@@ -1,6 +1,6 @@
 import { FILTER_TEXT_MAX, HISTORY_RANGES, LIVE_WINDOWS, MAX_RANGE_MS, RANGE_MS, type RangeKey } from "@/lib/limits";
-import { alertStateSchema, type AlertState } from "./alerts";
-import { CHECKPOINT_WINDOWS, DEFAULT_CHECKPOINT_WINDOW, type CheckpointWindow } from "./maintenance";
+import { ALERT_STATES, type AlertState } from "./alert-view";
+import { CHECKPOINT_WINDOWS, DEFAULT_CHECKPOINT_WINDOW, type CheckpointWindow } from "./urls";
 
 // URL state of every page, parsed the same way by the server page and the client island.
 // Anything invalid falls back to the default instead of failing: a shared link always opens.
@@ -162,7 +162,7 @@ export interface AlertsParams {
 export const ALERTS_DEFAULT_RANGE = "24h" as const;
 export function parseAlertsParams(sp: SearchParamsInput): AlertsParams {
   const states = all(sp, "state").flatMap((s) => s.split(","));
-  const valid = [...new Set(states.filter((s): s is AlertState => alertStateSchema.safeParse(s).success))];
+  const valid = [...new Set(states.filter((s): s is AlertState => (ALERT_STATES as readonly string[]).includes(s)))];
   return {
     range: parseTimeRange(sp, HISTORY_RANGES, ALERTS_DEFAULT_RANGE),
     state: valid,

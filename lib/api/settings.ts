@@ -57,7 +57,6 @@ export const settingsResponseSchema = z.object({
   targets: z.array(z.object({ id: z.string(), name: z.string(), poolSize: nullableInt })),
 });
 export type SettingsResponse = z.infer<typeof settingsResponseSchema>;
-export const SETTINGS_URL = "/api/settings";
 
 /** POST /api/channels/{id}/test (admin) */
 export const testNotificationResponseSchema = z.object({
@@ -68,6 +67,3 @@ export const testNotificationResponseSchema = z.object({
   at: isoTime,
 });
 export type TestNotificationResponse = z.infer<typeof testNotificationResponseSchema>;
-export function testNotificationUrl(channelId: string): string {
-  return `/api/channels/${encodeURIComponent(channelId)}/test`;
-}

@@ -71,13 +71,3 @@ export const slowQueryDetailSchema = z.object({
   normalized: z.string().nullable(),
 });
 export type SlowQueryDetail = z.infer<typeof slowQueryDetailSchema>;
-
-export function slowQueriesUrl(targetId: string, from: Date, to: Date): string {
-  const p = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
-  return `/api/targets/${encodeURIComponent(targetId)}/slow-queries?${p}`;
-}
-
-export function slowQueryDetailUrl(targetId: string, fingerprint: string, from: Date, to: Date): string {
-  const p = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
-  return `/api/targets/${encodeURIComponent(targetId)}/slow-queries/${encodeURIComponent(fingerprint)}?${p}`;
-}

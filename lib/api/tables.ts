@@ -78,17 +78,6 @@ export const tableHistoryResponseSchema = z.object({
 });
 export type TableHistoryResponse = z.infer<typeof tableHistoryResponseSchema>;
 
-/** Large tables read mostly by sequential scans are worth an index review. */
-export const NEEDS_INDEX_MIN_BYTES = 100 * 1024 * 1024;
-export const NEEDS_INDEX_SEQ_SHARE = 0.5;
-
-export function likelyNeedsIndex(row: Pick<TableRow, "totalBytes" | "seqScan" | "idxScan">): boolean {
-  if (row.totalBytes === null || row.seqScan === null) return false;
-  if (row.totalBytes < NEEDS_INDEX_MIN_BYTES || row.seqScan === 0) return false;
-  const idx = row.idxScan ?? 0;
-  return row.seqScan / (row.seqScan + idx) > NEEDS_INDEX_SEQ_SHARE;
-}
-
 const laterIso = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(a) > Date.parse(b) ? a : b);
 
 /** The tables page's sort keys, by column: the server sorts by them (lib/api/paging.ts). */
@@ -114,13 +103,3 @@ export const tablesQuerySchema = z
   .object({ from: isoTime.optional(), to: isoTime.optional() })
   .extend(pageQuerySchema(tableSorts, "size").shape)
   .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["from"] });
-
-export function tablesUrl(targetId: string, from: Date, to: Date): string {
-  const p = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
-  return `/api/targets/${encodeURIComponent(targetId)}/tables?${p}`;
-}
-
-export function tableHistoryUrl(targetId: string, schema: string, table: string, from: Date, to: Date): string {
-  const p = new URLSearchParams({ schema, table, from: from.toISOString(), to: to.toISOString() });
-  return `/api/targets/${encodeURIComponent(targetId)}/tables/history?${p}`;
-}

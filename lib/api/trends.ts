@@ -172,12 +172,3 @@ export const trendsResponseSchema = z.object({
   targets: z.array(targetTrendsSchema),
 });
 export type TrendsResponse = z.infer<typeof trendsResponseSchema>;
-
-export function trendsUrl(q: { week?: string | null; target?: string | null; tz?: string | null }): string {
-  const p = new URLSearchParams();
-  if (q.week) p.set("week", q.week);
-  if (q.target) p.set("target", q.target);
-  if (q.tz && q.tz !== "UTC") p.set("tz", q.tz);
-  const s = p.toString();
-  return s ? `/api/trends?${s}` : "/api/trends";
-}

@@ -3,13 +3,14 @@ import type { Pool } from "pg";
 import { refuseFunctions } from "@/lib/analysis/explain-rule";
 import { collectCalls, type StatementCalls } from "@/lib/analysis/sql-calls";
 import { hasPlaceholders, isSingleSelect, loadSqlParser } from "@/lib/analysis/sql-text";
-import { placeholderCount, type ExplainErrorCode } from "@/lib/api/explain";
+import { type ExplainErrorCode } from "@/lib/api/explain";
 import { createFailureLimiter, type FailureLimiter } from "@/lib/auth/rate-limit";
 import { toDbError } from "@/lib/db/errors";
 import { DomainError } from "@/lib/errors";
 import { EXPLAIN_SETUP_FLAGS } from "@/lib/setup/opt-in-grants";
 import { reachedFunctions } from "./explain-calls";
 import { privilegeRefusal } from "./explain-privileges";
+import { placeholderCount } from "@/lib/analysis/placeholders";
 
 // EXPLAIN on demand, the one read a viewer's page can cause on a target, so it is narrow:
 // a single SELECT (parsed, never matched by regex), inside a read-only transaction with its own

@@ -10,13 +10,13 @@ import type { TargetSnapshot } from "@/lib/collector/types";
 import type { SlowQueryRow } from "@/lib/metrics/definitions/slow-queries";
 import { getAlert, listAlerts, listNotifications, mttaMttr, type AlertFilter } from "@/lib/alerts/read";
 import { loadSqlParser, redactSql } from "@/lib/analysis/sql-text";
-import { sortAlerts } from "@/lib/api/alerts";
 import type { Role } from "@/lib/auth/roles";
 import { DomainError } from "@/lib/errors";
 import { ALERT_LIST_MAX, MAX_RANGE_MS, RANGE_MS } from "@/lib/limits";
 import { parseInput } from "@/lib/server/http/parse";
 import { buildAlertContext, type RunningStatement } from "./alerts-context";
 import { toAlertView, toEventView, toSilenceView, type ViewOptions } from "./alerts-view";
+import { sortAlerts } from "@/lib/api/alert-view";
 
 // The reads and input parsing behind the alert routes: store → lib/alerts → contract shapes.
 

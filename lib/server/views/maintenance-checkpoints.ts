@@ -1,7 +1,8 @@
-import type { Checkpoints, CheckpointWindow } from "@/lib/api/maintenance";
+import type { Checkpoints } from "@/lib/api/maintenance";
 import { MIN_CHECKPOINTS } from "@/lib/alerts/inputs/checkpoints";
 import { counterIntervals } from "@/lib/analysis/series";
 import type { RangePoint } from "@/lib/store/types";
+import { type CheckpointWindow } from "@/lib/api/urls";
 
 // Checkpoints over a window from the stored samples of the checkpoints metric. Counters are
 // stored raw; the window's figure is the sum of the increases between consecutive samples whose

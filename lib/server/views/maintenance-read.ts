@@ -1,5 +1,5 @@
 import "server-only";
-import type { CheckpointWindow, Checkpoints, MaintenanceResponse } from "@/lib/api/maintenance";
+import type { Checkpoints, MaintenanceResponse } from "@/lib/api/maintenance";
 import { resolveRule } from "@/lib/alerts/rules";
 import type { TargetConfig } from "@/lib/config/schema";
 import { RANGE_MS } from "@/lib/limits";
@@ -11,6 +11,7 @@ import { CHECKPOINT_COUNTERS, CHECKPOINT_MARKER, toCheckpoints, type CheckpointF
 import { maintenanceTableRow, sequenceRow, vacuumRow, workersRow } from "./maintenance-rows";
 import { parseRows } from "./rows";
 import { availability, currentRows } from "./sources";
+import { type CheckpointWindow } from "@/lib/api/urls";
 
 const METRICS = ["vacuum_progress", "autovacuum_workers", "table_stats", "sequences", "checkpoints"] as const;
 

@@ -1,6 +1,7 @@
-import { likelyNeedsIndex, type TableRow, type TablesResponse } from "@/lib/api/tables";
+import { type TableRow, type TablesResponse } from "@/lib/api/tables";
 import type { TableGrowthRow } from "@/lib/store/types";
 import type { TableStatsRow } from "./rows";
+import { likelyNeedsIndex } from "@/lib/analysis/needs-index";
 
 // table_stats rows → the tables page's contract. Rates come from two sets of rows' counter
 // deltas over the real time between them (never lifetime totals: PG-FACTS); a counter that went
