@@ -19,7 +19,7 @@ export function AlertsClient({ initial }: { initial: AlertsParams }) {
         actions={<RangePicker options={HISTORY_RANGES} value={p.range.kind === "relative" ? p.range.key : null} onChange={(key) => set({ range: { kind: "relative", key } })} label="History range" />}
       />
       <PanelAlertsActive />
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <PanelSilences />
         <PanelAlertStats range={p.range} />
       </div>

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { alertWindow } from "@/components/charts/alert-window-layout";
 import type { AlertWindowLine } from "@/components/charts/alert-window-layout";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
-import { useCharts } from "@/components/charts/use-charts";
+import { useChartsInView } from "@/components/charts/use-charts";
 import { cx } from "@/components/ui/cx";
 import { TONE_TEXT } from "@/components/ui/palette";
 import type { AlertContext } from "@/lib/api/alert-context";
@@ -51,7 +51,7 @@ export function PanelAlertChart({ alert, context }: { alert: Alert; context: Ale
 
 function AlertWindow({ alert, context, chart }: { alert: Alert; context: AlertContext; chart: Chart }) {
   const q = useAlertWindow(alert, chart);
-  const charts = useCharts();
+  const [slot, charts] = useChartsInView<HTMLElement>();
   const scaled = q.data?.res.points.map(([t, v]): [string, number | null] => [t, v === null ? null : v * chart.scale]);
   const data = joinSeries({ value: scaled });
   const state = drawnState(
@@ -62,7 +62,7 @@ function AlertWindow({ alert, context, chart }: { alert: Alert; context: AlertCo
   const lines: AlertWindowLine[] = [{ y: context.threshold, label: `fires ${context.comparator === "gt" ? "above" : "below"} ${f(context.threshold)}`, kind: "threshold" }];
   if (context.clearThreshold !== null && context.clearThreshold !== context.threshold) lines.push({ y: context.clearThreshold, label: `clears at ${f(context.clearThreshold)}`, kind: "clear" });
   return (
-    <Panel testId="panel-alert-chart" title={`${chart.label} around the episode`} state={state} error={q.error} unavailable={q.data?.res.unavailable ?? null} empty="The store holds no sample of this series around the episode.">
+    <Panel slot={slot} testId="panel-alert-chart" title={`${chart.label} around the episode`} state={state} error={q.error} unavailable={q.data?.res.unavailable ?? null} empty="The store holds no sample of this series around the episode.">
       {charts && q.data ? (
         <charts.ChartAlertWindow data={data} label={chart.label} valueFormatter={f} lines={lines} firedAt={Date.parse(alert.firedAt ?? alert.since)} xDomain={q.data.window} />
       ) : null}

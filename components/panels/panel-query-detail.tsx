@@ -51,7 +51,7 @@ export function PanelQueryDetail({ targetId, fingerprint, range }: { targetId: s
               <Time iso={g.lastSeen}>{formatAgo(g.lastSeen, now)}</Time>
             </Stat>
           </dl>
-          <div className="grid gap-4 lg:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
             <div data-state={hasValues(meanRows, ["mean"]) ? "ready" : "empty"} data-testid="query-mean-chart">
               <h3 className="mb-1 text-xs font-semibold text-slate-500 dark:text-slate-400">mean time</h3>
               <ChartLine data={meanRows} categories={["mean"]} valueFormatter={(v) => formatDuration(v)} xDomain={[w.from.getTime(), w.to.getTime()]} rangeMs={w.rangeMs} height={160} />

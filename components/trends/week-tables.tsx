@@ -35,7 +35,7 @@ export function TrendsWeekTables({ t }: { t: TargetTrends }) {
         ]}
       />
 
-      <div className="grid gap-3 xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 xl:grid-cols-2">
         <TrendsTable
           id="bloat"
           title="Indexes whose bloat rose most"

@@ -33,13 +33,13 @@ export function LiveClient({ targetId, initial }: { targetId: string; initial: L
           </>
         }
       />
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <PanelBlockerTree targetId={targetId} paused={paused} />
         <PanelConnections {...common} />
       </div>
       <PanelSessions targetId={targetId} params={params} setParams={setParams} paused={paused} />
       <SessionActionResult targetId={targetId} />
-      <div className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2 2xl:grid-cols-3">
         <PanelChart
           {...common}
           testId="panel-tps"

@@ -35,7 +35,7 @@ export function ReplicationClient({ targetId, initial }: { targetId: string; ini
       />
       {role !== "standby" ? <PanelStandbys targetId={targetId} /> : null}
       {role !== "primary" ? <PanelStandbySide targetId={targetId} /> : null}
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         {role === "standby" ? (
           <PanelChart targetId={targetId} rangeMs={rangeMs} testId="chart-replay-delay" title="Replay delay" subtitle="now() − the last replayed commit; 0 when nothing is left to replay" metrics={[{ metric: "standby_replay_delay_seconds", label: "replay delay" }]} references={lagRef} />
         ) : (
@@ -47,7 +47,7 @@ export function ReplicationClient({ targetId, initial }: { targetId: string; ini
         <PanelChart targetId={targetId} rangeMs={rangeMs} testId="chart-wal-rate" title="WAL written" subtitle="bytes per second from WAL position deltas; a reset is a gap" metrics={[{ metric: "wal_bytes_per_second", label: "WAL" }]} kind="area" />
       </div>
       <PanelSlots targetId={targetId} />
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-3">
         <PanelWal targetId={targetId} />
         <PanelArchiver targetId={targetId} />
         <PanelBackup targetId={targetId} />
