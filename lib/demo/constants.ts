@@ -44,3 +44,6 @@ export const DEMO_BACKUP_STALE_SECONDS = 8 * 60;
 export const DEMO_VACUUM_WINDOW_SECONDS = 10 * 60;
 /** archive_stale on kundli_db: nothing archived for 5 min (default 15), inside the 10-min archive outage. */
 export const DEMO_ARCHIVE_STALE_SECONDS = 5 * 60;
+
+/** Every scenario of the demo's workload repeats on this cycle (README: "What the demo shows"). */
+export const DEMO_CYCLE_MS = 30 * 60_000;

@@ -1,20 +1,19 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEMO_CYCLE_MS } from "./constants";
 
 // The demo's notification channel: a webhook receiver inside the demo process, so a newcomer
 // sees the outbox deliver, retry and keep its idempotency key without configuring anything.
-// For REFUSE_MS of every CYCLE_MS it answers 503, so one delivery in each cycle is retried and
+// For REFUSE_MS of every demo cycle it answers 503, so one delivery in each cycle is retried and
 // the alert detail shows its attempts.
 
-/** The demo's scenarios repeat every 30 minutes (README: "What the demo shows"). */
-const CYCLE_MS = 30 * 60_000;
 /** Starts a few minutes in, when the first alerts of a cycle fire; longer than the first retry. */
 const REFUSE_FROM_MS = 4 * 60_000;
 const REFUSE_MS = 90_000;
 
 /** Whether `at` (ms since the receiver started) falls in the cycle's refusal window. */
 export function refusing(sinceStartMs: number): boolean {
-  const inCycle = sinceStartMs % CYCLE_MS;
+  const inCycle = sinceStartMs % DEMO_CYCLE_MS;
   return inCycle >= REFUSE_FROM_MS && inCycle < REFUSE_FROM_MS + REFUSE_MS;
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { APP_OPS, expireCache, pickOp, type AppContext } from "./app-ops";
-import { DEMO_ETL_XIDS, DEMO_TABLE_SIZE_BYTES } from "./constants";
+import { DEMO_CYCLE_MS, DEMO_ETL_XIDS, DEMO_TABLE_SIZE_BYTES } from "./constants";
 import { archivePartnerImport, freezeAllDatabases, reindexConcurrently, runPartnerImport, runPerRowEtl, xidAges } from "./maintenance";
 import {
   APP_NAME,
@@ -60,30 +60,30 @@ const MIN = 60_000;
 // before the first lock chain: rows deleted while the chain's transactions hold xids could not
 // be vacuumed away.
 export const DEFAULT_SCHEDULE: WorkloadSchedule = {
-  slow: { startMs: 20_000, everyMs: MIN, forMs: 8 * MIN, periodMs: 30 * MIN },
-  coldScan: { startMs: 30_000, everyMs: MIN, forMs: 8 * MIN, periodMs: 30 * MIN },
+  slow: { startMs: 20_000, everyMs: MIN, forMs: 8 * MIN, periodMs: DEMO_CYCLE_MS },
+  coldScan: { startMs: 30_000, everyMs: MIN, forMs: 8 * MIN, periodMs: DEMO_CYCLE_MS },
   bloat: { startMs: 10_000, holdMs: 20 * MIN, periodMs: 40 * MIN },
-  stagingImport: { startMs: 2 * MIN, holdMs: 10 * MIN, periodMs: 30 * MIN },
+  stagingImport: { startMs: 2 * MIN, holdMs: 10 * MIN, periodMs: DEMO_CYCLE_MS },
   idleTx: { startMs: 5_000, holdMs: 6.5 * MIN, pauseMs: 30_000 },
   longTx: { startMs: 5_000, holdMs: 20 * MIN, pauseMs: MIN },
   // Every 15 minutes, not 5: the waiting UPDATE is itself a slow statement, and its slow_query
   // alert needs 10 quiet minutes to resolve.
   lockChain: { startMs: 90_000, holdMs: 80_000, periodMs: 15 * MIN },
   connectionSurge: { startMs: 4 * MIN, holdMs: 150_000, periodMs: 15 * MIN },
-  reports: { startMs: MIN, freezeAfterMs: 8 * MIN, restartAfterMs: 13 * MIN, downMs: 2 * MIN, periodMs: 30 * MIN },
+  reports: { startMs: MIN, freezeAfterMs: 8 * MIN, restartAfterMs: 13 * MIN, downMs: 2 * MIN, periodMs: DEMO_CYCLE_MS },
   cacheExpiry: 30_000,
   // The operations rules, on the same 30-minute cycle (README: "What the demo shows"). The
   // standby is cut off at minute 23, after the abandoned slot is gone and away from the partner
   // import, so its own slot (inactive meanwhile) stays under the demo's 64 MB slot line.
-  abandonedSlot: { startMs: MIN, holdMs: 20 * MIN, periodMs: 30 * MIN },
-  archiveOutage: { startMs: 3 * MIN, holdMs: 10 * MIN, periodMs: 30 * MIN },
+  abandonedSlot: { startMs: MIN, holdMs: 20 * MIN, periodMs: DEMO_CYCLE_MS },
+  archiveOutage: { startMs: 3 * MIN, holdMs: 10 * MIN, periodMs: DEMO_CYCLE_MS },
   archiveRetention: { everyMs: 5 * MIN, keep: 32 },
   // A "night" is 5 minutes; the run at minute 15.5 of each cycle is missed.
   backups: { startMs: 30_000, everyMs: 5 * MIN, missEvery: 6, missOffset: 3 },
-  sessions: { churnEveryMs: 30_000, churnRows: 1_500, vacuumAtMs: 25 * MIN, periodMs: 30 * MIN },
-  legacySequence: { startMs: 2 * MIN, holdMs: 20 * MIN, periodMs: 30 * MIN },
-  replayPause: { startMs: 8 * MIN, holdMs: 4 * MIN, periodMs: 30 * MIN },
-  standbyCut: { startMs: 23 * MIN, holdMs: 3 * MIN, periodMs: 30 * MIN },
+  sessions: { churnEveryMs: 30_000, churnRows: 1_500, vacuumAtMs: 25 * MIN, periodMs: DEMO_CYCLE_MS },
+  legacySequence: { startMs: 2 * MIN, holdMs: 20 * MIN, periodMs: DEMO_CYCLE_MS },
+  replayPause: { startMs: 8 * MIN, holdMs: 4 * MIN, periodMs: DEMO_CYCLE_MS },
+  standbyCut: { startMs: 23 * MIN, holdMs: 3 * MIN, periodMs: DEMO_CYCLE_MS },
 };
 
 /** The demo's second server, which the workload stops and starts. */
