@@ -10,6 +10,7 @@ import { formatDuration } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
 import { Panel } from "./panel";
 import { useSlowQueryDetail } from "./queries";
+import { CALLS_LABEL, CALLS_TITLE, SEEN_LABEL, SEEN_TITLE } from "./slow-counts";
 import { usePanelState } from "./use-panel-state";
 
 /** One fingerprint: its figures, mean time and occurrences over the range, example texts. */
@@ -25,9 +26,12 @@ export function PanelQueryDetail({ targetId, fingerprint, range }: { targetId: s
     <Panel testId="panel-query-detail" title="Statement" state={state} error={q.error} empty="This fingerprint was not seen in the selected range; try a longer one.">
       {g ? (
         <div className="space-y-4">
-          <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4 lg:grid-cols-8">
-            <Stat label="count">
+          <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-3 lg:grid-cols-9">
+            <Stat label={SEEN_LABEL} title={SEEN_TITLE}>
               <Value value={g.count} kind="count" />
+            </Stat>
+            <Stat label={CALLS_LABEL} title={CALLS_TITLE}>
+              <Value value={g.calls} kind="count" />
             </Stat>
             <Stat label="mean">
               <Value value={g.meanMs} kind="ms" />
@@ -83,10 +87,12 @@ export function PanelQueryDetail({ targetId, fingerprint, range }: { targetId: s
   );
 }
 
-function Stat({ label, children }: { label: string; children: React.ReactNode }) {
+function Stat({ label, title, children }: { label: string; title?: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-xs text-slate-500 dark:text-slate-400" title={title}>
+        {label}
+      </dt>
       <dd className="font-semibold">{children}</dd>
     </div>
   );

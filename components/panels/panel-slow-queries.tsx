@@ -15,6 +15,7 @@ import { formatDuration } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
 import { Panel } from "./panel";
 import { useSlowQueries } from "./queries";
+import { CALLS_LABEL, CALLS_TITLE, SEEN_LABEL, SEEN_TITLE } from "./slow-counts";
 import { usePanelState } from "./use-panel-state";
 
 // Slow statements grouped by fingerprint over the range, the costliest first (total time).
@@ -43,7 +44,8 @@ export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: s
       ),
       csv: (g) => g.example,
     },
-    { id: "count", header: "count", width: "5rem", align: "right", cell: (g) => <Value value={g.count} kind="count" />, sort: (g) => g.count },
+    { id: "seen", header: SEEN_LABEL, title: SEEN_TITLE, width: "4.5rem", align: "right", cell: (g) => <Value value={g.count} kind="count" />, sort: (g) => g.count },
+    { id: "calls", header: CALLS_LABEL, title: CALLS_TITLE, width: "4.5rem", align: "right", cell: (g) => <Value value={g.calls} kind="count" />, sort: (g) => g.calls },
     { id: "mean", header: "mean", width: "5.5rem", align: "right", cell: (g) => <Value value={g.meanMs} kind="ms" />, sort: (g) => g.meanMs },
     { id: "p95", header: "p95", width: "5.5rem", align: "right", cell: (g) => <Value value={g.p95Ms} kind="ms" />, sort: (g) => g.p95Ms },
     { id: "max", header: "max", width: "5.5rem", align: "right", cell: (g) => <Value value={g.maxMs} kind="ms" />, sort: (g) => g.maxMs },
@@ -88,7 +90,7 @@ export function PanelSlowQueries({ targetId, range, q, onFilter }: { targetId: s
     <Panel
       testId="panel-slow-queries"
       title="Slow statements by fingerprint"
-      subtitle={d ? `statements over ${formatDuration(d.thresholdMs)}, and the top statements by total time from pg_stat_statements · ${d.groups.length} fingerprints` : undefined}
+      subtitle={d ? `statements over ${formatDuration(d.thresholdMs)}, and the top statements by total time from pg_stat_statements · ${d.groups.length} fingerprints · ${SEEN_LABEL}: observations, ${CALLS_LABEL}: executions` : undefined}
       state={state}
       error={res.error}
       unavailable={d?.unavailable}

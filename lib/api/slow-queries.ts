@@ -9,7 +9,14 @@ export type SlowSource = z.infer<typeof slowSourceSchema>;
 
 export const slowGroupSchema = z.object({
   fingerprint: z.string(),
+  /** Observations: stored events (a log row, a running capture, a statistics window) in the range. */
   count: z.number().int(),
+  /**
+   * Executions counted by pg_stat_statements (Σ of its per-window call deltas) in the windows
+   * where the group was recorded; null when no such window is in the range (a log row or a
+   * running capture cannot be added without counting an execution twice).
+   */
+  calls: z.number().int().nonnegative().nullable(),
   meanMs: nullableNumber,
   p95Ms: nullableNumber,
   maxMs: nullableNumber,

@@ -9,7 +9,7 @@ import type { SlowQueryGroup } from "./types";
 const groupRow = z.object({
   fingerprint: z.string(),
   count: z.number(),
-  calls: z.number(),
+  calls: z.number().nullable(),
   mean_ms: z.number(),
   p95_ms: z.number(),
   max_ms: z.number(),
@@ -24,8 +24,10 @@ const groupRow = z.object({
 /**
  * Slow statements grouped by fingerprint. Each event is one observation: count = events,
  * mean/p95 over the events' durations (for a pg_stat_statements window the window mean),
- * max = the largest max_ms or duration, total = Σ total_ms (or duration), calls = Σ calls
- * (1 per event without calls).
+ * max = the largest max_ms or duration, total = Σ total_ms (or duration).
+ * calls = Σ calls of the pg_stat_statements windows (each a delta of its counter), null when the
+ * group has none: a log row or a running capture is often the same execution a window counts
+ * again, so adding theirs would count it twice.
  */
 export async function slowQueryGroups(pool: Pool, targetId: string, from: Date, to: Date, bucketSeconds: number): Promise<SlowQueryGroup[]> {
   const stepMs = bucketSeconds * 1000;
@@ -41,7 +43,7 @@ export async function slowQueryGroups(pool: Pool, targetId: string, from: Date, 
      )
      SELECT fingerprint,
             count(*)::int AS count,
-            sum(coalesce(calls, 1))::float8 AS calls,
+            sum(calls) FILTER (WHERE source = 'pg_stat_statements')::float8 AS calls,
             avg(duration_ms) AS mean_ms,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95_ms,
             max(greatest(duration_ms, coalesce(max_ms, duration_ms))) AS max_ms,

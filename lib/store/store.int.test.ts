@@ -326,7 +326,8 @@ describe("slow queries", () => {
     const groups = await store.slowQueryGroups("t1", base, at(base, 600), 300);
     expect(groups.map((g) => g.fingerprint)).toEqual(["fpB", "fpA"]);
     const [b, a] = groups;
-    expect(a).toMatchObject({ count: 5, meanMs: 400, maxMs: 1000, totalMs: 2000, calls: 5, sources: ["slow_query_log"] });
+    // Log rows are observations; executions are counted by pg_stat_statements only.
+    expect(a).toMatchObject({ count: 5, meanMs: 400, maxMs: 1000, totalMs: 2000, calls: null, sources: ["slow_query_log"] });
     // percentile_cont: 400 + 0.8 × (1000 − 400)
     expect(a.p95Ms).toBeCloseTo(880, 9);
     expect(a.exampleQuery).toBe("SELECT * FROM birth_charts WHERE user_id = 4");
@@ -334,9 +335,25 @@ describe("slow queries", () => {
       [base.toISOString(), 5],
       [at(base, 300).toISOString(), 0],
     ]);
-    expect(b).toMatchObject({ count: 1, meanMs: 4500, maxMs: 4500, sources: ["running"] });
+    expect(b).toMatchObject({ count: 1, calls: null, meanMs: 4500, maxMs: 4500, sources: ["running"] });
     const perMin = await getSeries(store, { targetId: "t1", metric: "slow_queries_per_minute", from: base, to: at(base, 300), stepSeconds: 60, now: NOW });
     expect(perMin.points.map((p) => p[1])).toEqual([1, 1, 2, 1, 1]);
+  });
+
+  it("calls are the sum of pg_stat_statements windows' call deltas; a running capture adds an observation, not a call", async () => {
+    const base = new Date("2026-11-20T11:00:00Z");
+    const pss = (t: number, calls: number) => ({
+      source: "pg_stat_statements", fingerprint: "fpC", query: "SELECT pg_sleep($1)", duration_ms: 1250, calls,
+      total_ms: 1250 * calls, captured_at: at(base, t), queryid: "42", username: "app", datname: "kundli_db",
+    });
+    store.accept(ok("slow_queries", "t-calls", at(base, 30), [
+      { source: "running", fingerprint: "fpC", query: "SELECT pg_sleep(1.3)", duration_ms: 1100, calls: 1, total_ms: 1100, captured_at: at(base, 30), pid: 7, started_at: at(base, 29) },
+    ]));
+    store.accept(ok("slow_queries", "t-calls", at(base, 45), [pss(45, 3)]));
+    store.accept(ok("slow_queries", "t-calls", at(base, 60), [pss(60, 1)]));
+    await store.flush();
+    const [g] = await store.slowQueryGroups("t-calls", base, at(base, 600), 300);
+    expect(g).toMatchObject({ fingerprint: "fpC", count: 3, calls: 4, sources: ["pg_stat_statements", "running"] });
   });
 });
 

@@ -56,8 +56,10 @@ export interface ObjectHistoryPoint {
 
 export interface SlowQueryGroup {
   fingerprint: string;
+  /** Events (observations) in the range. */
   count: number;
-  calls: number;
+  /** Executions counted by pg_stat_statements windows; null when the group has none. */
+  calls: number | null;
   meanMs: number;
   p95Ms: number;
   maxMs: number;

@@ -9,7 +9,7 @@ const T = new Date("2026-03-01T10:00:00Z");
 
 function group(fingerprint: string, over: Partial<SlowQueryGroup> = {}): SlowQueryGroup {
   return {
-    fingerprint, count: 2, calls: 2, meanMs: 1500, p95Ms: 1900, maxMs: 2000, totalMs: 3000,
+    fingerprint, count: 2, calls: null, meanMs: 1500, p95Ms: 1900, maxMs: 2000, totalMs: 3000,
     firstSeen: new Date("2026-03-01T09:00:00Z"), lastSeen: T, sources: ["slow_query_log"],
     exampleQuery: "SELECT * FROM users WHERE email = 'p@x.org'", buckets: [["2026-03-01T09:00:00.000Z", 1], ["2026-03-01T09:30:00.000Z", 1]], ...over,
   };
@@ -18,15 +18,16 @@ function group(fingerprint: string, over: Partial<SlowQueryGroup> = {}): SlowQue
 describe("toSlowGroups", () => {
   beforeAll(() => loadSqlParser());
 
-  it("counts executions, shares total time, and redacts examples for viewers", () => {
+  it("counts observations and, apart, executions; shares total time; redacts examples for viewers", () => {
     const g = toSlowGroups(
       [group("a"), group("b", { count: 3, calls: 12, totalMs: 9000, sources: ["pg_stat_statements", "running", "bogus"], exampleQuery: "SELECT pg_sleep($1)" })],
       redactSql,
     );
-    expect(g[0]).toMatchObject({ count: 2, totalShare: 0.25, meanMs: 1500, p95Ms: 1900, maxMs: 2000, firstSeen: "2026-03-01T09:00:00.000Z" });
+    // Log rows only: observations, no execution count (null, not 0 and not the row count).
+    expect(g[0]).toMatchObject({ count: 2, calls: null, totalShare: 0.25, meanMs: 1500, p95Ms: 1900, maxMs: 2000, firstSeen: "2026-03-01T09:00:00.000Z" });
     expect(g[0].example).not.toContain("p@x.org");
-    // A pg_stat_statements window stands for its calls, not for one event.
-    expect(g[1]).toMatchObject({ count: 12, totalShare: 0.75, sources: ["pg_stat_statements", "running"] });
+    // Three observations, twelve executions by pg_stat_statements' windows: two figures, not one.
+    expect(g[1]).toMatchObject({ count: 3, calls: 12, totalShare: 0.75, sources: ["pg_stat_statements", "running"] });
     expect(g[1].occurrences).toEqual([["2026-03-01T09:00:00.000Z", 1], ["2026-03-01T09:30:00.000Z", 1]]);
   });
 

@@ -8,14 +8,15 @@ import type { ActivityRow, SlowRow } from "./rows";
 const SOURCES = new Set<SlowSource>(["slow_query_log", "pg_stat_statements", "running"]);
 
 /**
- * count is executions: a pg_stat_statements window event stands for `calls` executions, a log
- * row or a running statement for one. Shares are of the total time of every group in the range.
+ * count is observations (stored events); calls is executions, from pg_stat_statements windows
+ * only (null without one). Shares are of the total time of every group in the range.
  */
 export function toSlowGroups(groups: readonly SlowQueryGroup[], redact: (text: string) => string): SlowGroup[] {
   const total = groups.reduce((a, g) => a + (Number.isFinite(g.totalMs) ? g.totalMs : 0), 0);
   return groups.map((g) => ({
     fingerprint: g.fingerprint,
-    count: Math.round(g.calls > 0 ? g.calls : g.count),
+    count: g.count,
+    calls: g.calls === null ? null : Math.round(g.calls),
     meanMs: finite(g.meanMs),
     p95Ms: finite(g.p95Ms),
     maxMs: finite(g.maxMs),
