@@ -1,3 +1,4 @@
+import { fingerprintSql, loadSqlParser } from "@/lib/analysis/sql-text";
 import { expect, test } from "./fixtures/test";
 
 // A slow statement run several times appears as one fingerprint with its count; EXPLAIN refuses
@@ -5,33 +6,51 @@ import { expect, test } from "./fixtures/test";
 // missing privilege) and the fix.
 
 type Request = import("@playwright/test").APIRequestContext;
-type Group = { fingerprint: string; count: number; example: string | null };
+type Group = { fingerprint: string; count: number; calls: number | null; example: string | null };
+
+/** The slow-statement groups over the last hour. */
+async function slowGroups(request: Request, id: string): Promise<Group[]> {
+  const to = new Date();
+  const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
+  return (await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json()).groups as Group[];
+}
 
 /** The slow-statement group over the last hour whose example contains `marker`. */
 async function slowGroup(request: Request, id: string, marker: string): Promise<Group | undefined> {
-  const to = new Date();
-  const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
-  const body = await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json();
-  return (body.groups as Group[]).find((g) => g.example?.includes(marker));
+  return (await slowGroups(request, id)).find((g) => g.example?.includes(marker));
 }
 
-test("a slow statement appears grouped by fingerprint with its count", async ({ page, request, targetId: id, targetDb }) => {
-  test.setTimeout(120_000);
-  // The alias tells this spec's statement from other specs' pg_sleep.
-  for (const s of ["1.2", "1.25", "1.3"]) await targetDb.query(`SELECT pg_sleep(${s}) AS e2e_slow`);
+// This spec's statement and the texts the sources give it: the literal caught running or logged,
+// $1 from pg_stat_statements. A fingerprint ignores the alias, and so does pg_stat_statements'
+// queryid: its entry may carry an earlier pg_sleep's text without it (another spec's). Anchored, so
+// other statements naming e2e_slow_<hex> tables do not match.
+const SLOW = (s: string) => `SELECT pg_sleep(${s}) AS e2e_slow`;
+const SLOW_TEXTS = String.raw`^SELECT pg_sleep\(([0-9.]+|\$1)\)( AS e2e_slow)?$`;
 
-  let fingerprint = "";
+test("a slow statement appears grouped by fingerprint with its count", async ({ page, request, targetId: id, targetDb, storeDb }) => {
+  test.setTimeout(120_000);
+  // Different literals, one fingerprint: libpg-query's, computed here on its own.
+  await loadSqlParser();
+  const fingerprint = fingerprintSql(SLOW("1.2"));
+  const callsBefore = (await slowGroups(request, id)).find((g) => g.fingerprint === fingerprint)?.calls ?? 0;
+  for (const s of ["1.2", "1.25", "1.3"]) await targetDb.query(SLOW(s));
+
   await expect
-    .poll(
-      async () => {
-        const g = await slowGroup(request, id, "e2e_slow");
-        fingerprint = g?.fingerprint ?? "";
-        return g?.count ?? 0;
-      },
-      { timeout: 90_000, intervals: [2_000] },
-    )
-    // Observations, not executions: three calls inside one statistics window are one event.
-    .toBeGreaterThanOrEqual(1);
+    .poll(async () => (await slowGroups(request, id)).find((g) => g.fingerprint === fingerprint)?.calls ?? 0, { timeout: 90_000, intervals: [2_000] })
+    // Executions, counted by pg_stat_statements' windows (three calls may share one window).
+    .toBeGreaterThanOrEqual(callsBefore + 3);
+
+  // One group for the three literals: every observation of the statement, from every source
+  // (caught running with its literal, a pg_stat_statements window with $1), has the one
+  // fingerprint, and so does every group the API shows with such a text.
+  const seen = await storeDb.query<{ fingerprint: string; source: string }>(
+    "SELECT DISTINCT fingerprint, source FROM pgpulse.slow_query_events WHERE target_id = $1 AND query ~ $2 ORDER BY source",
+    [id, SLOW_TEXTS],
+  );
+  expect([...new Set(seen.rows.map((r) => r.fingerprint))]).toEqual([fingerprint]);
+  expect(seen.rows.map((r) => r.source)).toContain("pg_stat_statements");
+  const shown = (await slowGroups(request, id)).filter((g) => g.example !== null && new RegExp(SLOW_TEXTS).test(g.example));
+  expect(shown.map((g) => g.fingerprint)).toEqual([fingerprint]);
 
   await page.goto(`/targets/${id}/queries?range=1h`);
   const panel = page.getByTestId("panel-slow-queries");
@@ -39,13 +58,17 @@ test("a slow statement appears grouped by fingerprint with its count", async ({ 
   const row = panel.getByTestId(`slow-group-${fingerprint}`);
   await expect(row).toBeVisible();
   await expect(row).toContainText("pg_sleep");
-  const to = new Date();
-  const q = new URLSearchParams({ from: new Date(to.getTime() - 3_600_000).toISOString(), to: to.toISOString() });
-  const groups = ((await (await request.get(`/api/targets/${id}/slow-queries?${q}`)).json()).groups as Group[]).filter((g) => g.fingerprint === fingerprint);
-  // The page's count is the API's (observations in the range), read before it: never more.
-  const count = Number((await row.getByRole("cell").nth(1).innerText()).replace(/[^\d]/g, ""));
-  expect(count).toBeGreaterThanOrEqual(1);
-  expect(count).toBeLessThanOrEqual(groups[0].count);
+  await expect(panel.getByRole("columnheader", { name: "seen", exact: true })).toHaveAttribute("title", /^Observations in the range/);
+  await expect(panel.getByRole("columnheader", { name: "calls", exact: true })).toHaveAttribute("title", /^Executions counted by pg_stat_statements/);
+  // The page's figures are the API's, read before it: never more (nothing else runs meanwhile,
+  // but a capture may land between the two reads).
+  const cellNumber = async (i: number) => Number((await row.getByRole("cell").nth(i).innerText()).replace(/[^\d]/g, ""));
+  const [seenOnPage, callsOnPage] = [await cellNumber(1), await cellNumber(2)];
+  const group = (await slowGroups(request, id)).find((g) => g.fingerprint === fingerprint)!;
+  expect(seenOnPage).toBeGreaterThanOrEqual(1);
+  expect(seenOnPage).toBeLessThanOrEqual(group.count);
+  expect(callsOnPage).toBeGreaterThanOrEqual(3);
+  expect(callsOnPage).toBeLessThanOrEqual(group.calls!);
   // At 24 h the runs share one bucket between empty ones: the mean is drawn as a dot, not a line
   // that never connects (an empty-looking chart).
   await page.goto(`/targets/${id}/queries/${fingerprint}?range=24h`);
