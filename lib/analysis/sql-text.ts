@@ -32,6 +32,11 @@ function tryParse(text: string): ParseTree | null {
   }
 }
 
+/** True when the parser accepts the text (a statement cut short, as pg_stat_activity cuts them, does not parse). */
+export function parsesSql(text: string): boolean {
+  return tryParse(text) !== null;
+}
+
 // libpg-query's normalize and fingerprint report some errors (an unterminated literal, empty
 // input) by *returning* the message, which quotes the offending literal. Only text that
 // parseSync accepts (it throws properly) is handed to them.

@@ -117,4 +117,28 @@ describe.each(SUPPORTED_MAJORS)("pg_sleep(1.2 | 1.25 | 1.3) on PostgreSQL %i", (
     // poll would add up to more); the call after the reset is not counted.
     expect(mine[0].calls).toBe(3);
   });
+
+  it("a statement cut short in pg_stat_activity still joins its statistics entry's group (14+)", async () => {
+    const task = createSlowQueriesTask();
+    // Over track_activity_query_size (1 kB by default): pg_stat_activity keeps the first 1023 bytes.
+    const long = (s: string) => `SELECT pg_sleep(${s}) AS e2e_slow, '${"x".repeat(1100)}' AS pad`;
+    rowsOf(await task.run(target.ctx));
+    await sleeper.query(long("0.6")); // the statistics entry, with the whole text
+    rowsOf(await task.run(target.ctx));
+
+    const started = Date.now();
+    const done = sleeper.query(long("1.1"));
+    let running: SlowQueryRow | undefined;
+    while (!running && Date.now() - started < 1050) {
+      await sleep(100);
+      running = rowsOf(await task.run(target.ctx)).find((r) => r.source === "running" && r.query.startsWith("SELECT pg_sleep(1.1)"));
+    }
+    await done;
+    expect(running).toBeDefined();
+    expect(running!.query.length).toBeLessThan(long("1.1").length);
+    // Alone, the cut text would be a group of its own.
+    expect(fingerprintSql(running!.query)).not.toBe(fingerprintSql(long("1.1")));
+    // PostgreSQL 13 has no query_id in pg_stat_activity: its cut texts keep their own hash.
+    expect(running!.fingerprint).toBe(major >= 14 ? fingerprintSql(long("1.1")) : fingerprintSql(running!.query));
+  });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import type { PoolClient } from "pg";
 import { z } from "zod";
-import { loadSqlParser } from "@/lib/analysis/sql-text";
+import { fingerprintSql, loadSqlParser, parsesSql } from "@/lib/analysis/sql-text";
 import { selectSlowWindows, statementKey, statementWindows, type StatementBaseline, type StatementCounters } from "@/lib/analysis/statements";
 import type { Capabilities, TaskContext, TaskRun } from "@/lib/collector/types";
 import { toDbError } from "@/lib/db/errors";
@@ -91,6 +91,22 @@ WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
   AND s.query NOT LIKE '%/* pgpulse%'`;
 }
 
+/**
+ * pg_stat_activity keeps track_activity_query_size bytes of a statement (1 kB by default): a longer
+ * one is cut, does not parse, and would get a hash of its own apart from its pg_stat_statements
+ * windows. Such a running row takes the fingerprint of the statistics entry with its query_id
+ * (14+; none before the statement's first completed call). Only a cut text: a queryid also joins
+ * statements a fingerprint tells apart (`*` and its column list).
+ */
+function fingerprintCutTexts(rows: SlowQueryRow[], entries: ReadonlyArray<{ queryid: string; query: string }> | null): SlowQueryRow[] {
+  if (!entries?.length) return rows;
+  const fullText = new Map(entries.map((e) => [e.queryid, e.query]));
+  return rows.map((r) => {
+    const full = r.queryid === null ? undefined : fullText.get(r.queryid);
+    return full !== undefined && !parsesSql(r.query) ? { ...r, fingerprint: fingerprintSql(full) } : r;
+  });
+}
+
 export function createSlowQueriesTask(opts: SlowQueriesOptions = {}): TaskRun {
   const topN = opts.topN ?? 10;
   const logBatch = opts.logBatch ?? 1000;
@@ -147,7 +163,7 @@ export function createSlowQueriesTask(opts: SlowQueriesOptions = {}): TaskRun {
     }
 
     const running = await many(client, slowQueriesRow, runningSql(caps.serverVersionNum, "$1"), [thresholdMs], "slow_queries running");
-    rows.push(...withoutOwnSessions(running, await ownPidsOn(client)));
+    rows.push(...fingerprintCutTexts(withoutOwnSessions(running, await ownPidsOn(client)), read));
     return { rows, next };
   }
 
