@@ -2,10 +2,8 @@
 // "pack_1m"). Raw samples: the hour's rows leave `samples` and join
 // (or replace) one `samples_packed` row per series and hour. An hour packed before and now holding
 // late samples is merged: its packed samples plus the new ones, a sample present in both kept once.
-// $1, $2: hour-aligned bounds.
-
-/** A timestamp column as milliseconds from the row's hour (exact: the writers' times are whole milliseconds). */
-const MS = (col: string) => `round(extract(epoch FROM ${col} - hour) * 1000)::int`;
+// Times are kept as milliseconds from the row's hour: exact, the writers' times are JavaScript
+// dates. $1, $2: hour-aligned bounds.
 
 export const PACK_SAMPLES = `
 WITH moved AS (
@@ -28,7 +26,7 @@ WITH moved AS (
 )
 INSERT INTO pgpulse.samples_packed AS p (series_id, hour, offsets_ms, vals)
 SELECT series_id, hour,
-       array_agg(${MS("ts")} ORDER BY ts),
+       array_agg(round(extract(epoch FROM ts - hour) * 1000)::int ORDER BY ts),
        array_agg(value ORDER BY ts)
   FROM merged
  GROUP BY series_id, hour
@@ -61,9 +59,10 @@ INSERT INTO pgpulse.samples_1m_packed AS p
   (series_id, hour, min, max, sum, count, first_ms, first_value, last_ms, last_value, inc, inc_ms, resets)
 SELECT series_id, hour,
        array_agg(min ORDER BY bucket), array_agg(max ORDER BY bucket), array_agg(sum ORDER BY bucket),
-       array_agg(count ORDER BY bucket), array_agg(${MS("first_ts")} ORDER BY bucket), array_agg(first_value ORDER BY bucket),
-       array_agg(${MS("last_ts")} ORDER BY bucket), array_agg(last_value ORDER BY bucket), array_agg(inc ORDER BY bucket),
-       array_agg(inc_ms ORDER BY bucket), array_agg(resets ORDER BY bucket)
+       array_agg(count ORDER BY bucket),
+       array_agg(round(extract(epoch FROM first_ts - hour) * 1000)::int ORDER BY bucket), array_agg(first_value ORDER BY bucket),
+       array_agg(round(extract(epoch FROM last_ts - hour) * 1000)::int ORDER BY bucket), array_agg(last_value ORDER BY bucket),
+       array_agg(inc ORDER BY bucket), array_agg(inc_ms ORDER BY bucket), array_agg(resets ORDER BY bucket)
   FROM merged
  GROUP BY series_id, hour
 ON CONFLICT (series_id, hour) DO UPDATE SET

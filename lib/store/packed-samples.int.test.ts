@@ -43,6 +43,9 @@ function session(pid: number, k: number) {
   };
 }
 
+/** A collector's times are not whole seconds: up to 999 ms late, deterministically. */
+const jittered = (t: number) => new Date(t + ((t / 1000) * 7) % 1000);
+
 function results(from: number, to: number): MetricResult[] {
   const out: MetricResult[] = [];
   for (let t = from; t < to; t += 15_000) {
@@ -54,15 +57,15 @@ function results(from: number, to: number): MetricResult[] {
     const base = reset ? 0 : 5e6;
     if (busy || k % 20 === 0) {
       out.push(
-        dbStats("t", new Date(t), [
+        dbStats("t", jittered(t), [
           { datname: "app", xact_commit: base + k * 11 + wobble(k, 7), xact_rollback: base / 10 + k, blks_hit: base * 9 + k * 990 + wobble(k, 50), blks_read: base + k * 10, tup_inserted: k * 3, tup_updated: k, tup_deleted: k % 97, deadlocks: Math.floor(k / 4000), stats_reset_epoch: 1_700_000_000 + reset },
           { datname: "other", xact_commit: 1e6 + k * 2, xact_rollback: 5, blks_hit: 1e8 + k * 100, blks_read: 1e5 + k, tup_inserted: 0, tup_updated: 0, tup_deleted: 0, deadlocks: 0, stats_reset_epoch: 1_600_000_000 },
         ]),
       );
-      out.push(ok("connections", "t", new Date(t), [{ total: 20 + wobble(k, 9), usable: 97, saturation: (20 + wobble(k, 9)) / 97 }]));
+      out.push(ok("connections", "t", jittered(t), [{ total: 20 + wobble(k, 9), usable: 97, saturation: (20 + wobble(k, 9)) / 97 }]));
     }
-    if (k % 20 === 0) out.push(ok("db_size", "t", new Date(t), [{ datname: "app", bytes: 5e9 + k * 4096 }, { datname: "other", bytes: 1e8 }]));
-    if (busy) for (let s = 0; s < 15_000; s += 3_000) out.push(ok("stat_activity", "t", new Date(t + s), Array.from({ length: 8 }, (_, p) => session(p, k * 5 + s / 3000))));
+    if (k % 20 === 0) out.push(ok("db_size", "t", jittered(t), [{ datname: "app", bytes: 5e9 + k * 4096 }, { datname: "other", bytes: 1e8 }]));
+    if (busy) for (let s = 0; s < 15_000; s += 3_000) out.push(ok("stat_activity", "t", jittered(t + s), Array.from({ length: 8 }, (_, p) => session(p, k * 5 + s / 3000))));
   }
   return out;
 }
