@@ -41,7 +41,10 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const SCALE: Record<string, FamilyBytes["scale"]> = {
   samples: "period",
+  // Closed hours packed per series (migration 012): a period shorter than an hour overstates them.
+  samples_packed: "period",
   samples_1m: "period",
+  samples_1m_packed: "period",
   samples_1h: "hour",
   snapshot_sets: "period",
   snapshot_values: "period",
@@ -154,8 +157,8 @@ export async function measureStoreBytes(o: StoreBytesOptions): Promise<StoreByte
       .sort((a, b) => b.bytes - a.bytes);
     const day = (f: string) => families.find((x) => x.family === f)?.perDayBytes ?? 0;
     const perDay = {
-      raw: day("samples"),
-      minuteRollups: day("samples_1m"),
+      raw: day("samples") + day("samples_packed"),
+      minuteRollups: day("samples_1m") + day("samples_1m_packed"),
       hourRollups: day("samples_1h"),
       snapshots: day("snapshot_sets") + day("snapshot_values"),
       events: day("slow_query_events"),

@@ -3,6 +3,7 @@ import type { Pool } from "pg";
 import { z } from "zod";
 import { exec, many, one } from "@/lib/db/query";
 import { inTransaction } from "@/lib/db/transaction";
+import { PACK_MINUTES, PACK_SAMPLES } from "./pack";
 
 // Partitions ahead, retention by partition drop, and rollups of closed minutes and hours.
 
@@ -40,16 +41,23 @@ const nameRow = z.object({ name: z.string() });
 export async function dropExpired(pool: Pool, now: Date, r: Retention): Promise<{ dropped: string[]; eventsDeleted: number }> {
   // The size rollup lives as long as the row history it was made from (24 rows per target per day).
   await exec(pool, "DELETE FROM pgpulse.snapshot_sizes_1h WHERE hour_end < $1", [new Date(now.getTime() - r.rowHistoryDays * DAY_MS)]);
-  const cutoffs: Array<[string, number]> = [
-    ["samples", r.rawDays],
-    ["samples_1m", r.minuteDays],
-    ["samples_1h", r.hourDays],
-    ["snapshot_sets", r.rowHistoryDays],
-    ["snapshot_values", r.rowHistoryDays],
+  const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  // Unpacked samples and minutes (migration 012) are kept a day past their packing (a late flush writes into
+  // its day's partition, recreated on demand), and never past raw retention.
+  const marks = await watermarks(pool);
+  const unpacked = (packed: Date, days: number) => new Date(Math.max(ago(days).getTime(), Math.min(packed.getTime(), ago(1).getTime())));
+  const cutoffs: Array<[string, Date]> = [
+    ["samples", unpacked(marks.pack, r.rawDays)],
+    ["samples_packed", ago(r.rawDays)],
+    ["samples_1m", unpacked(marks.pack1m, r.minuteDays)],
+    ["samples_1m_packed", ago(r.minuteDays)],
+    ["samples_1h", ago(r.hourDays)],
+    ["snapshot_sets", ago(r.rowHistoryDays)],
+    ["snapshot_values", ago(r.rowHistoryDays)],
   ];
   const dropped: string[] = [];
-  for (const [parent, days] of cutoffs) {
-    const rows = await many(pool, nameRow, "SELECT pgpulse.drop_partitions_before($1, $2) AS name", [parent, new Date(now.getTime() - days * DAY_MS)], "store: drop partitions");
+  for (const [parent, cutoff] of cutoffs) {
+    const rows = await many(pool, nameRow, "SELECT pgpulse.drop_partitions_before($1, $2) AS name", [parent, cutoff], "store: drop partitions");
     dropped.push(...rows.map((x) => x.name));
   }
   // Events are sparse; small batches keep each delete short.
@@ -78,8 +86,7 @@ WITH s AS (
   SELECT series_id, ts, value, date_trunc('minute', ts, 'UTC') AS bucket,
          lag(value) OVER w AS prev,
          extract(epoch FROM ts - lag(ts) OVER w) * 1000 AS gap_ms
-  FROM pgpulse.samples
-  WHERE ts >= $1 AND ts < $2
+  FROM pgpulse.raw_samples(NULL, $1, $2)
   WINDOW w AS (PARTITION BY series_id, date_trunc('minute', ts, 'UTC') ORDER BY ts)
 )
 INSERT INTO pgpulse.samples_1m AS r
@@ -104,8 +111,7 @@ WITH m AS (
   SELECT *, date_trunc('hour', bucket, 'UTC') AS hour,
          lag(last_value) OVER w AS prev_last,
          extract(epoch FROM first_ts - lag(last_ts) OVER w) * 1000 AS gap_ms
-  FROM pgpulse.samples_1m
-  WHERE bucket >= $1 AND bucket < $2
+  FROM pgpulse.minute_rollups(NULL, $1, $2)
   WINDOW w AS (PARTITION BY series_id, date_trunc('hour', bucket, 'UTC') ORDER BY bucket)
 )
 INSERT INTO pgpulse.samples_1h AS r
@@ -132,29 +138,40 @@ ON CONFLICT (series_id, bucket) DO UPDATE SET
  */
 const markRow = z.object({ done_until: z.date(), limit_ts: z.date() });
 
-async function rollupStep(pool: Pool, resolution: "1m" | "1h", now: Date): Promise<number> {
+type Step = "1m" | "1h" | "pack" | "pack_1m";
+
+const MARK_SQL: Record<Step, string> = {
+  "1m": `SELECT done_until, date_trunc('minute', $1::timestamptz - make_interval(secs => $2), 'UTC') AS limit_ts
+         FROM pgpulse.rollup_state WHERE resolution = '1m' FOR UPDATE`,
+  "1h": `SELECT h.done_until, date_trunc('hour', m.done_until, 'UTC') AS limit_ts
+         FROM pgpulse.rollup_state h, pgpulse.rollup_state m
+         WHERE h.resolution = '1h' AND m.resolution = '1m' FOR UPDATE OF h`,
+  // Closed hours, settled like the minutes.
+  pack: `SELECT done_until, date_trunc('hour', $1::timestamptz - make_interval(secs => $2), 'UTC') AS limit_ts
+         FROM pgpulse.rollup_state WHERE resolution = 'pack' FOR UPDATE`,
+  // Hours whose minutes are final.
+  pack_1m: `SELECT p.done_until, date_trunc('hour', m.done_until, 'UTC') AS limit_ts
+            FROM pgpulse.rollup_state p, pgpulse.rollup_state m
+            WHERE p.resolution = 'pack_1m' AND m.resolution = '1m' FOR UPDATE OF p`,
+};
+const STEP: Record<Step, { unitMs: number; maxSpanMs: number; parent: string; sql: string }> = {
+  "1m": { unitMs: 60_000, maxSpanMs: MAX_MINUTE_SPAN_MS, parent: "samples_1m", sql: ROLLUP_1M },
+  "1h": { unitMs: 3_600_000, maxSpanMs: MAX_HOUR_SPAN_MS, parent: "samples_1h", sql: ROLLUP_1H },
+  pack: { unitMs: 3_600_000, maxSpanMs: MAX_MINUTE_SPAN_MS, parent: "samples_packed", sql: PACK_SAMPLES },
+  pack_1m: { unitMs: 3_600_000, maxSpanMs: DAY_MS, parent: "samples_1m_packed", sql: PACK_MINUTES },
+};
+
+async function rollupStep(pool: Pool, resolution: Step, now: Date): Promise<number> {
   return inTransaction(pool, async (client) => {
-    const mark = await one(
-      client,
-      markRow,
-      resolution === "1m"
-        ? `SELECT done_until, date_trunc('minute', $1::timestamptz - make_interval(secs => $2), 'UTC') AS limit_ts
-           FROM pgpulse.rollup_state WHERE resolution = '1m' FOR UPDATE`
-        : `SELECT h.done_until, date_trunc('hour', m.done_until, 'UTC') AS limit_ts
-           FROM pgpulse.rollup_state h, pgpulse.rollup_state m
-           WHERE h.resolution = '1h' AND m.resolution = '1m' FOR UPDATE OF h`,
-      resolution === "1m" ? [now, SETTLE_MS / 1000] : [],
-      `store: rollup ${resolution} mark`,
-    );
+    const { unitMs, maxSpanMs, parent, sql } = STEP[resolution];
+    const mark = await one(client, markRow, MARK_SQL[resolution], resolution === "1h" || resolution === "pack_1m" ? [] : [now, SETTLE_MS / 1000], `store: rollup ${resolution} mark`);
     const lo = mark.done_until;
-    const unitMs = resolution === "1m" ? 60_000 : 3_600_000;
-    const hi = new Date(Math.min(mark.limit_ts.getTime(), lo.getTime() + (resolution === "1m" ? MAX_MINUTE_SPAN_MS : MAX_HOUR_SPAN_MS)));
+    const hi = new Date(Math.min(mark.limit_ts.getTime(), lo.getTime() + maxSpanMs));
     // Caught up: the transaction only read (and locked) the mark.
     if (hi <= lo) return 0;
-    const parent = resolution === "1m" ? "samples_1m" : "samples_1h";
-    const spans = resolution === "1m" ? Math.ceil((hi.getTime() - lo.getTime()) / DAY_MS) + 1 : 2;
+    const spans = parent === "samples_1h" ? 2 : Math.ceil((hi.getTime() - lo.getTime()) / DAY_MS) + 1;
     await exec(client, "SELECT pgpulse.ensure_partitions($1, $2, $3)", [parent, lo, spans]);
-    await exec(client, resolution === "1m" ? ROLLUP_1M : ROLLUP_1H, [lo, hi]);
+    await exec(client, sql, [lo, hi]);
     await exec(client, "UPDATE pgpulse.rollup_state SET done_until = $2 WHERE resolution = $1", [resolution, hi]);
     return Math.round((hi.getTime() - lo.getTime()) / unitMs);
   });
@@ -168,12 +185,20 @@ export async function rollup(pool: Pool, now: Date): Promise<{ minutes: number; 
   return { minutes, hours };
 }
 
+/** Packs the closed hours of raw samples and minute rollups (migration 012); returns the hours of raw samples packed. */
+export async function packSamples(pool: Pool, now: Date): Promise<number> {
+  let hours = 0;
+  for (let n; (n = await rollupStep(pool, "pack", now)) > 0; ) hours += n;
+  while ((await rollupStep(pool, "pack_1m", now)) > 0);
+  return hours;
+}
+
 const watermarkRow = z.object({ resolution: z.string(), done_until: z.date() });
 
-export async function watermarks(pool: Pool): Promise<{ minute: Date; hour: Date }> {
+export async function watermarks(pool: Pool): Promise<{ minute: Date; hour: Date; pack: Date; pack1m: Date }> {
   const rows = await many(pool, watermarkRow, "SELECT resolution, done_until FROM pgpulse.rollup_state", [], "store: watermarks");
   const get = (r: string) => rows.find((x) => x.resolution === r)?.done_until ?? new Date(0);
-  return { minute: get("1m"), hour: get("1h") };
+  return { minute: get("1m"), hour: get("1h"), pack: get("pack"), pack1m: get("pack_1m") };
 }
 
 /** Hours rolled up per statement: a week of one target, so a catch-up never holds one huge one. */

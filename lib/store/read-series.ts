@@ -39,8 +39,8 @@ async function readRaw(pool: Pool, ids: number[], from: Date, to: Date): Promise
   const rows = await many(
     pool,
     rawRow,
-    `SELECT series_id, ts, value FROM pgpulse.samples
-     WHERE series_id = ANY($1::bigint[]) AND ts >= $2 AND ts < $3 ORDER BY series_id, ts`,
+    // Unpacked and packed samples alike (migration 012).
+    `SELECT series_id, ts, value FROM pgpulse.raw_samples($1::bigint[], $2, $3) ORDER BY series_id, ts`,
     [ids, from, to],
     "samples range",
   );
@@ -67,10 +67,10 @@ async function readRaw(pool: Pool, ids: number[], from: Date, to: Date): Promise
 async function readRollup(pool: Pool, table: "1m" | "1h", ids: number[], from: Date, to: Date): Promise<Map<number, RangePoint[]>> {
   const out = new Map<number, RangePoint[]>();
   if (to <= from) return out;
-  // Fixed statement per table (no identifier built from input).
+  // Fixed statement per table (no identifier built from input); minutes unpacked and packed (migration 012).
   const sql =
     table === "1m"
-      ? `SELECT * FROM pgpulse.samples_1m WHERE series_id = ANY($1::bigint[]) AND bucket >= $2 AND bucket < $3 ORDER BY series_id, bucket`
+      ? `SELECT * FROM pgpulse.minute_rollups($1::bigint[], $2, $3) ORDER BY series_id, bucket`
       : `SELECT * FROM pgpulse.samples_1h WHERE series_id = ANY($1::bigint[]) AND bucket >= $2 AND bucket < $3 ORDER BY series_id, bucket`;
   const rows = await many(pool, rollupRow, sql, [ids, from, to], `samples_${table} range`);
   for (const r of rows) {

@@ -171,21 +171,21 @@ describe("rollups", () => {
       WITH raw AS (
         SELECT series_id, date_trunc('minute', ts, 'UTC') AS bucket, min(value) mn, max(value) mx, sum(value) sm, count(*)::int n,
                (array_agg(value ORDER BY ts))[1] fv, (array_agg(value ORDER BY ts DESC))[1] lv, max(ts) lt
-        FROM pgpulse.samples WHERE ts >= '2026-11-20T10:00:00Z' AND ts < '2026-11-20T10:30:00Z' GROUP BY 1, 2)
+        FROM pgpulse.raw_samples(NULL, '2026-11-20T10:00:00Z', '2026-11-20T10:30:00Z') GROUP BY 1, 2)
       SELECT * FROM raw
-      FULL JOIN (SELECT * FROM pgpulse.samples_1m WHERE bucket >= '2026-11-20T10:00:00Z' AND bucket < '2026-11-20T10:30:00Z') r
+      FULL JOIN pgpulse.minute_rollups(NULL, '2026-11-20T10:00:00Z', '2026-11-20T10:30:00Z') r
         USING (series_id, bucket)
       WHERE r.series_id IS NULL OR raw.series_id IS NULL OR raw.mn <> r.min OR raw.mx <> r.max OR raw.sm <> r.sum
          OR raw.n <> r.count OR raw.fv <> r.first_value OR raw.lv <> r.last_value OR raw.lt <> r.last_ts`);
     expect(diff).toEqual([]);
     const { rows: counts } = await sql.query(
-      "SELECT count(*)::int AS n, sum(count)::int AS samples FROM pgpulse.samples_1m r JOIN pgpulse.series s ON s.id = r.series_id WHERE s.name LIKE 'db_stats.%' AND bucket >= '2026-11-20T10:00:00Z' AND bucket < '2026-11-20T10:30:00Z'",
+      "SELECT count(*)::int AS n, sum(count)::int AS samples FROM pgpulse.minute_rollups(NULL, '2026-11-20T10:00:00Z', '2026-11-20T10:30:00Z') r JOIN pgpulse.series s ON s.id = r.series_id WHERE s.name LIKE 'db_stats.%'",
     );
     // 12 series with data (6 columns × 2 databases) × 30 minutes, 4 samples each
     expect(counts[0]).toEqual({ n: 12 * 30, samples: 12 * 30 * 4 });
     // The reset lies inside minute 2 (10:02:30 < 10:02:15's value): one reset counted there, none elsewhere.
     const { rows: resets } = await sql.query(
-      `SELECT r.bucket, r.resets FROM pgpulse.samples_1m r JOIN pgpulse.series s ON s.id = r.series_id
+      `SELECT r.bucket, r.resets FROM pgpulse.minute_rollups(NULL, '-infinity', 'infinity') r JOIN pgpulse.series s ON s.id = r.series_id
        WHERE s.name = 'db_stats.xact_commit' AND s.labels->>'datname' = 'app' AND r.resets > 0`,
     );
     expect(resets).toEqual([{ bucket: new Date("2026-11-20T10:02:00Z"), resets: 1 }]);
@@ -216,10 +216,12 @@ describe("rollups", () => {
 describe("late samples", () => {
   it("move the rollup marks back and the next run recomputes the minute and the hour", async () => {
     const { rows: before } = await sql.query("SELECT resolution, done_until FROM pgpulse.rollup_state ORDER BY 1");
-    // ordered by resolution: 1h, 1m
+    // ordered by resolution: 1h, 1m, pack (closed hours), pack_1m (hours whose minutes are final)
     expect(before.map((r) => r.done_until.getTime())).toEqual([
       new Date("2026-11-20T11:00:00Z").getTime(),
       new Date("2026-11-20T11:59:00Z").getTime(),
+      new Date("2026-11-20T11:00:00Z").getTime(),
+      new Date("2026-11-20T11:00:00Z").getTime(),
     ]);
     // a sample for 10:05:07, flushed long after that minute was rolled up (the store was away)
     store.accept(ok("connections", "t1", new Date("2026-11-20T10:05:07Z"), [{ total: 40 }]));
@@ -229,6 +231,8 @@ describe("late samples", () => {
     expect(moved.map((r) => r.done_until.getTime())).toEqual([
       new Date("2026-11-20T10:00:00Z").getTime(),
       new Date("2026-11-20T10:05:00Z").getTime(),
+      new Date("2026-11-20T10:00:00Z").getTime(),
+      new Date("2026-11-20T10:00:00Z").getTime(),
     ]);
     await store.runMaintenance(NOW);
     const m = await store.seriesRange("t1", "connections.total", null, new Date("2026-11-20T10:00:00Z"), new Date("2026-11-20T10:10:00Z"), { resolution: "1m", now: NOW });
@@ -253,7 +257,7 @@ describe("retention", () => {
         .filter((v, i, a) => a.indexOf(v) === i)
         .sort(),
     );
-    const { rows } = await sql.query("SELECT count(*)::int AS n FROM pgpulse.samples x JOIN pgpulse.series s ON s.id = x.series_id WHERE s.name LIKE 'db_stats.%' AND ts >= '2026-11-20' AND ts < '2026-11-21'");
+    const { rows } = await sql.query("SELECT count(*)::int AS n FROM pgpulse.raw_samples(NULL, '2026-11-20', '2026-11-21') x JOIN pgpulse.series s ON s.id = x.series_id WHERE s.name LIKE 'db_stats.%'");
     expect(rows[0].n).toBe(N * 12);
   });
 });

@@ -5,7 +5,7 @@ import { getDefinition } from "@/lib/metrics/catalog";
 import type { MetricResult } from "@/lib/metrics/types";
 import { migrate } from "./migrate";
 import { convertResult, ROW_HISTORY_VALUE_METRICS, type DefinitionLookup, type EventWrite, type SampleWrite, type HistoryRowWrite } from "./convert";
-import { DEFAULT_RETENTION, dropExpired, ensurePartitionsAhead, rollup, rollupSizes, type Retention } from "./maintenance";
+import { DEFAULT_RETENTION, dropExpired, ensurePartitionsAhead, packSamples, rollup, rollupSizes, type Retention } from "./maintenance";
 import { seriesRange } from "./read-series";
 import { tableGrowthAll } from "./read-growth";
 import { historyRowsAt, latestHistoryRows, objectHistory } from "./read-row-history";
@@ -368,7 +368,9 @@ export function createStore(opts: StoreOptions): Store {
     }
     const r = await rollup(pool, now);
     const sizeHoursRolledUp = await rollupSizes(pool, now, [...ROW_HISTORY_VALUE_METRICS], retention.rowHistoryDays);
-    return { partitionsCreated, partitionsDropped: dropped, minutesRolledUp: r.minutes, hoursRolledUp: r.hours, sizeHoursRolledUp, eventsDeleted };
+    // After the minute rollup, so that it reads the newest minutes from the unpacked rows.
+    const hoursPacked = await packSamples(pool, now);
+    return { partitionsCreated, partitionsDropped: dropped, minutesRolledUp: r.minutes, hoursRolledUp: r.hours, sizeHoursRolledUp, hoursPacked, eventsDeleted };
   }
 
   function startMaintenance() {

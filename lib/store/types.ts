@@ -154,5 +154,7 @@ export interface MaintenanceReport {
   hoursRolledUp: number;
   /** Hours of the per-object size rollup (re)written. */
   sizeHoursRolledUp: number;
+  /** Hours of raw samples packed (migration 012). */
+  hoursPacked: number;
   eventsDeleted: number;
 }

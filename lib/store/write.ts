@@ -61,8 +61,9 @@ export async function resolveSeries(pool: Pool, keys: SeriesKey[]): Promise<Map<
 
 /**
  * Inserts samples; flushed late (after an outage) they move the rollup marks back so the
- * affected minutes and hours are recomputed. Same statement, so no window where the samples
- * are committed but the marks are not.
+ * affected minutes and hours are recomputed, and the packing marks ('pack', 'pack_1m': hour
+ * granularity, the ELSE branch) so packed hours are merged again. Same statement, so no window
+ * where the samples are committed but the marks are not.
  */
 export async function insertSamples(pool: Pool, ids: number[], ts: number[], values: number[]): Promise<void> {
   let min = Infinity;

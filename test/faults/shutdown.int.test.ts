@@ -73,7 +73,7 @@ describe("graceful shutdown on SIGTERM", () => {
     const c = new pg.Client({ connectionString: reopened.url });
     await c.connect();
     const { rows } = await c.query<{ ts: Date }>(
-      "SELECT DISTINCT s.ts FROM pgpulse.samples s JOIN pgpulse.series r ON r.id = s.series_id WHERE r.target_id = 't' AND r.name = 'stat_activity.total'",
+      "SELECT DISTINCT s.ts FROM pgpulse.raw_samples(NULL, '-infinity', 'infinity') s JOIN pgpulse.series r ON r.id = s.series_id WHERE r.target_id = 't' AND r.name = 'stat_activity.total'",
     );
     await c.end();
     const stored = new Set(rows.map((r) => r.ts.toISOString()));

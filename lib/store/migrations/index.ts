@@ -5,6 +5,7 @@ import { m002 } from "./002-rollups";
 import { m003 } from "./003-snapshots-events-status";
 import { m010 } from "./010-simulated-ranges";
 import { m011 } from "./011-snapshot-sizes";
+import { m012 } from "./012-packed-samples";
 import { m050 } from "./050-alerts";
 import { m051 } from "./051-notifications";
 import { m052 } from "./052-silences";
@@ -12,4 +13,4 @@ import { m100 } from "./100-audit-log";
 import { m150 } from "./150-fleet-leases";
 import type { Migration } from "./types";
 
-export const migrations: Migration[] = [m001, m002, m003, m010, m011, m050, m051, m052, m100, m150];
+export const migrations: Migration[] = [m001, m002, m003, m010, m011, m012, m050, m051, m052, m100, m150];
