@@ -68,6 +68,16 @@ describe("history answers are shared until what they read changes", () => {
     expect(b).toBe(a);
     expect(historyAnswerCounts().alerts.builds - before.builds).toBe(1);
 
+    // The alerts page's range, sent with each viewer's clock: one read for both.
+    const lastDay = (offsetMs: number) => {
+      const to = Date.now() + offsetMs;
+      return `/alerts?from=${new Date(to - 24 * HOUR).toISOString()}&to=${new Date(to).toISOString()}`;
+    };
+    before = historyAnswerCounts().alerts;
+    const [d1, d2] = await Promise.all([get(alertsGET, lastDay(0)), get(alertsGET, lastDay(-9))]);
+    expect(d2).toBe(d1);
+    expect(historyAnswerCounts().alerts.builds - before.builds).toBe(1);
+
     await createSilence(rt.store.pool, { matchers: { target: ID }, endsAt: new Date(Date.now() + HOUR), reason: "maintenance" }, { name: "ops", role: "admin" });
     before = historyAnswerCounts().alerts;
     await get(alertsGET, "/alerts?state=firing");

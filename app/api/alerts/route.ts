@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 // (history-answers.ts).
 export const GET = route("viewer", async (req, { rt, actor }) => {
   const q = parseAlertListQuery(new URL(req.url));
-  return jsonAnswer(await alertListAnswer(rt, actor.role, q, async () => JSON.stringify(alertListResponseSchema.parse(await alertListView(rt, actor.role, q)))));
+  return jsonAnswer(await alertListAnswer(rt, actor.role, q, async (window) => JSON.stringify(alertListResponseSchema.parse(await alertListView(rt, actor.role, window)))));
 });

@@ -54,10 +54,23 @@ export function seriesAnswer(rt: Runtime, targetId: string, q: SeriesQuery, buil
 
 type AlertListQuery = ReturnType<typeof parseAlertListQuery>;
 
-/** The alert list as `role` reads it (a viewer's SQL is redacted), per normalized query. */
-export function alertListAnswer(rt: Runtime, role: Role, q: AlertListQuery, build: () => Promise<string>, now = Date.now()): Promise<string> {
-  const key = [role, [...(q.state ?? [])].sort().join(","), q.target ?? "", q.rule ?? "", q.from ?? "", q.to ?? ""].join("\u0000");
-  return alerts.get(rt, key, [alertsChangeCount(rt.store.pool), Math.floor(now / ALERT_LIST_MAX_AGE_MS)], build);
+/**
+ * The alert list as `role` reads it (a viewer's SQL is redacted), per normalized query. A window
+ * ending within the age bound of now ("active in the last 24 h", sent with each viewer's clock)
+ * is keyed by its length and built up to the moment of the build, like a live series.
+ */
+export function alertListAnswer(rt: Runtime, role: Role, q: AlertListQuery, build: (q: AlertListQuery) => Promise<string>, now = Date.now()): Promise<string> {
+  const version = [alertsChangeCount(rt.store.pool), Math.floor(now / ALERT_LIST_MAX_AGE_MS)];
+  const base = [role, [...(q.state ?? [])].sort().join(","), q.target ?? "", q.rule ?? ""];
+  const to = q.to === undefined ? null : Date.parse(q.to);
+  if (q.from !== undefined && to !== null && to > now - ALERT_LIST_MAX_AGE_MS) {
+    const lengthMs = Math.round((to - Date.parse(q.from)) / 1000) * 1000;
+    return alerts.get(rt, [...base, "live", lengthMs].join("\u0000"), version, () => {
+      const at = Date.now();
+      return build({ ...q, from: new Date(at - lengthMs).toISOString(), to: new Date(at).toISOString() });
+    });
+  }
+  return alerts.get(rt, [...base, q.from ?? "", q.to ?? ""].join("\u0000"), version, () => build(q));
 }
 
 /** Builds and hits since start, for tests. */
