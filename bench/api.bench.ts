@@ -16,7 +16,10 @@ import { buildFixture } from "./lib/fixture";
 // non-2xx answers (503 counted apart), connection errors, and connections never answered
 // during the run (a stalled server answers nothing: its latency figures then cover only the few
 // that came back).
-// Run: npm run bench:api [-- --seconds 20 --tables 2000 --app-dir ../other-build --label main]
+// Run: npm run bench:api [-- --seconds 20 --tables 2000 --app-dir ../other-build --label main --rate 1]
+// Without --rate every connection asks again as soon as it is answered (a closed loop: by
+// Little's law 100 connections at p50 50 ms need 2,000 answers/s); --rate N caps each
+// connection at N requests/s, as a viewer's page polls.
 // --app-dir runs another checkout's build (e.g. main's) against the same fixture for a
 // before/after in one run; --label names the section in bench/results/api-<date>.md.
 
@@ -28,11 +31,14 @@ const { values: args } = parseArgs({
     "app-dir": { type: "string", multiple: true, default: ["."] },
     label: { type: "string", multiple: true, default: [] },
     out: { type: "string", default: path.join(import.meta.dirname, "results") },
+    rate: { type: "string" },
   },
 });
 const PORT = Number(args.port);
 const BASE = `http://127.0.0.1:${PORT}`;
 const SECONDS = Number(args.seconds);
+/** Requests per second per connection; undefined: as fast as answered. */
+const RATE = args.rate === undefined ? undefined : Number(args.rate);
 const CLIENTS = [10, 100];
 const MONITOR_ROLE = "pgpulse_monitor";
 /** The goals at 100 clients (issue 17): 0 errors, and p95 under these. */
@@ -80,7 +86,7 @@ async function load(url: string, clients: number): Promise<Omit<Figures, "route"
   let bytes = 0;
   const answered = new Set<unknown>();
   const r = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections: clients, duration: SECONDS, timeout: 30, headers: { host: `127.0.0.1:${PORT}` } }, (err, result) => (err ? reject(err) : resolve(result)));
+    const instance = autocannon({ url, connections: clients, duration: SECONDS, timeout: 30, ...(RATE ? { connectionRate: RATE } : {}), headers: { host: `127.0.0.1:${PORT}` } }, (err, result) => (err ? reject(err) : resolve(result)));
     instance.on("response", (client, _status, resBytes, ms) => {
       answered.add(client);
       times.push(ms);
@@ -197,7 +203,7 @@ async function main() {
     const head = [
       `## bench:api ${new Date().toISOString()}`,
       "",
-      `${tables} tables (${fixture.indexes} indexes), ${SECONDS} s per route and client count, autocannon 8.0.0, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), load ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} at the end.`,
+      `${tables} tables (${fixture.indexes} indexes), ${SECONDS} s per route and client count, ${RATE ? `each connection at most ${RATE} request/s` : "each connection asking again as soon as answered"}, autocannon 8.0.0, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), load ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")} at the end.`,
       `Goals at 100 clients: 0 errors, p95 < ${GOAL_P95_MS.snapshot} ms (activity, tables, indexes, health) and < ${GOAL_P95_MS.history} ms (series, alerts); ✗ marks a miss.`,
       "",
     ].join("\n");

@@ -61,3 +61,57 @@ test("the tables API answers a page no larger than asked for", async ({ request,
   const bad = await request.get(`/api/targets/${id}/tables?limit=0`);
   expect([bad.status(), (await bad.json()).param]).toEqual([400, "limit"]);
 });
+
+test("the tables page asks the server for one page, and sends sort, search and CSV to it", async ({ page, request, targetId: id }) => {
+  const asked: URL[] = [];
+  page.on("request", (r) => {
+    const u = new URL(r.url());
+    if (u.pathname === `/api/targets/${id}/tables` || u.pathname === `/api/targets/${id}/indexes`) asked.push(u);
+  });
+  const last = (what: "tables" | "indexes") => asked.filter((u) => u.pathname.endsWith(`/${what}`)).at(-1);
+
+  await page.goto(`/targets/${id}/tables`);
+  const panel = page.getByTestId("panel-tables");
+  await expect(panel).toHaveAttribute("data-state", "ready");
+  // Every request is a page, by size, over the range's key (one cached answer for every viewer).
+  expect(asked.length).toBeGreaterThan(0);
+  for (const u of asked) {
+    expect(Object.fromEntries(u.searchParams)).toMatchObject({ limit: "50", offset: "0", sort: "size", dir: "desc", range: "24h" });
+    expect(u.searchParams.has("from")).toBe(false);
+  }
+
+  // Sorting by a column asks the server, and shows its order.
+  await panel.getByRole("columnheader", { name: "dead tuples" }).getByRole("button").click();
+  await expect.poll(() => last("tables")?.searchParams.get("sort")).toBe("dead");
+  expect(last("tables")!.searchParams.get("limit")).toBe("50");
+  await expect(page).toHaveURL(/[?&]sort=dead(&|$)/);
+  await expect
+    .poll(async () => {
+      const body = await (await request.get(`/api/targets/${id}/tables?range=24h&limit=50&sort=dead&dir=desc`)).json();
+      const top = body.rows.find((r: { parent: string | null }) => r.parent === null);
+      const shown = await panel.locator('[data-testid^="table-row-"]').first().getAttribute("data-testid");
+      return shown === `table-row-${top.schema}.${top.table}`;
+    })
+    .toBe(true);
+
+  // Search goes to the server too, from the first page.
+  const filter = panel.getByLabel("Filter tables");
+  await filter.fill("e2e_no_such_table_x");
+  await expect.poll(() => last("tables")?.searchParams.get("q")).toBe("e2e_no_such_table_x");
+  await expect(panel.locator('[data-testid^="table-row-"]')).toHaveCount(0);
+  await expect(panel.getByText("0 rows")).toBeVisible();
+  await filter.fill("");
+
+  // The CSV is every matching row from the server, sorted as shown — not the page.
+  const href = await panel.getByTestId(`csv-tables-${id}`).getAttribute("href");
+  const csvUrl = new URL(href!, page.url());
+  expect(Object.fromEntries(csvUrl.searchParams)).toMatchObject({ format: "csv", sort: "dead", dir: "desc", range: "24h" });
+  expect(csvUrl.searchParams.has("limit")).toBe(false);
+  const csv = await request.get(csvUrl.pathname + csvUrl.search);
+  expect(csv.headers()["content-type"]).toMatch(/^text\/csv/);
+
+  // The indexes tab: flag, sort and search go to the server with the page size.
+  await page.goto(`/targets/${id}/tables?tab=indexes&flag=unused&sort=scans&dir=asc&q=pkey`);
+  await expect(page.getByTestId("panel-indexes")).toHaveAttribute("data-state", "ready");
+  expect(Object.fromEntries(last("indexes")!.searchParams)).toMatchObject({ limit: "50", offset: "0", sort: "scans", dir: "asc", q: "pkey", flag: "unused" });
+});

@@ -5,11 +5,14 @@ import { CopyBox } from "@/components/ui/copy-box";
 import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
+import { Pager } from "@/components/ui/pager";
 import { Select, TextInput } from "@/components/ui/select";
 import { Value } from "@/components/ui/value";
 import { bloatReliabilityText, indexAdvice } from "@/lib/analysis/index-advice";
 import type { IndexRow } from "@/lib/api/indexes";
-import { INDEX_FLAGS, type TablesParams } from "@/lib/api/search-params";
+import { INDEX_FLAGS, LIST_PAGE_SIZE, type IndexFlag, type IndexSort } from "@/lib/api/list-sorts";
+import type { TablesParams } from "@/lib/api/search-params";
+import { indexesUrl } from "@/lib/api/urls";
 import { formatAgo } from "@/lib/format/time";
 import { REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
@@ -21,16 +24,17 @@ import { usePanelState } from "./use-panel-state";
 
 export function PanelIndexes({
   targetId,
-  q,
-  flag,
+  params,
   onChange,
 }: {
   targetId: string;
-  q: string | null;
-  flag: TablesParams["flag"];
+  params: Pick<TablesParams, "q" | "flag" | "sort" | "dir" | "page">;
   onChange: (p: Partial<TablesParams>) => void;
 }) {
-  const res = useIndexes(targetId);
+  const { q, flag } = params;
+  // The server filters (q, flag), sorts and pages; the panel shows what it answers.
+  const list = { sort: params.sort as IndexSort, dir: params.dir, q, flag, page: { limit: LIST_PAGE_SIZE, offset: (params.page - 1) * LIST_PAGE_SIZE } };
+  const res = useIndexes(targetId, list);
   const d = res.data;
   const { state, now } = usePanelState(res, {
     everyMs: 5000,
@@ -38,14 +42,8 @@ export function PanelIndexes({
   });
   const threshold = d?.bloatThresholdPercent ?? 30;
   const minBytes = d?.minIndexBytes ?? 0;
-  const needle = q?.toLowerCase() ?? null;
-  const rows = (d?.rows ?? []).filter((r) => {
-    if (needle !== null && !`${r.schema}.${r.index} ${r.table}`.toLowerCase().includes(needle)) return false;
-    if (flag === "unused") return r.unused;
-    if (flag === "duplicate") return r.duplicateOf !== null;
-    if (flag === "bloated") return r.bloatPercent !== null && r.bloatPercent > threshold;
-    return true;
-  });
+  const rows = d?.rows ?? [];
+  const total = d?.page?.total ?? rows.length;
 
   const columns: Column<IndexRow>[] = [
     {
@@ -144,19 +142,25 @@ export function PanelIndexes({
         columns={columns}
         rowKey={(r) => `${r.schema}.${r.index}`}
         rowTestId={(r) => `index-row-${r.schema}.${r.index}`}
-        defaultSort={{ id: "size", dir: "desc" }}
+        sort={{ id: params.sort, dir: params.dir }}
+        onSortChange={(s) => onChange({ sort: s.id as IndexSort, dir: s.dir, page: 1 })}
         csvName={`indexes-${targetId}`}
+        server={{
+          total,
+          csvHref: indexesUrl(targetId, { ...list, page: undefined, format: "csv" }),
+          pager: <Pager label="Indexes" page={params.page} pageSize={LIST_PAGE_SIZE} total={total} onPage={(page) => onChange({ page })} />,
+        }}
         maxHeight="40rem"
         toolbar={
           <>
-            <Select value={flag} onChange={(e) => onChange({ flag: e.target.value as TablesParams["flag"] })} aria-label="Show indexes" data-testid="filter-index-flag">
+            <Select value={flag} onChange={(e) => onChange({ flag: e.target.value as IndexFlag, page: 1 })} aria-label="Show indexes" data-testid="filter-index-flag">
               {INDEX_FLAGS.map((f) => (
                 <option key={f} value={f}>
                   {f === "all" ? "all indexes" : f}
                 </option>
               ))}
             </Select>
-            <TextInput placeholder="filter indexes" aria-label="Filter indexes" defaultValue={q ?? ""} onChange={(e) => onChange({ q: e.target.value.trim() || null })} className="w-56" />
+            <TextInput placeholder="filter indexes" aria-label="Filter indexes" defaultValue={q ?? ""} onChange={(e) => onChange({ q: e.target.value.trim() || null, page: 1 })} className="w-56" />
           </>
         }
       />

@@ -4,15 +4,18 @@ import { Badge } from "@/components/ui/badge";
 import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { LINK, MARK, TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
+import { Pager } from "@/components/ui/pager";
 import { TextInput } from "@/components/ui/select";
 import { Time, Value } from "@/components/ui/value";
-import type { TimeRange } from "@/lib/api/search-params";
+import { LIST_PAGE_SIZE, type TableSort } from "@/lib/api/list-sorts";
+import type { TablesParams, TimeRange } from "@/lib/api/search-params";
 import type { TableRow } from "@/lib/api/tables";
+import type { ListQuery } from "@/lib/api/urls";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatAgo, formatDate } from "@/lib/format/time";
 import { REFRESH_MS } from "@/lib/limits";
 import { Panel } from "./panel";
-import { useTables } from "./queries";
+import { tablesListUrl, useTables } from "./queries";
 import { SizeBar } from "./size-bar";
 import { usePanelState } from "./use-panel-state";
 import { likelyNeedsIndex } from "@/lib/analysis/needs-index";
@@ -23,27 +26,34 @@ import { likelyNeedsIndex } from "@/lib/analysis/needs-index";
 
 const key = (r: Pick<TableRow, "schema" | "table">) => `${r.schema}.${r.table}`;
 
+/** The page of the tables list the URL asks for; the page and the size-history panel share it. */
+export function tablesListQuery(p: Pick<TablesParams, "q" | "sort" | "dir" | "page">): ListQuery<TableSort> {
+  return { sort: p.sort as TableSort, dir: p.dir, q: p.q, page: { limit: LIST_PAGE_SIZE, offset: (p.page - 1) * LIST_PAGE_SIZE } };
+}
+
 export function PanelTables({
   targetId,
   range,
-  q,
+  params,
   selected,
-  onFilter,
+  onChange,
   onSelect,
 }: {
   targetId: string;
   range: TimeRange;
-  q: string | null;
+  params: Pick<TablesParams, "q" | "sort" | "dir" | "page">;
   selected: string | null;
-  onFilter: (q: string | null) => void;
+  onChange: (p: Partial<TablesParams>) => void;
   onSelect: (table: string) => void;
 }) {
-  const res = useTables(targetId, range);
+  const list = tablesListQuery(params);
+  const res = useTables(targetId, range, list);
   const d = res.data;
   const { state, now } = usePanelState(res, {
     everyMs: 5000,
     sampled: { takenAt: d?.takenAt ?? null, cadenceMs: d?.cadenceMs ?? 0, slackMs: REFRESH_MS.tables },
   });
+  // The server answers the page's top-level tables, sorted, followed by their partitions.
   const all = d?.rows ?? [];
   const partitionsOf = new Map<string, TableRow[]>();
   for (const r of all) {
@@ -51,9 +61,9 @@ export function PanelTables({
     const parentKey = r.parent.includes(".") ? r.parent : `${r.schema}.${r.parent}`;
     partitionsOf.set(parentKey, [...(partitionsOf.get(parentKey) ?? []), r]);
   }
-  const needle = q?.toLowerCase() ?? null;
-  const top = all.filter((r) => r.parent === null && (needle === null || key(r).toLowerCase().includes(needle)));
+  const top = all.filter((r) => r.parent === null);
   const threshold = d?.thresholdBytes ?? 0;
+  const total = d?.page?.total ?? top.length;
 
   const columns: Column<TableRow>[] = [
     {
@@ -185,10 +195,16 @@ export function PanelTables({
         rowClassName={(r) => (key(r) === selected ? MARK.selected : undefined)}
         hasDetail={(r) => r.isPartitioned}
         detail={(r) => <Partitions rows={partitionsOf.get(key(r)) ?? []} threshold={threshold} />}
-        defaultSort={{ id: "size", dir: "desc" }}
+        sort={{ id: params.sort, dir: params.dir }}
+        onSortChange={(s) => onChange({ sort: s.id as TableSort, dir: s.dir, page: 1 })}
         csvName={`tables-${targetId}`}
+        server={{
+          total,
+          csvHref: tablesListUrl(targetId, range, { ...list, page: undefined, format: "csv" }),
+          pager: <Pager label="Tables" page={params.page} pageSize={LIST_PAGE_SIZE} total={total} onPage={(page) => onChange({ page })} />,
+        }}
         maxHeight="36rem"
-        toolbar={<TextInput placeholder="filter tables" aria-label="Filter tables" defaultValue={q ?? ""} onChange={(e) => onFilter(e.target.value.trim() || null)} className="w-56" />}
+        toolbar={<TextInput placeholder="filter tables" aria-label="Filter tables" defaultValue={params.q ?? ""} onChange={(e) => onChange({ q: e.target.value.trim() || null, page: 1 })} className="w-56" />}
       />
     </Panel>
   );

@@ -15,9 +15,10 @@ import type { settingsResponseSchema } from "@/lib/api/settings";
 import type { slowQueriesResponseSchema, slowQueryDetailSchema } from "@/lib/api/slow-queries";
 import type { tableHistoryResponseSchema, tablesResponseSchema } from "@/lib/api/tables";
 import type { targetListSchema } from "@/lib/api/targets";
-import { REFRESH_MS, stepSecondsFor } from "@/lib/limits";
+import type { IndexFlag, IndexSort, TableSort } from "@/lib/api/list-sorts";
+import { HISTORY_RANGES, REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { resolveRange, type TimeRange } from "@/lib/api/search-params";
-import { activityUrl, alertListUrl, indexesUrl, maintenanceUrl, type CheckpointWindow, ME_URL, OVERVIEW_URL, replicationUrl, seriesUrl, SETTINGS_URL, slowQueriesUrl, slowQueryDetailUrl, tableHistoryUrl, tablesUrl } from "@/lib/api/urls";
+import { activityUrl, alertListUrl, indexesUrl, maintenanceUrl, type CheckpointWindow, ME_URL, OVERVIEW_URL, replicationUrl, seriesUrl, SETTINGS_URL, slowQueriesUrl, slowQueryDetailUrl, tableHistoryUrl, tablesUrl, type ListQuery } from "@/lib/api/urls";
 
 /** A stable cache key for a range; relative ranges resolve to a fresh window on every fetch. */
 export function rangeKey(r: TimeRange): string {
@@ -103,13 +104,18 @@ export function useSeriesLines(targetId: string, lines: readonly SeriesLine[], r
   });
 }
 
-export function useTables(targetId: string, range: TimeRange) {
+/** A relative range goes as its key (one answer per snapshot for every viewer); an absolute one as from/to. */
+const tablesRange = (r: TimeRange) => ((HISTORY_RANGES as readonly string[]).includes(rangeKey(r)) ? { key: rangeKey(r) } : windowOf(r));
+
+/** The tables list's address for a page, or (no page) for every row as CSV. */
+export const tablesListUrl = (targetId: string, range: TimeRange, l: ListQuery<TableSort>) => tablesUrl(targetId, tablesRange(range), l);
+
+/** One page of the tables list, as the server sorts and filters it. */
+export function useTables(targetId: string, range: TimeRange, l: ListQuery<TableSort>, enabled = true) {
   return useQuery({
-    queryKey: ["tables", targetId, rangeKey(range)],
-    queryFn: () => {
-      const w = windowOf(range);
-      return fetchJson<typeof tablesResponseSchema>(tablesUrl(targetId, w.from, w.to));
-    },
+    enabled,
+    queryKey: ["tables", targetId, rangeKey(range), l.sort, l.dir, l.q, l.page?.offset, l.page?.limit],
+    queryFn: () => fetchJson<typeof tablesResponseSchema>(tablesListUrl(targetId, range, l)),
     refetchInterval: REFRESH_MS.tables,
     placeholderData: keepPreviousData,
   });
@@ -135,8 +141,14 @@ export function useReplication(targetId: string) {
   });
 }
 
-export function useIndexes(targetId: string) {
-  return useQuery({ queryKey: ["indexes", targetId], queryFn: () => fetchJson<typeof indexesResponseSchema>(indexesUrl(targetId)), refetchInterval: REFRESH_MS.tables });
+/** One page of the indexes list, as the server sorts and filters it. */
+export function useIndexes(targetId: string, l: ListQuery<IndexSort> & { flag: IndexFlag }) {
+  return useQuery({
+    queryKey: ["indexes", targetId, l.sort, l.dir, l.q, l.flag, l.page?.offset, l.page?.limit],
+    queryFn: () => fetchJson<typeof indexesResponseSchema>(indexesUrl(targetId, l)),
+    refetchInterval: REFRESH_MS.tables,
+    placeholderData: keepPreviousData,
+  });
 }
 
 export function useSlowQueries(targetId: string, range: TimeRange) {

@@ -15,17 +15,16 @@ export type ButtonProps = ButtonHTMLAttributes<HTMLButtonElement> & {
   size?: keyof typeof SIZE;
 };
 
-export function Button({ variant = "secondary", size = "md", className, type = "button", ...rest }: ButtonProps) {
-  return (
-    <button
-      type={type}
-      className={cx(
-        "inline-flex items-center gap-1 rounded font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-not-allowed disabled:opacity-60",
-        VARIANT[variant],
-        SIZE[size],
-        className,
-      )}
-      {...rest}
-    />
+/** A button's look, for a link that acts as one (a download). */
+export function buttonClass(variant: keyof typeof VARIANT, size: keyof typeof SIZE, className?: string): string {
+  return cx(
+    "inline-flex items-center gap-1 rounded font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-not-allowed disabled:opacity-60",
+    VARIANT[variant],
+    SIZE[size],
+    className,
   );
+}
+
+export function Button({ variant = "secondary", size = "md", className, type = "button", ...rest }: ButtonProps) {
+  return <button type={type} className={buttonClass(variant, size, className)} {...rest} />;
 }

@@ -3,6 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState, type ReactNode } from "react";
 import type { CsvColumn } from "@/lib/format/csv";
+import { buttonClass } from "./button";
 import { CsvButton } from "./csv-button";
 import { cx } from "./cx";
 import { TONE_TEXT } from "./palette";
@@ -47,6 +48,7 @@ export function DataTable<T>({
   onSortChange,
   defaultSort,
   csvName,
+  server,
   toolbar,
   maxHeight = "70vh",
   label,
@@ -65,6 +67,11 @@ export function DataTable<T>({
   onSortChange?: (s: SortState) => void;
   defaultSort?: SortState;
   csvName?: string;
+  /**
+   * The rows are one page the server sorted (by `sort`): shown in its order, with the count of
+   * every matching row, and the CSV comes from the server (every matching row, not the page).
+   */
+  server?: { total: number; csvHref: string; pager: ReactNode };
   toolbar?: ReactNode;
   maxHeight?: string;
   label: string;
@@ -76,9 +83,10 @@ export function DataTable<T>({
   const [open, setOpen] = useState<Set<string>>(() => new Set());
 
   const sorted = useMemo(() => {
+    if (server) return rows;
     const col = columns.find((c) => c.id === sort?.id);
     return sortRows(rows, col?.sort, sort?.dir ?? "desc");
-  }, [rows, columns, sort]);
+  }, [rows, columns, sort, server]);
 
   const csvColumns = useMemo<CsvColumn<T>[]>(
     () =>
@@ -117,8 +125,15 @@ export function DataTable<T>({
         <div className="mb-2 flex flex-wrap items-center gap-2">
           {toolbar}
           {narrow ? <SortSelect columns={columns} sort={sort} onChange={setSort} /> : null}
-          <span className="ml-auto text-xs text-slate-500 dark:text-slate-400 tabular">{sorted.length.toLocaleString("en-US")} rows</span>
-          {csvName ? <CsvButton rows={sorted} columns={csvColumns} name={csvName} /> : null}
+          <span className="ml-auto text-xs text-slate-500 dark:text-slate-400 tabular">{(server?.total ?? sorted.length).toLocaleString("en-US")} rows</span>
+          {server?.pager}
+          {csvName && server ? (
+            <a href={server.csvHref} download className={BUTTON_LINK} data-testid={`csv-${csvName}`}>
+              CSV
+            </a>
+          ) : csvName ? (
+            <CsvButton rows={sorted} columns={csvColumns} name={csvName} />
+          ) : null}
         </div>
       ) : null}
       {narrow ? (
@@ -226,6 +241,8 @@ export function DataTable<T>({
     </div>
   );
 }
+
+const BUTTON_LINK = buttonClass("secondary", "sm");
 
 // The name column stays put while a wide table scrolls sideways; opaque so figures pass under it.
 const STICKY_HEAD = "sticky left-0 z-10 bg-slate-100 dark:bg-slate-800";

@@ -2,6 +2,7 @@ import "server-only";
 import type { Pool } from "pg";
 import { z } from "zod";
 import { recordAudit } from "@/lib/auth/audit";
+import { noteAlertsChanged } from "./changes";
 import type { Actor } from "@/lib/auth/roles";
 import { exec, many, maybeOne, one } from "@/lib/db/query";
 import { inTransaction } from "@/lib/db/transaction";
@@ -19,7 +20,7 @@ export interface ActionOptions {
 export async function acknowledge(pool: Pool, alertId: number, actor: Actor, comment: string | null, opts: ActionOptions = {}): Promise<Alert> {
   const at = (opts.now ?? (() => new Date()))();
   const text = comment?.trim() ? comment.trim().slice(0, 2000) : null;
-  return inTransaction(pool, async (c) => {
+  const out = await inTransaction(pool, async (c) => {
     const before = await maybeOne(c, alertRowSchema, `SELECT ${ALERT_COLUMNS} FROM pgpulse.alerts WHERE id = $1 FOR UPDATE`, [alertId], "alert: ack lock");
     if (!before) throw new AlertError("not_found", `no alert ${alertId}`);
     if (before.state !== "pending" && before.state !== "firing") throw new AlertError("conflict", `alert ${alertId} is ${before.state}: only an open alert can be acknowledged`);
@@ -46,6 +47,8 @@ export async function acknowledge(pool: Pool, alertId: number, actor: Actor, com
     });
     return toAlert(after);
   });
+  noteAlertsChanged(pool);
+  return out;
 }
 
 export const silenceMatchersSchema = z
@@ -116,7 +119,7 @@ export async function createSilence(pool: Pool, input: CreateSilenceInput, actor
   const now = (opts.now ?? (() => new Date()))();
   const startsAt = parsed.data.startsAt ?? now;
   if (parsed.data.endsAt <= startsAt) throw new AlertError("invalid", "endsAt must be after startsAt");
-  return inTransaction(pool, async (c) => {
+  const out = await inTransaction(pool, async (c) => {
     const row = await one(
       c,
       silenceRowSchema,
@@ -134,12 +137,14 @@ export async function createSilence(pool: Pool, input: CreateSilenceInput, actor
     });
     return silence;
   });
+  noteAlertsChanged(pool);
+  return out;
 }
 
 /** Ends a silence now. Expiring one that already ended or was expired is a conflict. */
 export async function expireSilence(pool: Pool, id: number, actor: Actor, opts: ActionOptions = {}): Promise<Silence> {
   const now = (opts.now ?? (() => new Date()))();
-  return inTransaction(pool, async (c) => {
+  const out = await inTransaction(pool, async (c) => {
     const before = await maybeOne(c, silenceRowSchema, `SELECT ${SILENCE_COLUMNS} FROM pgpulse.silences WHERE id = $1 FOR UPDATE`, [id], "silence: lock");
     if (!before) throw new AlertError("not_found", `no silence ${id}`);
     if (before.expired_at !== null || before.ends_at <= now) throw new AlertError("conflict", `silence ${id} has already ended`);
@@ -160,6 +165,8 @@ export async function expireSilence(pool: Pool, id: number, actor: Actor, opts: 
     });
     return toSilence(row, now);
   });
+  noteAlertsChanged(pool);
+  return out;
 }
 
 /** Silences, newest first; `active: true` keeps only those in force now. */

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Pool } from "pg";
 import type { SampleSink } from "@/lib/collector/types";
+import { noteAlertsChanged } from "./changes";
 import type { PgpulseConfig } from "@/lib/config/schema";
 import type { MetricResult } from "@/lib/metrics/types";
 import { evaluate } from "./evaluate";
@@ -172,6 +173,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       return;
     }
     backlog.clear();
+    noteAlertsChanged(opts.pool);
     // Another instance holds these targets now: what we saw is its to evaluate, not ours.
     for (const targetId of outcome.fenced) {
       log.warn({ targetId }, "alert writes refused: the target's lease is held by another instance");

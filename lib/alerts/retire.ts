@@ -1,6 +1,7 @@
 import "server-only";
 import type { Pool } from "pg";
 import { exec } from "@/lib/db/query";
+import { noteAlertsChanged } from "./changes";
 
 /**
  * Closes the open episodes of a target that is gone for good (its database dropped, found by
@@ -10,7 +11,7 @@ import { exec } from "@/lib/db/query";
  * no evaluation writes after it. Returns the episodes closed.
  */
 export async function retireTargetAlerts(pool: Pool, targetId: string, reason: string): Promise<number> {
-  return exec(
+  const closed = await exec(
     pool,
     `WITH open AS (
        SELECT id, state FROM pgpulse.alerts WHERE target_id = $1 AND state IN ('pending', 'firing') FOR UPDATE
@@ -25,4 +26,6 @@ export async function retireTargetAlerts(pool: Pool, targetId: string, reason: s
      SELECT id, now(), from_state, to_state, jsonb_build_object('retired', $2::text) FROM closed`,
     [targetId, reason],
   );
+  noteAlertsChanged(pool);
+  return closed;
 }

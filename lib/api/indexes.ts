@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_LIST_SORT, INDEX_FLAGS, INDEX_SORT_KEYS, type IndexSort } from "./list-sorts";
 import { pageInfoSchema, pageQuerySchema, type SortValue } from "./paging";
 import { cadenceMsSchema, nullableIso, nullableNumber, unavailableSchema } from "./common";
 
@@ -50,14 +51,14 @@ export const indexesResponseSchema = z.object({
 export type IndexesResponse = z.infer<typeof indexesResponseSchema>;
 
 /** The indexes page's sort keys, by column: the server sorts by them (lib/api/paging.ts). */
-export const INDEX_SORT: Record<"index" | "table" | "size" | "scans" | "bloat", (r: IndexRow) => SortValue> = {
+export const INDEX_SORT: Record<IndexSort, (r: IndexRow) => SortValue> = {
   index: (r) => `${r.schema}.${r.index}`,
   table: (r) => r.table,
   size: (r) => r.sizeBytes,
   scans: (r) => r.idxScan,
   bloat: (r) => r.bloatPercent,
 };
-export type IndexSort = keyof typeof INDEX_SORT;
+export type { IndexSort };
 
-/** GET …/indexes?limit&offset&sort&dir&q&format — a bad one is a 400 naming it. */
-export const indexesQuerySchema = pageQuerySchema(Object.keys(INDEX_SORT) as [IndexSort, ...IndexSort[]], "size");
+/** GET …/indexes?limit&offset&sort&dir&q&flag&format — a bad one is a 400 naming it. */
+export const indexesQuerySchema = pageQuerySchema(INDEX_SORT_KEYS, DEFAULT_LIST_SORT.sort).extend({ flag: z.enum(INDEX_FLAGS).default("all") });

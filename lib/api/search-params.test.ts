@@ -64,6 +64,14 @@ describe("tables and alerts params", () => {
     expect(serializeTablesParams(p).toString()).toBe("range=7d&tab=indexes&table=public.users&flag=bloated");
     expect(parseTablesParams({ tab: "x", flag: "y" })).toMatchObject({ tab: "tables", flag: "all" });
   });
+  it("tables sort, direction and page live in the URL; a sort key of the other tab falls back", () => {
+    const p = parseTablesParams({ sort: "dead", dir: "asc", page: "3" });
+    expect(p).toMatchObject({ sort: "dead", dir: "asc", page: 3 });
+    expect(serializeTablesParams(p).toString()).toBe("sort=dead&dir=asc&page=3");
+    expect(parseTablesParams({ tab: "indexes", sort: "dead", page: "-2", dir: "up" })).toMatchObject({ sort: "size", dir: "desc", page: 1 });
+    expect(parseTablesParams({ tab: "indexes", sort: "bloat" }).sort).toBe("bloat");
+    expect(serializeTablesParams(parseTablesParams({})).toString()).toBe("");
+  });
   it("alert states accept repeats and commas, drop unknowns and duplicates", () => {
     const p = parseAlertsParams(new URLSearchParams("state=firing,resolved&state=bogus&state=firing&rule=slow_query"));
     expect(p.state).toEqual(["firing", "resolved"]);

@@ -1,5 +1,6 @@
 import { FILTER_TEXT_MAX, HISTORY_RANGES, LIVE_WINDOWS, MAX_RANGE_MS, RANGE_MS, type RangeKey } from "@/lib/limits";
 import { ALERT_STATES, type AlertState } from "./alert-view";
+import { DEFAULT_LIST_SORT, INDEX_FLAGS, INDEX_SORT_KEYS, TABLE_SORT_KEYS, type IndexFlag, type IndexSort, type TableSort } from "./list-sorts";
 import { CHECKPOINT_WINDOWS, DEFAULT_CHECKPOINT_WINDOW, type CheckpointWindow } from "./urls";
 
 // URL state of every page, parsed the same way by the server page and the client island.
@@ -104,23 +105,33 @@ export function serializeLiveParams(p: LiveParams): URLSearchParams {
 // Tables page -----------------------------------------------------------------------------
 
 export const TABLE_TABS = ["tables", "indexes"] as const;
-export const INDEX_FLAGS = ["all", "unused", "duplicate", "bloated"] as const;
+/** The lists are paged, sorted and filtered by the server: what is shown is in the URL. */
 export interface TablesParams {
   range: TimeRange;
   tab: (typeof TABLE_TABS)[number];
   q: string | null;
   /** "schema.table" whose size history is drawn. */
   table: string | null;
-  flag: (typeof INDEX_FLAGS)[number];
+  flag: IndexFlag;
+  /** A sort key of the tab's list (TABLE_SORT_KEYS or INDEX_SORT_KEYS). */
+  sort: TableSort | IndexSort;
+  dir: "asc" | "desc";
+  /** 1-based page of the list. */
+  page: number;
 }
 export const TABLES_DEFAULT_RANGE = "24h" as const;
 export function parseTablesParams(sp: SearchParamsInput): TablesParams {
+  const tab = oneOf(first(sp, "tab"), TABLE_TABS, "tables");
+  const page = Number(first(sp, "page"));
   return {
     range: parseTimeRange(sp, HISTORY_RANGES, TABLES_DEFAULT_RANGE),
-    tab: oneOf(first(sp, "tab"), TABLE_TABS, "tables"),
+    tab,
     q: text(sp, "q"),
     table: text(sp, "table"),
     flag: oneOf(first(sp, "flag"), INDEX_FLAGS, "all"),
+    sort: oneOf<TableSort | IndexSort>(first(sp, "sort"), tab === "tables" ? TABLE_SORT_KEYS : INDEX_SORT_KEYS, DEFAULT_LIST_SORT.sort),
+    dir: oneOf(first(sp, "dir"), ["asc", "desc"] as const, DEFAULT_LIST_SORT.dir),
+    page: Number.isSafeInteger(page) && page > 1 ? page : 1,
   };
 }
 export function serializeTablesParams(p: TablesParams): URLSearchParams {
@@ -130,6 +141,9 @@ export function serializeTablesParams(p: TablesParams): URLSearchParams {
   writeText(out, "q", p.q);
   writeText(out, "table", p.table);
   if (p.flag !== "all") out.set("flag", p.flag);
+  if (p.sort !== DEFAULT_LIST_SORT.sort) out.set("sort", p.sort);
+  if (p.dir !== DEFAULT_LIST_SORT.dir) out.set("dir", p.dir);
+  if (p.page > 1) out.set("page", String(p.page));
   return out;
 }
 

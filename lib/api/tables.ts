@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { HISTORY_RANGES } from "@/lib/limits";
+import { DEFAULT_LIST_SORT, TABLE_SORT_KEYS, type TableSort } from "./list-sorts";
 import { pageInfoSchema, pageQuerySchema, type SortValue } from "./paging";
 import { cadenceMsSchema, isoTime, nameParam, nullableIso, nullableNumber, pointsSchema, unavailableSchema } from "./common";
 
@@ -81,7 +83,7 @@ export type TableHistoryResponse = z.infer<typeof tableHistoryResponseSchema>;
 const laterIso = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(a) > Date.parse(b) ? a : b);
 
 /** The tables page's sort keys, by column: the server sorts by them (lib/api/paging.ts). */
-export const TABLE_SORT: Record<"table" | "scans" | "ins" | "upd" | "del" | "live" | "dead" | "vacuum" | "analyze" | "size" | "growth" | "crosses", (r: TableRow) => SortValue> = {
+export const TABLE_SORT: Record<TableSort, (r: TableRow) => SortValue> = {
   table: (r) => `${r.schema}.${r.table}`,
   scans: (r) => r.seqScan,
   ins: (r) => r.insPerSecond,
@@ -95,11 +97,15 @@ export const TABLE_SORT: Record<"table" | "scans" | "ins" | "upd" | "del" | "liv
   growth: (r) => r.growthBytesPerDay,
   crosses: (r) => r.daysToThreshold,
 };
-export type TableSort = keyof typeof TABLE_SORT;
-const tableSorts = Object.keys(TABLE_SORT) as [TableSort, ...TableSort[]];
+export type { TableSort };
 
-/** GET …/tables?from&to&limit&offset&sort&dir&q&format — a bad one is a 400 naming it. */
+/**
+ * GET …/tables?range|from&to&limit&offset&sort&dir&q&format — a bad one is a 400 naming it.
+ * `range` (the last 1h … 30d up to now) is what a page with a relative range sends: one answer
+ * per snapshot serves every viewer of it, where `from`/`to` differ per request.
+ */
 export const tablesQuerySchema = z
-  .object({ from: isoTime.optional(), to: isoTime.optional() })
-  .extend(pageQuerySchema(tableSorts, "size").shape)
+  .object({ range: z.enum(HISTORY_RANGES).optional(), from: isoTime.optional(), to: isoTime.optional() })
+  .extend(pageQuerySchema(TABLE_SORT_KEYS, DEFAULT_LIST_SORT.sort).shape)
+  .refine((q) => q.range === undefined || (q.from === undefined && q.to === undefined), { message: "range excludes from and to", path: ["range"] })
   .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { message: "from must be before to", path: ["from"] });

@@ -1,5 +1,6 @@
 import { HISTORY_RANGES } from "@/lib/limits";
 import type { AlertState } from "./alert-view";
+import type { IndexFlag, IndexSort, TableSort } from "./list-sorts";
 import type { SeriesMetric } from "./series-metrics";
 
 // Every API address the pages fetch, in a module free of zod: the browser imports these, and
@@ -16,8 +17,33 @@ export function activityUrl(targetId: string): string {
   return `${target(targetId)}/activity`;
 }
 
-export function indexesUrl(targetId: string): string {
-  return `${target(targetId)}/indexes`;
+/** What a list page asks the server for: a page of rows matching q, sorted; or every such row as CSV. */
+export interface ListQuery<S extends string> {
+  sort: S;
+  dir: "asc" | "desc";
+  q: string | null;
+  /** Absent: every row (the CSV export). */
+  page?: { limit: number; offset: number };
+  format?: "csv";
+}
+
+function listParams<S extends string>(l: ListQuery<S>, p = new URLSearchParams()): URLSearchParams {
+  if (l.page) {
+    p.set("limit", String(l.page.limit));
+    p.set("offset", String(l.page.offset));
+  }
+  p.set("sort", l.sort);
+  p.set("dir", l.dir);
+  if (l.q) p.set("q", l.q);
+  if (l.format) p.set("format", l.format);
+  return p;
+}
+
+export function indexesUrl(targetId: string, l?: ListQuery<IndexSort> & { flag: IndexFlag }): string {
+  if (!l) return `${target(targetId)}/indexes`;
+  const p = listParams(l);
+  if (l.flag !== "all") p.set("flag", l.flag);
+  return `${target(targetId)}/indexes?${p}`;
 }
 
 export function replicationUrl(targetId: string): string {
@@ -44,8 +70,13 @@ export function seriesUrl(targetId: string, metric: SeriesMetric, from: Date, to
   return `${target(targetId)}/series?${p}`;
 }
 
-export function tablesUrl(targetId: string, from: Date, to: Date): string {
-  return `${target(targetId)}/tables?${window(from, to)}`;
+/**
+ * The tables list over a relative range (`range=24h`: one answer per snapshot for every viewer)
+ * or an absolute one (from/to).
+ */
+export function tablesUrl(targetId: string, range: { key: string } | { from: Date; to: Date }, l: ListQuery<TableSort>): string {
+  const p = "key" in range ? new URLSearchParams({ range: range.key }) : window(range.from, range.to);
+  return `${target(targetId)}/tables?${listParams(l, p)}`;
 }
 
 export function tableHistoryUrl(targetId: string, schema: string, table: string, from: Date, to: Date): string {

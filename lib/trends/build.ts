@@ -26,7 +26,8 @@ export interface BuildOptions {
   redact: (sql: string) => string;
 }
 
-type TrendsStore = Pick<Store, "pool" | "seriesRange" | "slowQueryCounts">;
+/** Every read goes through the store's read gate (its own pool, bounded queue, 503 when full), never the writers' pool. */
+type TrendsStore = Pick<Store, "read" | "seriesRange" | "slowQueryCounts">;
 
 const HOUR_S = 3600;
 const TOP_BLOAT = 15;
@@ -58,7 +59,6 @@ async function buildTarget(store: TrendsStore, t: TrendsTarget, cur: WeekBounds,
   const to = cur.end < now ? cur.end : now;
   // Day ends of both weeks (and the previous week's start), capped at now, for table sizes.
   const boundaries = [prev.start, ...prev.days.map((d) => d.end), ...cur.days.map((d) => d.end)].map((b) => (b < now ? b : now));
-  const pool = store.pool;
 
   const [tps, cacheHit, dbSize, connections, connectionLimit, slow, alerts, sizeHistory, bloat, unused, groups, simulated] = await Promise.all([
     hourlySeries(store, t.id, "tps", from, to, now, t.database),
@@ -66,13 +66,13 @@ async function buildTarget(store: TrendsStore, t: TrendsTarget, cur: WeekBounds,
     hourlySeries(store, t.id, "database_size_bytes", from, to, now, t.database),
     hourlyGauge(store, t.id, "connections.total", from, to, now),
     hourlyGauge(store, t.id, "connections.usable", from, to, now),
-    slowStatsByDay(pool, t.id, prev.start, cur.start, to, tz),
-    alertWeeks(pool, t.id, prev.start, cur.start, to),
-    sizesAtBoundaries(pool, t.id, "table_stats", boundaries),
-    bloatRises(pool, t.id, cur.start, to, TOP_BLOAT),
-    newUnusedIndexes(pool, t.id, cur.start, to, TOP_UNUSED),
-    fingerprintWeeks(pool, t.id, prev.start, cur.start, to),
-    simulatedRanges(pool, t.id, prev.start, cur.end),
+    store.read((pool) => slowStatsByDay(pool, t.id, prev.start, cur.start, to, tz)),
+    store.read((pool) => alertWeeks(pool, t.id, prev.start, cur.start, to)),
+    store.read((pool) => sizesAtBoundaries(pool, t.id, "table_stats", boundaries)),
+    store.read((pool) => bloatRises(pool, t.id, cur.start, to, TOP_BLOAT)),
+    store.read((pool) => newUnusedIndexes(pool, t.id, cur.start, to, TOP_UNUSED)),
+    store.read((pool) => fingerprintWeeks(pool, t.id, prev.start, cur.start, to)),
+    store.read((pool) => simulatedRanges(pool, t.id, prev.start, cur.end)),
   ]);
 
   const sizes = new Map(sizeHistory.map((h) => [h.objectKey, h.points]));

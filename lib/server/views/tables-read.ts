@@ -2,7 +2,7 @@ import "server-only";
 import type { TableHistoryResponse, TablesResponse } from "@/lib/api/tables";
 import { DomainError } from "@/lib/errors";
 import { env } from "@/lib/env";
-import { MAX_RANGE_MS } from "@/lib/limits";
+import { MAX_RANGE_MS, RANGE_MS, type RangeKey } from "@/lib/limits";
 import type { Runtime } from "@/lib/server/wiring/runtime";
 import { parseRows, tableRow } from "./rows";
 import { availability, currentRows, rowsAt, type Rows } from "./sources";
@@ -17,9 +17,11 @@ const DEFAULT_RANGE_MS = 3_600_000;
 
 const timed = (r: Rows | null): TimedRows | null => (r ? { ts: r.ts, rows: parseRows(r.rows, tableRow).rows } : null);
 
-export async function tablesView(rt: Runtime, targetId: string, q: { from?: string; to?: string }, now = new Date()): Promise<TablesResponse> {
+type TablesRange = { range?: RangeKey; from?: string; to?: string };
+
+export async function tablesView(rt: Runtime, targetId: string, q: TablesRange, now = new Date()): Promise<TablesResponse> {
   const to = q.to ? new Date(Math.min(Date.parse(q.to), now.getTime())) : now;
-  const from = new Date(Math.max(q.from ? Date.parse(q.from) : to.getTime() - DEFAULT_RANGE_MS, to.getTime() - MAX_RANGE_MS));
+  const from = new Date(Math.max(q.from ? Date.parse(q.from) : to.getTime() - (q.range ? RANGE_MS[q.range] : DEFAULT_RANGE_MS), to.getTime() - MAX_RANGE_MS));
   const threshold = rt.thresholds(targetId).tableSizeBytes;
   const demoBytes = env().PGPULSE_DEMO_TABLE_SIZE_BYTES;
 
@@ -44,14 +46,14 @@ export async function tablesView(rt: Runtime, targetId: string, q: { from?: stri
 }
 
 /**
- * The default answer (the last hour up to now) is built once per table_stats result
+ * The answer up to now (the last hour by default, or `range`) is built once per table_stats result
  * (answer-cache.ts); an explicit range, or rows only in the store, builds every time. Rates and
  * growth also read the store's row history, which moves at most every few minutes: the answer
  * is "as of the snapshot it was built on", as its takenAt says.
  */
-export function tablesVersion(rt: Runtime, targetId: string, q: { from?: string; to?: string }): { key: string; version: readonly unknown[] | null } {
+export function tablesVersion(rt: Runtime, targetId: string, q: TablesRange): { key: string; version: readonly unknown[] | null } {
   const latest = rt.snapshot(targetId)?.metrics.table_stats;
-  return { key: `tables:${targetId}`, version: q.from === undefined && q.to === undefined && latest?.status === "ok" ? [latest] : null };
+  return { key: `tables:${targetId}:${q.range ?? "default"}`, version: q.from === undefined && q.to === undefined && latest?.status === "ok" ? [latest] : null };
 }
 
 /**
