@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_LAUNCH } from "./e2e/fixtures/chromium";
 import { SEC_APP_PORT, SEC_METRICS_TOKEN, SEC_SESSION_SECRET, SEC_STORE_URL, writeSecurityConfig } from "./e2e/fixtures/security-config";
 import { e2eSuperuserUrl } from "./e2e/fixtures/target-config";
 
@@ -21,10 +22,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${APP_PORT}`,
     trace: "on-first-retry",
-    launchOptions: {
-      executablePath: process.env.PGPULSE_CHROMIUM ?? "/usr/bin/chromium",
-      args: ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   webServer: [
     {

@@ -5,8 +5,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { backfillDemoHistory } from "@/lib/demo/backfill";
 import {
-  DEMO_APP_PORT, DEMO_ARCHIVE_STALE_SECONDS, DEMO_BACKUP_STALE_SECONDS, DEMO_DATABASE, DEMO_PG_PORT, DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_SLOT_RETAINED_BYTES, DEMO_STANDBY_NAME,
-  DEMO_STANDBY_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID, DEMO_VACUUM_WINDOW_SECONDS, DEMO_XID_AGE_THRESHOLD,
+  DEMO_APP_PORT, DEMO_ARCHIVE_STALE_SECONDS, DEMO_BACKUP_STALE_SECONDS, DEMO_CHECKPOINT_TIMEOUT_SECONDS, DEMO_CHECKPOINT_WINDOW_TIMEOUTS, DEMO_DATABASE, DEMO_PG_PORT,
+  DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_SLOT_RETAINED_BYTES, DEMO_STANDBY_NAME, DEMO_STANDBY_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID,
+  DEMO_VACUUM_WINDOW_SECONDS, DEMO_XID_AGE_THRESHOLD,
 } from "@/lib/demo/constants";
 import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 import { prepareDemoDatabase } from "@/lib/demo/prepare";
@@ -14,7 +15,8 @@ import { startDemoWebhookReceiver, type DemoWebhookReceiver } from "@/lib/demo/w
 import { startReportsServer, type ReportsServer } from "@/lib/demo/reports-server";
 import { pruneArchive } from "@/lib/demo/operations";
 import { loadOrCreateSecrets } from "@/lib/demo/secrets";
-import { configureArchiving, primaryReplicationSettings, standbyRuleOverrides, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
+import { kundliRuleOverrides, standbyRuleOverrides } from "@/lib/demo/rule-overrides";
+import { configureArchiving, primaryReplicationSettings, startDemoStandby, type DemoStandby } from "@/lib/demo/standby";
 import { DEFAULT_RATE, DEFAULT_SCHEDULE, startWorkload, type Workload } from "@/lib/demo/workload";
 import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { env } from "@/lib/env";
@@ -152,6 +154,8 @@ async function main() {
       // after them (≈ 96 % between bursts; with 16MB the application alone stayed at ≈ 55–60 %).
       shared_buffers: "256MB",
       track_io_timing: "on",
+      // The server default, stated: checkpoints_requested's demo window counts in these.
+      checkpoint_timeout: DEMO_CHECKPOINT_TIMEOUT_SECONDS,
       "pg_stat_statements.track": "all",
       max_connections: 100,
     },
@@ -197,17 +201,22 @@ async function main() {
     );
   }
 
-  if (args.workload) {
-    workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports, archiveDir, standby: standby.server ? standby : undefined });
-    say(`Workload running: ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
-  } else {
-    // The workload prunes the WAL archive; without it, so does this.
-    const { everyMs, keep } = DEFAULT_SCHEDULE.archiveRetention;
-    setInterval(() => void pruneArchive(archiveDir, keep), everyMs).unref();
-    say("Workload off (--no-workload).");
-  }
+  // The schedule counts from the workload's start: with the app, it starts once the app answers,
+  // so a slow first build does not swallow the first conditions while nothing watches.
+  const startDemoWorkload = async () => {
+    if (args.workload) {
+      workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports, archiveDir, standby: standby?.server ? standby : undefined });
+      say(`Workload running (${elapsed()}): ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
+    } else {
+      // The workload prunes the WAL archive; without it, so does this.
+      const { everyMs, keep } = DEFAULT_SCHEDULE.archiveRetention;
+      setInterval(() => void pruneArchive(archiveDir, keep), everyMs).unref();
+      say("Workload off (--no-workload).");
+    }
+  };
 
   if (!args.app) {
+    await startDemoWorkload();
     say(`\nNo app (--no-app). Monitoring role pgpulse_monitor (password in ${secretsShown}) on 127.0.0.1:${args.pgPort}/${DEMO_DATABASE}, its standby 127.0.0.1:${standbyPort} and 127.0.0.1:${reportsPort}/${DEMO_REPORTS_DATABASE}. Ctrl-C to stop.`);
     return;
   }
@@ -225,12 +234,7 @@ async function main() {
         name: DEMO_DATABASE,
         url: demo.monitorUrl,
         explainUrl: demo.explainUrl,
-        rules: {
-          replication_slot_inactive: { threshold: DEMO_SLOT_RETAINED_BYTES },
-          backup_stale: { threshold: DEMO_BACKUP_STALE_SECONDS },
-          vacuum_behind: { windowSeconds: DEMO_VACUUM_WINDOW_SECONDS },
-          archive_stale: { threshold: DEMO_ARCHIVE_STALE_SECONDS },
-        },
+        rules: kundliRuleOverrides(),
       },
       {
         id: DEMO_STANDBY_TARGET_ID,
@@ -278,10 +282,12 @@ async function main() {
     say("The app did not answer within 90 s.");
     return shutdown(1);
   }
+  await startDemoWorkload();
+  if (stopping) return;
   say(`\npgpulse demo ready in ${elapsed()}${health === "up" ? " (the app has no /api/health yet)" : ""}.`);
   say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
   say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort}, its standby on 127.0.0.1:${standbyPort}, ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
-  say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min, nothing archived for ${DEMO_ARCHIVE_STALE_SECONDS / 60} min (README: "What the demo shows").`);
+  say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min, nothing archived for ${DEMO_ARCHIVE_STALE_SECONDS / 60} min, requested checkpoints judged over ${(DEMO_CHECKPOINT_WINDOW_TIMEOUTS * DEMO_CHECKPOINT_TIMEOUT_SECONDS) / 60} min (README: "What the demo shows").`);
   say(`  Webhook:    notifications go to ${webhook.url} (this terminal logs each one; it refuses them for 90 s in each 30-minute cycle, so a retry shows)`);
   say(`  Stop:       Ctrl-C`);
 }

@@ -5,6 +5,7 @@ import { REFERENCE_COLOR, REFERENCE_SOFT_COLOR, SERIES_COLORS } from "@/componen
 import { AXIS_TICK, ChartTooltip, timeTick } from "./chart-parts";
 import type { ChartRow } from "./join-series";
 import { alertWindowLayout, type AlertWindowLine } from "./alert-window-layout";
+import { loneDot } from "./chart-xy";
 
 // One metric around an alert's episode with the rule's lines and the moment it fired. Labels
 // are placed so they cannot overlap (alert-window-layout.ts): the upper line's label above it,
@@ -50,8 +51,12 @@ export function ChartAlertWindow({
           stroke={REFERENCE_SOFT_COLOR}
           label={{ value: "fired", position: layout.firedLabelPosition, fontSize: 11, fill: "currentColor", className: "alert-line-label" }}
         />
-        {/* A few samples (a statement caught once or twice) show as points, not an invisible line. */}
-        <Line dataKey="value" name="value" stroke={SERIES_COLORS[0]} dot={values.length < 40} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
+        {/*
+          A value between gaps shows as a point, not an invisible line: a statement caught once or
+          twice, or a metric sampled more slowly than the window's step (the cache ratio every
+          15 s in 5 s buckets: every value stands alone, and a line-only chart looked empty).
+        */}
+        <Line dataKey="value" name="value" stroke={SERIES_COLORS[0]} dot={loneDot(data, "value", SERIES_COLORS[0])} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
   );

@@ -13,7 +13,7 @@ type Row = Record<string, unknown>;
 const present = (row: Row | undefined, key: string) => row !== undefined && row[key] !== null && row[key] !== undefined;
 
 /** Recharts' dot renderer: a dot only where the value stands alone between gaps. */
-function loneDot(data: readonly Row[], key: string, color: string) {
+export function loneDot(data: readonly Row[], key: string, color: string) {
   function LoneDot(p: { index?: number; cx?: number | null; cy?: number | null; key?: React.Key | null }) {
     const i = p.index ?? -1;
     const lone = present(data[i], key) && !present(data[i - 1], key) && !present(data[i + 1], key);

@@ -105,6 +105,7 @@ export function PanelRules() {
                                 o.criticalThreshold === null ? "no critical line" : o.criticalThreshold !== undefined ? `critical past ${formatAlertValue(o.criticalThreshold, r.unit)}` : null,
                                 o.forSeconds !== undefined ? `for ${formatSeconds(o.forSeconds)}` : null,
                                 o.keepFiringForSeconds !== undefined ? `keep ${formatSeconds(o.keepFiringForSeconds)}` : null,
+                                o.windowSeconds !== undefined ? `window ${formatSeconds(o.windowSeconds)}` : null,
                                 o.severity ? o.severity : null,
                               ]
                                 .filter(Boolean)

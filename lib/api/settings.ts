@@ -12,6 +12,8 @@ export const ruleOverrideViewSchema = z.object({
   criticalThreshold: z.number().nullable().optional(),
   forSeconds: z.number().optional(),
   keepFiringForSeconds: z.number().optional(),
+  /** The span a windowed rule judges (cache ratio, vacuum, archiving, checkpoints), when different. */
+  windowSeconds: z.number().optional(),
   severity: severitySchema.optional(),
 });
 

@@ -45,5 +45,14 @@ export const DEMO_VACUUM_WINDOW_SECONDS = 10 * 60;
 /** archive_stale on kundli_db: nothing archived for 5 min (default 15), inside the 10-min archive outage. */
 export const DEMO_ARCHIVE_STALE_SECONDS = 5 * 60;
 
+/** kundli_db's server checkpoints on the server default: a timed checkpoint every 5 minutes. */
+export const DEMO_CHECKPOINT_TIMEOUT_SECONDS = 300;
+/**
+ * checkpoints_requested on kundli_db judges the last 4 checkpoint_timeouts (20 min, instead of
+ * an hour): long enough to hold the 3 timed checkpoints the rule needs once a burst of requested
+ * ones has left it, short enough that the alert resolves inside the 30-minute cycle.
+ */
+export const DEMO_CHECKPOINT_WINDOW_TIMEOUTS = 4;
+
 /** Every scenario of the demo's workload repeats on this cycle (README: "What the demo shows"). */
 export const DEMO_CYCLE_MS = 30 * 60_000;

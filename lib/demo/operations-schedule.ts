@@ -6,6 +6,7 @@ import {
   SESSIONS_TABLE,
   archiveCommand,
   brokenArchiveCommand,
+  checkpointedMigrationStep,
   churnSessions,
   createAbandonedSlot,
   cutStandbyLink,
@@ -22,11 +23,11 @@ import {
   widenLegacyOutbox,
 } from "./operations";
 import { MAINTENANCE_APP_NAME } from "./scenarios";
-import type { Episode, Scheduler } from "./scheduler";
+import type { Burst, Episode, Scheduler } from "./scheduler";
 
 // The operations side of the demo's schedule: a slot left behind, an archive outage, the backup
-// job with a missed run, a table autovacuum never visits, a sequence near its end, and the
-// standby paused and cut off. Each condition is followed by what a DBA would do about it.
+// job with a missed run, a table autovacuum never visits, a sequence near its end, a migration
+// that requests a checkpoint after every step, and the standby paused and cut off. Each condition is followed by what a DBA would do about it.
 
 export interface OperationsSchedule {
   /** An abandoned physical slot retains WAL; dropped `holdMs` later. */
@@ -39,6 +40,11 @@ export interface OperationsSchedule {
   backups: { startMs: number; everyMs: number; missEvery: number; missOffset: number };
   /** Sessions churn every `churnEveryMs`; VACUUM at `vacuumAtMs`, then every `periodMs`. */
   sessions: { churnEveryMs: number; churnRows: number; vacuumAtMs: number; periodMs: number };
+  /**
+   * A migration step (a batch and a CHECKPOINT) every `everyMs` during `forMs`; it ends by itself,
+   * and checkpoints_requested resolves once the burst has left the rule's window.
+   */
+  checkpointBurst: Burst;
   /** The int4 outbox imported at 80 % of its range; widened to bigint `holdMs` later. */
   legacySequence: Episode;
   /** Replay paused on the standby; resumed `holdMs` later. */
@@ -114,6 +120,14 @@ export async function scheduleOperations(clock: Scheduler, s: OperationsSchedule
   clock.every(s.sessions.vacuumAtMs, s.sessions.periodMs, "sessions vacuum", async () => {
     await admin(vacuumSessions);
     log(`workload: VACUUM (ANALYZE) ${SESSIONS_TABLE} (its autovacuum is off)`);
+  });
+
+  const steps = Math.ceil(s.checkpointBurst.forMs / s.checkpointBurst.everyMs);
+  let step = 0;
+  clock.burst("checkpointed migration", s.checkpointBurst, async () => {
+    const n = step++ % steps;
+    await admin((c) => checkpointedMigrationStep(c, 20_000, n === steps - 1));
+    log(`workload: migration step ${n + 1}/${steps} copied 20,000 rows and ran CHECKPOINT${n === steps - 1 ? " (done: scratch table dropped)" : ""}`);
   });
 
   clock.episodes("legacy outbox import", s.legacySequence, false, async () => {

@@ -24,16 +24,6 @@ export function primaryReplicationSettings(archiveTimeoutSeconds = 60): Record<s
   return { wal_level: "replica", max_wal_senders: 10, archive_mode: "on", archive_timeout: archiveTimeoutSeconds };
 }
 
-/**
- * The standby's kundli_db is a copy of the primary's: its slow_query_log, sizes, bloat,
- * sequences and backup_log would raise the primary's alerts a second time, so on the standby's
- * target these rules are off.
- */
-export function standbyRuleOverrides(): Record<string, { enabled: false }> {
-  const replicated = ["slow_query", "table_size", "index_bloat", "sequence_exhaustion", "backup_stale"];
-  return Object.fromEntries(replicated.map((id) => [id, { enabled: false as const }]));
-}
-
 /** Hot standby needs max_connections (and the like) at least the primary's: 100 on both. */
 const STANDBY_SETTINGS = { shared_preload_libraries: "pg_stat_statements", shared_buffers: "64MB", max_connections: 100, max_wal_senders: 10 };
 

@@ -81,6 +81,9 @@ export const DEFAULT_SCHEDULE: WorkloadSchedule = {
   // A "night" is 5 minutes; the run at minute 15.5 of each cycle is missed.
   backups: { startMs: 30_000, everyMs: 5 * MIN, missEvery: 6, missOffset: 3 },
   sessions: { churnEveryMs: 30_000, churnRows: 1_500, vacuumAtMs: 25 * MIN, periodMs: DEMO_CYCLE_MS },
+  // Six steps, each a CHECKPOINT, against about one timed checkpoint: the alert fires during the
+  // burst and resolves when it leaves kundli_db's 20-minute window (DEMO_CHECKPOINT_WINDOW_TIMEOUTS).
+  checkpointBurst: { startMs: 4 * MIN, everyMs: 20_000, forMs: 2 * MIN, periodMs: DEMO_CYCLE_MS },
   legacySequence: { startMs: 2 * MIN, holdMs: 20 * MIN, periodMs: DEMO_CYCLE_MS },
   replayPause: { startMs: 8 * MIN, holdMs: 4 * MIN, periodMs: DEMO_CYCLE_MS },
   standbyCut: { startMs: 23 * MIN, holdMs: 3 * MIN, periodMs: DEMO_CYCLE_MS },

@@ -7,7 +7,7 @@ import { settingsView } from "./settings-view";
 const config = configSchema.parse({
   targets: [
     { id: "prod", name: "Production", url: "postgres://mon:secret-pw@db/kundli_db", poolSize: 20, rules: { slow_query: { threshold: 500, severity: "critical" } } },
-    { id: "staging", name: "Staging", url: "postgres://mon:secret-pw@db2/kundli_db", rules: { table_size: { threshold: 1024 }, target_down: { enabled: false }, replication_lag: { criticalThreshold: null }, sequence_exhaustion: { criticalThreshold: 80 } } },
+    { id: "staging", name: "Staging", url: "postgres://mon:secret-pw@db2/kundli_db", rules: { table_size: { threshold: 1024 }, target_down: { enabled: false }, replication_lag: { criticalThreshold: null }, sequence_exhaustion: { criticalThreshold: 80 }, checkpoints_requested: { windowSeconds: 1200 } } },
   ],
   thresholds: { queryTimeMs: 2000 },
   rules: { index_bloat: { labels: { team: "dba" }, channels: ["ops-hook"] } },
@@ -36,6 +36,8 @@ describe("settingsView", () => {
     expect(rule("replication_lag")).toMatchObject({ threshold: 60, criticalThreshold: 300, overrides: [{ target: "staging", criticalThreshold: null }] });
     expect(rule("sequence_exhaustion")).toMatchObject({ criticalThreshold: 90, overrides: [{ target: "staging", criticalThreshold: 80 }] });
     expect(rule("table_size").criticalThreshold).toBeNull();
+    // A windowed rule's shorter span is a difference too (the demo's lowered windows show so).
+    expect(rule("checkpoints_requested").overrides).toEqual([{ target: "staging", windowSeconds: 1200 }]);
   });
 
   it("shows thresholds, the demo flag and targets", () => {

@@ -18,6 +18,7 @@ function overrideOf(global: Rule, local: Rule, target: string): OverrideView | n
   if (local.criticalThreshold !== global.criticalThreshold) o.criticalThreshold = local.criticalThreshold;
   if (local.forSeconds !== global.forSeconds) o.forSeconds = local.forSeconds;
   if (local.keepFiringForSeconds !== global.keepFiringForSeconds) o.keepFiringForSeconds = local.keepFiringForSeconds;
+  if (local.windowSeconds !== global.windowSeconds) o.windowSeconds = local.windowSeconds;
   if (local.severity !== global.severity) o.severity = local.severity;
   return Object.keys(o).length > 1 ? o : null;
 }
