@@ -7,7 +7,7 @@ test("the overview lists the seeded target and draws real connection data", asyn
   const row = page.getByTestId(`overview-target-${id}`);
   await expect(row).toBeVisible();
   await expect(row).toContainText("kundli_db");
-  await expect(row).toHaveAttribute("data-up", "true");
+  await expect(page.getByTestId(`overview-target-${id}-status`)).toHaveAttribute("data-up", "true");
   await expect(row).toContainText("PostgreSQL 17.");
 
   const chart = page.getByTestId("chart-connections");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Alert } from "@/lib/api/alerts";
 import { toCsv } from "@/lib/format/csv";
 import { alertCsvColumns } from "./panel-alert-csv";
-import { firingRules } from "./panel-alert-overview-rules";
+import { firingRuleHref } from "./panel-alert-overview-rules";
 
 const alert = (over: Partial<Alert>): Alert => ({
   id: "1",
@@ -38,17 +38,8 @@ describe("alert CSV", () => {
 });
 
 describe("firing alerts by rule on the overview", () => {
-  it("groups one target's firing alerts by rule, the worst severity first, and links one alert to itself", () => {
-    const rows = [
-      alert({ id: "1", rule: "idle_in_transaction" }),
-      alert({ id: "2", rule: "idle_in_transaction", severity: "critical" }),
-      alert({ id: "3", rule: "cache_hit_ratio" }),
-      alert({ id: "4", rule: "table_size", state: "pending" }),
-      alert({ id: "5", rule: "target_down", target: "other", severity: "critical" }),
-    ];
-    expect(firingRules(rows, "prod")).toEqual([
-      { rule: "idle_in_transaction", count: 2, severity: "critical", href: "/alerts?state=firing&target=prod&rule=idle_in_transaction" },
-      { rule: "cache_hit_ratio", count: 1, severity: "warning", href: "/alerts/3" },
-    ]);
+  it("links a rule with one alert to the alert, and one with several to the filtered list", () => {
+    expect(firingRuleHref("prod", { rule: "cache_hit_ratio", severity: "warning", count: 1, alertId: "3" })).toBe("/alerts/3");
+    expect(firingRuleHref("prod", { rule: "idle_in_transaction", severity: "critical", count: 2, alertId: null })).toBe("/alerts?state=firing&target=prod&rule=idle_in_transaction");
   });
 });

@@ -4,21 +4,23 @@ import { ChartLine } from "@/components/charts/lazy";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
 import { useNow } from "@/components/ui/use-now";
-import type { TargetSummary } from "@/lib/api/targets";
 import { REFRESH_MS, stepSecondsFor } from "@/lib/limits";
 import { Panel } from "./panel";
 import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-state";
 import { useChartsInView } from "@/components/charts/use-charts";
 import { useSeriesForTargets } from "./queries";
 
-/** Connections of every target on one chart, refreshed in place without a reload. */
+/** Connections of the list's first targets on one chart, refreshed in place without a reload. */
 export function PanelOverviewConnections({
   targets,
+  total,
   targetsPending,
   targetsError,
   rangeMs,
 }: {
-  targets: readonly TargetSummary[];
+  targets: ReadonlyArray<{ id: string; name: string }>;
+  /** Targets in the fleet: the subtitle says when the chart draws fewer. */
+  total: number;
   targetsPending: boolean;
   targetsError: Error | null;
   rangeMs: number;
@@ -42,11 +44,11 @@ export function PanelOverviewConnections({
     <Panel slot={slot}
       testId="chart-connections"
       title="Connections"
-      subtitle="client sessions per target, refreshed live"
+      subtitle={targets.length < total ? `client sessions of the first ${targets.length} of ${total} targets in the list, refreshed live` : "client sessions per target, refreshed live"}
       state={state}
       error={error}
       takenAt={newest}
-      empty={targets.length === 0 ? "No targets configured: add one to pgpulse.config.json or set DATABASE_URL." : undefined}
+      empty={total === 0 ? "No targets configured: add one to pgpulse.config.json or set DATABASE_URL." : targets.length === 0 ? "No target matches the list's filters." : undefined}
     >
       <ChartLine
         data={data}

@@ -1,210 +1,225 @@
 "use client";
 
 import Link from "next/link";
+import { useMemo } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
-import { Badge, BadgeSeverity } from "@/components/ui/badge";
-import { CsvButton } from "@/components/ui/csv-button";
+import { Badge } from "@/components/ui/badge";
 import { cx } from "@/components/ui/cx";
-import { LINK, TONE_TEXT } from "@/components/ui/palette";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { LINK, TONE_TEXT, type Tone } from "@/components/ui/palette";
 import { Value } from "@/components/ui/value";
-import type { TargetHealth } from "@/lib/api/health";
-import type { OverviewTarget } from "@/lib/api/overview";
-import type { TargetSummary } from "@/lib/api/targets";
+import { FLEET_STATUSES, fleetTags, fleetView, type FleetFilter, type FleetStatus } from "@/lib/api/fleet";
+import type { CompactSeries, OverviewTarget } from "@/lib/api/overview";
+import type { Point } from "@/lib/api/common";
+import { formatSeconds } from "@/lib/format/duration";
 import { formatAgo } from "@/lib/format/time";
-import type { CsvColumn } from "@/lib/format/csv";
+import { FleetFilters } from "./fleet-filters";
 import { OverviewReplicationCell } from "./overview-replication-cell";
-import { Panel } from "./panel";
 import { OverviewFiringRules } from "./panel-alert-overview-rules";
-import { isStale } from "./panel-state";
-import { useSeriesForTargets } from "./queries";
+import { Panel } from "./panel";
 import { usePanelState } from "./use-panel-state";
 
-// The fleet: one row per target. Health and connections come from the endpoints every
-// deployment has; alert counts, TPS, cache ratio and largest table from /api/overview when
-// it answers (otherwise they read "—", unknown, never 0).
+// The fleet: every target in one list, worst first (down, critical, warning, unknown, ok; then
+// by name), filtered by name, tags and status from the URL. One request carries every row and
+// its sparkline; the list is virtualized, so 200 targets draw what is on screen only.
 
-interface Row {
-  target: TargetSummary;
-  health: TargetHealth | undefined;
-  extra: OverviewTarget | undefined;
-}
+const STATUS_TONE: Record<FleetStatus, Tone> = { down: "bad", critical: "bad", warning: "warn", unknown: "muted", ok: "good" };
+const DASH = <span className={TONE_TEXT.muted}>—</span>;
 
 export function PanelOverviewTargets({
-  targets,
-  health,
-  overview,
+  rows,
   pending,
   error,
-  rangeMs,
+  filter,
+  onFilter,
 }: {
-  targets: readonly TargetSummary[];
-  health: readonly TargetHealth[];
-  overview: readonly OverviewTarget[] | null;
+  rows: readonly OverviewTarget[] | undefined;
   pending: boolean;
   error: Error | null;
-  rangeMs: number;
+  filter: FleetFilter;
+  onFilter: (patch: Partial<FleetFilter>) => void;
 }) {
-  const rows: Row[] = targets.map((t) => ({
-    target: t,
-    health: health.find((h) => h.id === t.id),
-    extra: overview?.find((o) => o.id === t.id),
-  }));
-  const { state, now } = usePanelState({ isPending: pending, error, data: targets }, { everyMs: 1000, hasData: rows.length > 0 });
-  const connections = useSeriesForTargets(
-    targets.map((t) => t.id),
-    "connections_total",
-    rangeMs,
-  );
-  const csv: CsvColumn<Row>[] = [
-    { header: "id", value: (r) => r.target.id },
-    { header: "name", value: (r) => r.target.name },
-    { header: "up", value: (r) => r.health?.up ?? null },
-    { header: "down_since", value: (r) => r.health?.downSince ?? null },
-    { header: "last_error", value: (r) => r.health?.lastError ?? null },
-    { header: "critical", value: (r) => r.extra?.alerts.critical ?? null },
-    { header: "warning", value: (r) => r.extra?.alerts.warning ?? null },
-    { header: "sessions", value: (r) => r.extra?.sessions?.total ?? null },
-    { header: "tps", value: (r) => r.extra?.tps ?? null },
-    { header: "cache_hit_ratio_percent", value: (r) => r.extra?.cacheHitRatio ?? null },
-    { header: "largest_table", value: (r) => (r.extra?.largestTable ? `${r.extra.largestTable.schema}.${r.extra.largestTable.table}` : null) },
-    { header: "largest_table_bytes", value: (r) => r.extra?.largestTable?.totalBytes ?? null },
-    { header: "replication_lag_seconds", value: (r) => r.extra?.replicationLagSeconds ?? null },
-    { header: "backup_age_seconds", value: (r) => r.extra?.backup?.ageSeconds ?? null },
-  ];
+  const all = useMemo(() => rows ?? [], [rows]);
+  const { state, now } = usePanelState({ isPending: pending, error, data: rows }, { everyMs: 5000, hasData: all.length > 0 });
+  const shown = useMemo(() => fleetView(all, filter), [all, filter]);
+  const tags = useMemo(() => fleetTags(all), [all]);
+  const counts = useMemo(() => {
+    const c = Object.fromEntries(FLEET_STATUSES.map((s) => [s, 0])) as Record<FleetStatus, number>;
+    for (const r of all) c[r.status]++;
+    return c;
+  }, [all]);
+  const columns = useMemo(() => fleetColumns(now), [now]);
   return (
     <Panel
       testId="panel-targets"
-      title="Targets"
+      title="Fleet"
+      subtitle="every target, worst first"
       state={state}
       error={error}
-      empty="No targets configured: add one to pgpulse.config.json (or set DATABASE_URL) and restart."
-      actions={<CsvButton rows={rows} columns={csv} name="targets" />}
+      empty="No targets configured: add one to pgpulse.config.json (or set DATABASE_URL, or a discovery rule) and restart."
     >
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm">
-          <thead className={cx("text-left text-xs", TONE_TEXT.muted)}>
-            <tr>
-              <th className="px-2 py-1">Target</th>
-              <th className="px-2 py-1">Health</th>
-              <th className="px-2 py-1">Firing alerts</th>
-              <th className="px-2 py-1 text-right">Sessions</th>
-              <th className="px-2 py-1">Connections</th>
-              <th className="px-2 py-1 text-right">TPS</th>
-              <th className="px-2 py-1 text-right">Cache hit</th>
-              <th className="px-2 py-1">Largest table</th>
-              <th className="px-2 py-1">Replication</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <TargetRow key={r.target.id} row={r} now={now} connections={connections[i]?.data?.points ?? r.extra?.sparklines.connections ?? []} sessionsCadenceMs={connections[i]?.data?.cadenceMs ?? null} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        rows={shown}
+        columns={columns}
+        rowKey={(r) => r.id}
+        rowTestId={(r) => `overview-target-${r.id}`}
+        label="Targets"
+        testId="fleet-list"
+        csvName="targets"
+        maxHeight="75vh"
+        toolbar={<FleetFilters filter={filter} onChange={onFilter} tags={tags} counts={counts} shown={shown.length} total={all.length} />}
+      />
     </Panel>
   );
 }
 
-function TargetRow({ row, now, connections, sessionsCadenceMs }: { row: Row; now: number; connections: ReadonlyArray<[string, number | null]>; sessionsCadenceMs: number | null }) {
-  const { target: t, health: h, extra: x } = row;
-  // Sessions are the most frequent sample: five of their cycles without any sample is a lag.
-  const lagging = h?.lastSampleAt && sessionsCadenceMs !== null ? isStale(h.lastSampleAt, sessionsCadenceMs * 5, now) : false;
-  return (
-    <tr data-testid={`overview-target-${t.id}`} data-up={h?.up === null || h?.up === undefined ? "unknown" : String(h.up)} className="border-t border-slate-100 align-top dark:border-slate-800">
-      <td className="px-2 py-2">
-        <Link href={`/targets/${encodeURIComponent(t.id)}/live`} className={cx("font-medium", LINK)}>
-          {t.name}
-        </Link>
-        <div className="font-mono text-xs text-slate-500 dark:text-slate-400">
-          {t.host}
-          {t.port ? `:${t.port}` : ""}/{t.database}
-          {h?.serverVersion ? ` · PostgreSQL ${h.serverVersion}` : ""}
-          {h?.role ? <span data-testid={`overview-target-${t.id}-role`}>{` · ${h.role}`}</span> : null}
-        </div>
-        {x?.privilegeWarnings.map((w) => (
-          <div key={w} data-testid="privilege-warning" className={cx("mt-1 max-w-md text-xs", TONE_TEXT.warn)}>
-            ⚠ {w}
-          </div>
-        ))}
-      </td>
-      <td className="px-2 py-2">
-        {h === undefined || h.up === null ? (
-          <Badge tone="muted">not polled yet</Badge>
-        ) : h.up ? (
-          <div>
-            <Badge tone={lagging ? "warn" : "good"}>{lagging ? "up, lagging" : "up"}</Badge>
-            <div className="text-xs text-slate-500 dark:text-slate-400" title={h.lastSampleAt ?? undefined}>
-              sampled {formatAgo(h.lastSampleAt, now)}
-            </div>
-          </div>
-        ) : (
-          <div data-testid={`overview-target-${t.id}-down`}>
-            <Badge tone="bad">down</Badge>
-            <div className="text-xs" title={h.downSince ?? undefined}>
-              since {formatAgo(h.downSince, now)}
-            </div>
-            {h.lastError ? <div className={cx("max-w-xs text-xs break-words", TONE_TEXT.bad)}>{h.lastError}</div> : null}
-          </div>
-        )}
-      </td>
-      <td className="px-2 py-2">
-        {x ? (
-          <div className="flex flex-wrap gap-1">
-            {x.alerts.critical + x.alerts.warning + x.alerts.info === 0 ? <Badge tone="good">none</Badge> : null}
-            {x.alerts.critical > 0 ? <BadgeSeverity severity="critical">{x.alerts.critical} critical</BadgeSeverity> : null}
-            {x.alerts.warning > 0 ? <BadgeSeverity severity="warning">{x.alerts.warning} warning</BadgeSeverity> : null}
-            {x.alerts.info > 0 ? <BadgeSeverity severity="info">{x.alerts.info} info</BadgeSeverity> : null}
-            {x.alerts.pending > 0 ? <Badge tone="warn">{x.alerts.pending} pending</Badge> : null}
-            <OverviewFiringRules targetId={t.id} />
-          </div>
-        ) : (
-          <span className="text-slate-500 dark:text-slate-400">—</span>
-        )}
-      </td>
-      <td className="px-2 py-2 text-right">
-        <Value value={x?.sessions?.total ?? lastOf(connections)} kind="count" />
-        {x?.sessions?.max ? <span className="text-xs text-slate-500 dark:text-slate-400"> / {x.sessions.max}</span> : null}
-      </td>
-      <td className="px-2 py-2">
-        <Sparkline points={connections} label={`connections of ${t.name}`} testId={`overview-target-${t.id}-spark-connections`} />
-      </td>
-      <td className="px-2 py-2 text-right">
-        <Value value={x?.tps ?? null} kind="rate" />
-        {x ? (
-          <div>
-            <Sparkline points={x.sparklines.tps} label={`TPS of ${t.name}`} width={72} height={18} />
-          </div>
-        ) : null}
-      </td>
-      <td className="px-2 py-2 text-right">
-        <Value value={x?.cacheHitRatio ?? null} kind="percent" className={x?.cacheHitRatio !== null && x?.cacheHitRatio !== undefined && x.cacheHitRatio < 90 ? TONE_TEXT.bad : undefined} />
-        {x ? (
-          <div>
-            <Sparkline points={x.sparklines.cacheHitRatio} label={`cache hit ratio of ${t.name}`} width={72} height={18} reference={90} />
-          </div>
-        ) : null}
-      </td>
-      <td className="px-2 py-2">
-        {x?.largestTable ? (
-          <Link href={`/targets/${encodeURIComponent(t.id)}/tables`} className="hover:underline">
-            <span className="font-mono text-xs">
-              {x.largestTable.schema}.{x.largestTable.table}
-            </span>{" "}
-            <Value value={x.largestTable.totalBytes} kind="bytes" />
+function fleetColumns(now: number): Column<OverviewTarget>[] {
+  return [
+    {
+      id: "name",
+      header: "Target",
+      width: "minmax(13rem, 1.5fr)",
+      wrap: true,
+      sort: (r) => r.name,
+      cell: (r) => <TargetCell r={r} />,
+    },
+    {
+      id: "status",
+      header: "Status",
+      width: "7.5rem",
+      wrap: true,
+      // Descending puts the worst first, as the list opens.
+      sort: (r) => FLEET_STATUSES.length - FLEET_STATUSES.indexOf(r.status),
+      csv: (r) => r.status,
+      cell: (r) => <StatusCell r={r} now={now} />,
+    },
+    {
+      id: "alerts",
+      header: "Firing alerts",
+      width: "minmax(9rem, 1fr)",
+      wrap: true,
+      sort: (r) => r.alerts.critical * 1000 + r.alerts.warning,
+      csv: (r) => r.firing.map((f) => `${f.rule}×${f.count}`).join(" "),
+      cell: (r) => (r.firing.length === 0 && r.alerts.pending === 0 ? <span className={TONE_TEXT.muted}>none</span> : <OverviewFiringRules targetId={r.id} rules={r.firing} pending={r.alerts.pending} />),
+    },
+    {
+      id: "connections",
+      header: "Sessions",
+      title: "sessions on the target's database / usable connection slots of its server",
+      width: "6.5rem",
+      align: "right",
+      sort: (r) => r.connections.used,
+      csv: (r) => r.connections.used,
+      cell: (r) => (
+        <span>
+          <Value value={r.connections.used} kind="count" />
+          <span className={cx("text-xs", TONE_TEXT.muted)}> / {r.connections.usable ?? "—"}</span>
+        </span>
+      ),
+    },
+    {
+      id: "trend",
+      header: "Sessions, 15 min",
+      width: "7rem",
+      cell: (r) => <Sparkline points={expand(r.sparkline)} width={96} height={20} label={`sessions of ${r.name}, last 15 minutes`} testId={`overview-target-${r.id}-spark-connections`} />,
+    },
+    { id: "tps", header: "TPS", width: "4.5rem", align: "right", sort: (r) => r.tps, cell: (r) => <Value value={r.tps} kind="rate" /> },
+    {
+      id: "cache",
+      header: "Cache hit",
+      width: "5rem",
+      align: "right",
+      sort: (r) => r.cacheHitRatio,
+      cell: (r) => <Value value={r.cacheHitRatio} kind="percent" className={r.cacheHitRatio !== null && r.cacheHitRatio < 90 ? TONE_TEXT.bad : undefined} />,
+    },
+    {
+      id: "longest",
+      header: "Longest query",
+      title: "the longest-running statement in the last minute",
+      width: "6rem",
+      align: "right",
+      sort: (r) => r.longestQuerySeconds,
+      cell: (r) => <span className="tabular">{r.longestQuerySeconds === null ? DASH : formatSeconds(r.longestQuerySeconds)}</span>,
+    },
+    {
+      id: "replication",
+      header: "Lag · backup",
+      width: "8.5rem",
+      wrap: true,
+      sort: (r) => r.replicationLagSeconds,
+      csv: (r) => r.replicationLagSeconds,
+      cell: (r) => <OverviewReplicationCell targetId={r.id} x={r} />,
+    },
+    {
+      id: "largest",
+      header: "Largest table",
+      width: "minmax(8rem, 0.8fr)",
+      sort: (r) => r.largestTable?.totalBytes,
+      cell: (r) =>
+        r.largestTable ? (
+          <Link href={`/targets/${encodeURIComponent(r.id)}/tables`} className="hover:underline" title={`${r.largestTable.schema}.${r.largestTable.table}`}>
+            <Value value={r.largestTable.totalBytes} kind="bytes" /> <span className="font-mono text-xs">{r.largestTable.table}</span>
           </Link>
         ) : (
-          <span className="text-slate-500 dark:text-slate-400">—</span>
-        )}
-      </td>
-      <td className="px-2 py-2">
-        <OverviewReplicationCell targetId={t.id} x={x} />
-      </td>
-    </tr>
+          DASH
+        ),
+    },
+  ];
+}
+
+function TargetCell({ r }: { r: OverviewTarget }) {
+  return (
+    <div className="min-w-0">
+      <div className="flex min-w-0 flex-wrap items-center gap-1">
+        <Link href={`/targets/${encodeURIComponent(r.id)}/live`} className={cx("font-medium break-all", LINK)}>
+          {r.name}
+        </Link>
+        {r.role ? (
+          <Badge tone="neutral" data-testid={`overview-target-${r.id}-role`}>
+            {r.role}
+          </Badge>
+        ) : null}
+        {Object.entries(r.tags).map(([k, v]) => (
+          <span key={k} data-testid="fleet-tag" className={cx("rounded bg-slate-100 px-1 text-xs dark:bg-slate-800", TONE_TEXT.secondary)}>
+            {k}={v}
+          </span>
+        ))}
+      </div>
+      <div className={cx("truncate font-mono text-xs", TONE_TEXT.muted)} title={`${r.host}${r.port ? `:${r.port}` : ""}/${r.database}`}>
+        {r.host}
+        {r.port ? `:${r.port}` : ""}/{r.database}
+        {r.serverVersion ? ` · PostgreSQL ${r.serverVersion}` : ""}
+      </div>
+      {r.privilegeWarnings.map((w) => (
+        <div key={w} data-testid="privilege-warning" className={cx("mt-1 text-xs", TONE_TEXT.warn)}>
+          ⚠ {w}
+        </div>
+      ))}
+    </div>
   );
 }
 
-function lastOf(points: ReadonlyArray<[string, number | null]>): number | null {
-  for (let i = points.length - 1; i >= 0; i--) if (points[i][1] !== null) return points[i][1];
-  return null;
+function StatusCell({ r, now }: { r: OverviewTarget; now: number }) {
+  const where = r.source === "store" ? (r.heldBy ? `polled by pgpulse instance ${r.heldBy.name}; read from the store` : "polled by no pgpulse instance now") : undefined;
+  return (
+    <div data-testid={`overview-target-${r.id}-status`} data-status={r.status} data-up={r.up === null ? "unknown" : String(r.up)} title={where}>
+      <Badge tone={STATUS_TONE[r.status]}>{r.status === "unknown" && r.up === null ? "not polled yet" : r.status}</Badge>
+      {r.up === false ? (
+        <div className="text-xs" data-testid={`overview-target-${r.id}-down`}>
+          <span title={r.downSince ?? undefined}>since {formatAgo(r.downSince, now)}</span>
+          {r.lastError ? <div className={cx("line-clamp-2 break-words", TONE_TEXT.bad)} title={r.lastError}>{r.lastError}</div> : null}
+        </div>
+      ) : r.lastSampleAt ? (
+        <div className={cx("text-xs", TONE_TEXT.muted)} title={r.lastSampleAt}>
+          {formatAgo(r.lastSampleAt, now)}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** The compact series back to timed points for the sparkline (gaps stay null). */
+function expand(s: CompactSeries): Point[] {
+  const from = Date.parse(s.from);
+  return s.values.map((v, i) => [new Date(from + i * s.stepSeconds * 1000).toISOString(), v]);
 }

@@ -3,7 +3,7 @@
 import { useQueries, useQuery, keepPreviousData } from "@tanstack/react-query";
 import type { activityResponseSchema } from "@/lib/api/activity";
 import type { alertCountSchema, alertDetailResponseSchema, alertListResponseSchema, alertStatsResponseSchema, notificationListResponseSchema, silenceListResponseSchema, AlertState } from "@/lib/api/alerts";
-import { fetchJson, ApiError } from "@/lib/api/fetch-json";
+import { fetchJson } from "@/lib/api/fetch-json";
 import type { healthSchema } from "@/lib/api/health";
 import type { indexesResponseSchema } from "@/lib/api/indexes";
 import type { maintenanceResponseSchema } from "@/lib/api/maintenance";
@@ -37,20 +37,12 @@ export function useTargets() {
   return useQuery({ queryKey: ["targets"], queryFn: () => fetchJson<typeof targetListSchema>("/api/targets"), staleTime: 60_000 });
 }
 
-/** Optional enrichment: a 404 (endpoint not there) resolves to null rather than an error. */
+/** The fleet: every target with its status, figures and sparkline in one answer. */
 export function useOverview() {
   return useQuery({
     queryKey: ["overview"],
-    queryFn: async () => {
-      try {
-        return await fetchJson<typeof overviewResponseSchema>(OVERVIEW_URL);
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return null;
-        throw e;
-      }
-    },
+    queryFn: () => fetchJson<typeof overviewResponseSchema>(OVERVIEW_URL),
     refetchInterval: REFRESH_MS.overview,
-    retry: false,
   });
 }
 

@@ -4,6 +4,7 @@ import {
   parseAlertsParams,
   parseLiveParams,
   parseMaintenanceParams,
+  parseOverviewParams,
   parseReplicationParams,
   parseTablesParams,
   parseTimeRange,
@@ -11,6 +12,7 @@ import {
   serializeAlertsParams,
   serializeLiveParams,
   serializeMaintenanceParams,
+  serializeOverviewParams,
   serializeReplicationParams,
   serializeTablesParams,
 } from "./search-params";
@@ -142,5 +144,22 @@ describe("replication page params", () => {
   it("a standby name passes to the series query; control characters are refused naming it", () => {
     expect(seriesQuerySchema.parse({ metric: "replay_lag_seconds", standby: "walreceiver" }).standby).toBe("walreceiver");
     expect(seriesQuerySchema.safeParse({ metric: "replay_lag_seconds", standby: "a\u0000b" }).error?.issues[0].path).toEqual(["standby"]);
+  });
+});
+
+describe("overview params", () => {
+  it("defaults for an empty URL and round-trips to an empty query string", () => {
+    const p = parseOverviewParams({});
+    expect(p).toEqual({ window: "1h", q: null, tag: [], status: [] });
+    expect(serializeOverviewParams(p).toString()).toBe("");
+  });
+  it("keeps several tags and statuses, drops malformed ones and repeats", () => {
+    const p = parseOverviewParams(new URLSearchParams("q=%20orders%20&tag=env%3Dprod&tag=region%3Deu&tag=bad&tag=env%3Dprod&status=down,critical,nope"));
+    expect(p).toEqual({ window: "1h", q: "orders", tag: [{ key: "env", value: "prod" }, { key: "region", value: "eu" }], status: ["down", "critical"] });
+    expect(serializeOverviewParams(p).toString()).toBe("q=orders&tag=env%3Dprod&tag=region%3Deu&status=down%2Ccritical");
+  });
+  it("caps the tags a filter combines", () => {
+    const many = new URLSearchParams(Array.from({ length: 20 }, (_, i) => ["tag", `k${i}=v`]));
+    expect(parseOverviewParams(many).tag).toHaveLength(8);
   });
 });

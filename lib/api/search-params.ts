@@ -1,6 +1,7 @@
 import { FILTER_TEXT_MAX, HISTORY_RANGES, LIVE_WINDOWS, MAX_RANGE_MS, RANGE_MS, type RangeKey } from "@/lib/limits";
 import { ALERT_STATES, type AlertState } from "./alert-view";
 import { DEFAULT_LIST_SORT, INDEX_FLAGS, INDEX_SORT_KEYS, TABLE_SORT_KEYS, type IndexFlag, type IndexSort, type TableSort } from "./list-sorts";
+import { FLEET_STATUSES, formatTag, parseTag, type FleetStatus, type Tag } from "./fleet";
 import { CHECKPOINT_WINDOWS, DEFAULT_CHECKPOINT_WINDOW, type CheckpointWindow } from "./urls";
 
 // URL state of every page, parsed the same way by the server page and the client island.
@@ -197,13 +198,27 @@ export function serializeAlertsParams(p: AlertsParams): URLSearchParams {
 
 export interface OverviewParams {
   window: (typeof LIVE_WINDOWS)[number];
+  /** The fleet list's filters (lib/api/fleet.ts): name substring, key=value tags, statuses. */
+  q: string | null;
+  tag: Tag[];
+  status: FleetStatus[];
 }
+/** Tags a fleet filter may combine: more would only ever match nothing. */
+export const FLEET_FILTER_TAGS_MAX = 8;
 export function parseOverviewParams(sp: SearchParamsInput): OverviewParams {
-  return { window: oneOf(first(sp, "window"), LIVE_WINDOWS, LIVE_DEFAULT_WINDOW) };
+  const tags = all(sp, "tag")
+    .map((t) => parseTag(t.slice(0, FILTER_TEXT_MAX)))
+    .filter((t): t is Tag => t !== null);
+  const unique = [...new Map(tags.map((t) => [formatTag(t), t])).values()].slice(0, FLEET_FILTER_TAGS_MAX);
+  const status = all(sp, "status").flatMap((s) => s.split(",")).filter((s): s is FleetStatus => (FLEET_STATUSES as readonly string[]).includes(s));
+  return { window: oneOf(first(sp, "window"), LIVE_WINDOWS, LIVE_DEFAULT_WINDOW), q: text(sp, "q"), tag: unique, status: [...new Set(status)] };
 }
 export function serializeOverviewParams(p: OverviewParams): URLSearchParams {
   const out = new URLSearchParams();
   if (p.window !== LIVE_DEFAULT_WINDOW) out.set("window", p.window);
+  writeText(out, "q", p.q);
+  for (const t of p.tag) out.append("tag", formatTag(t));
+  if (p.status.length > 0) out.set("status", p.status.join(","));
   return out;
 }
 

@@ -33,7 +33,7 @@ const rollupRow = z.object({
   resets: z.number(),
 });
 
-async function readRaw(pool: Pool, ids: number[], from: Date, to: Date): Promise<Map<number, RangePoint[]>> {
+export async function readRaw(pool: Pool, ids: number[], from: Date, to: Date): Promise<Map<number, RangePoint[]>> {
   const out = new Map<number, RangePoint[]>();
   if (to <= from) return out;
   const rows = await many(
@@ -64,7 +64,7 @@ async function readRaw(pool: Pool, ids: number[], from: Date, to: Date): Promise
   return out;
 }
 
-async function readRollup(pool: Pool, table: "1m" | "1h", ids: number[], from: Date, to: Date): Promise<Map<number, RangePoint[]>> {
+export async function readRollup(pool: Pool, table: "1m" | "1h", ids: number[], from: Date, to: Date): Promise<Map<number, RangePoint[]>> {
   const out = new Map<number, RangePoint[]>();
   if (to <= from) return out;
   // Fixed statement per table (no identifier built from input); minutes unpacked and packed (migration 012).

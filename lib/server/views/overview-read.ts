@@ -3,46 +3,119 @@ import { getSeries, type SeriesMetric } from "@/lib/analysis/series";
 import { listAlerts } from "@/lib/alerts/read";
 import type { Point } from "@/lib/api/common";
 import type { OverviewResponse } from "@/lib/api/overview";
+import { readFleet } from "@/lib/fleet/lease-store";
+import { latestUpStates, prefetchSeries } from "@/lib/store/read-fleet";
+import type { SeriesReader } from "@/lib/store/types";
 import type { Runtime } from "@/lib/server/wiring/runtime";
 import { summarizeTarget } from "@/lib/server/views/targets";
 import { toOverviewTarget } from "./overview";
 import { parseRows, tableRow } from "./rows";
 import { currentRows } from "./sources";
 
-// GET /api/overview — one row per target, from snapshots, the store and the alert table.
+// GET /api/overview — one row per target, from snapshots, the store and the alert table. Every
+// store read covers the whole fleet at once (a handful of statements for 200 targets).
 
-const WINDOW_MS = 15 * 60_000;
+const SPARK_MS = 15 * 60_000;
 const SPARK_STEP_S = 60;
+// Headline figures: the last minute of a five-minute read.
+const HEADLINE_MS = 5 * 60_000;
 // Five-minute buckets for the headline ratio: a quiet minute stays under the block floor.
 const RATIO_STEP_S = 300;
+// getSeries reads up to step + 5 min before its first bucket (rate anchors): the prefetch covers
+// the sparkline's quarter hour, its aligned start and that margin.
+const PREFETCH_MS = SPARK_MS + 10 * 60_000;
+/** Every stored series a fleet row derives from (lib/analysis/series.ts names them). */
+const FLEET_SERIES = [
+  "stat_activity.total",
+  "stat_activity.longest_query_seconds",
+  "db_stats.xact_commit",
+  "db_stats.xact_rollback",
+  "db_stats.blks_hit",
+  "db_stats.blks_read",
+  "db_stats.stats_reset_epoch",
+  "connections.usable",
+  "up.up",
+];
+// How many targets read their largest table from the store at once when not in memory.
+const TABLE_READS_AT_ONCE = 8;
 
 export async function overviewView(rt: Runtime, now = new Date()): Promise<OverviewResponse> {
-  const alerts = await rt.store.read((p) => listAlerts(p, { state: ["pending", "firing"], limit: 5000 }));
+  const ids = rt.targets.map((t) => t.id);
+  const elsewhere = ids.filter((id) => !rt.collectors.has(id));
+  const from = new Date(now.getTime() - PREFETCH_MS);
+  const [alerts, reader, fleet, upStates] = await Promise.all([
+    rt.store.read((p) => listAlerts(p, { state: ["pending", "firing"], limit: 5000 })),
+    rt.store.read((p) => prefetchSeries(p, ids, FLEET_SERIES, from, now)),
+    // The lease table itself, not this instance's cached view: a pages-only instance has none.
+    rt.store.read((p) => readFleet(p)),
+    rt.store.read((p) => latestUpStates(p, elsewhere)),
+  ]);
+  const holder = new Map(fleet.leases.filter((l) => l.live).map((l) => [l.target_id, { id: l.holder, name: l.holder_name }]));
+  const tables = await mapLimited(rt.targets, TABLE_READS_AT_ONCE, async (t) => {
+    const r = await currentRows(rt, t.id, "table_stats");
+    return r ? parseRows(r.rows, tableRow).rows : null;
+  });
+  const sparkFrom = new Date(now.getTime() - SPARK_MS);
   const targets = await Promise.all(
-    rt.targets.map(async (t) => {
-      const series = (metric: SeriesMetric, step: number) => seriesPoints(rt, t.id, summarizeTarget(t).database, metric, now, step);
-      const [tps, connections, cacheHitRatio, cacheWindow, tables] = await Promise.all([
-        series("tps", SPARK_STEP_S),
-        series("connections_total", SPARK_STEP_S),
-        series("cache_hit_ratio", SPARK_STEP_S),
-        series("cache_hit_ratio", RATIO_STEP_S),
-        currentRows(rt, t.id, "table_stats"),
+    rt.targets.map(async (t, i) => {
+      const database = summarizeTarget(t).database;
+      const series = (metric: SeriesMetric, windowMs: number, step: number) => seriesPoints(reader, t.id, database, metric, now, windowMs, step);
+      const [connections, tps, longestQuery, cacheWindow, up, usable] = await Promise.all([
+        series("connections_total", SPARK_MS, SPARK_STEP_S),
+        series("tps", HEADLINE_MS, SPARK_STEP_S),
+        series("longest_query_seconds", HEADLINE_MS, SPARK_STEP_S),
+        series("cache_hit_ratio", HEADLINE_MS, RATIO_STEP_S),
+        reader.seriesRange(t.id, "up.up", null, new Date(now.getTime() - SPARK_MS), now, { resolution: "1m" }),
+        reader.seriesRange(t.id, "connections.usable", null, new Date(now.getTime() - SPARK_MS), now, { resolution: "1m" }),
       ]);
-      return toOverviewTarget({
-        id: t.id,
-        name: t.name,
-        snapshot: rt.snapshot(t.id),
-        alerts,
-        tables: tables ? parseRows(tables.rows, tableRow).rows : null,
-        sparklines: { tps, connections, cacheHitRatio },
-        cacheHitRatioWindow: cacheWindow,
-      });
+      return toOverviewTarget(
+        {
+          target: t,
+          snapshot: rt.collectors.has(t.id) ? rt.snapshot(t.id) : undefined,
+          stored: { heldBy: holder.get(t.id) ?? null, upState: upStates.get(t.id), lastUpAt: lastUpTime(up.series.flatMap((s) => s.points)) },
+          alerts,
+          tables: tables[i],
+          series: { connections, tps, longestQuery },
+          cacheHitRatioWindow: cacheWindow,
+          storedUsable: lastStored(usable.series.flatMap((s) => s.points)),
+        },
+        SPARK_STEP_S,
+        sparkFrom,
+      );
     }),
   );
   return { takenAt: now.toISOString(), targets };
 }
 
-async function seriesPoints(rt: Runtime, targetId: string, database: string, metric: SeriesMetric, now: Date, stepSeconds: number): Promise<Point[]> {
-  const r = await getSeries(rt.store, { targetId, metric, from: new Date(now.getTime() - WINDOW_MS), to: now, stepSeconds, database, now });
+async function seriesPoints(reader: SeriesReader, targetId: string, database: string, metric: SeriesMetric, now: Date, windowMs: number, stepSeconds: number): Promise<Point[]> {
+  const r = await getSeries(reader, { targetId, metric, from: new Date(now.getTime() - windowMs), to: now, stepSeconds, database, now, resolution: "1m" });
   return r.points;
+}
+
+/** The newest stored value (a rollup's last value, or a raw sample). */
+function lastStored(points: ReadonlyArray<{ lastTs: Date; lastValue: number }>): number | null {
+  let best: { lastTs: Date; lastValue: number } | null = null;
+  for (const p of points) if (!best || p.lastTs > best.lastTs) best = p;
+  return best?.lastValue ?? null;
+}
+
+/** The newest probe that answered (up = 1), from raw samples or rollup buckets ending up. */
+function lastUpTime(points: ReadonlyArray<{ lastTs: Date; lastValue: number }>): Date | null {
+  let best: Date | null = null;
+  // A bucket that ended down had its up samples at times a rollup does not keep: left out.
+  for (const p of points) if (p.lastValue >= 1 && (!best || p.lastTs > best)) best = p.lastTs;
+  return best;
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { tableRow } from "./rows";
-import { alertCountsFor, largestTable, lastValue, toOverviewTarget } from "./overview";
+import { alertCountsFor, firingByRule, largestTable, lastValue, toOverviewTarget, type OverviewInput } from "./overview";
 
 const T = new Date("2026-03-01T10:00:00Z");
+const target = { id: "a", name: "A", url: "postgres://m@db1:5433/app", tags: { env: "prod" } };
+const nobody = { heldBy: null, upState: undefined, lastUpAt: null };
+const noSeries = { connections: [], tps: [], longestQuery: [] };
+const row = (over: Partial<OverviewInput>) =>
+  toOverviewTarget({ target, snapshot: undefined, stored: nobody, alerts: [], tables: null, series: noSeries, cacheHitRatioWindow: [], storedUsable: null, ...over }, 60, T);
 
 describe("overview row", () => {
   it("counts firing alerts by severity for its own target only, pending apart", () => {
@@ -30,9 +35,10 @@ describe("overview row", () => {
   it("latest non-null point, and a target never polled says unknown rather than down", () => {
     expect(lastValue([["2026-03-01T09:58:00Z", 3], ["2026-03-01T09:59:00Z", null]])).toBe(3);
     expect(lastValue([])).toBeNull();
-    const empty = { tps: [], connections: [], cacheHitRatio: [] };
-    const unknown = toOverviewTarget({ id: "a", name: "A", snapshot: undefined, alerts: [], tables: null, sparklines: empty, cacheHitRatioWindow: [] });
-    expect(unknown).toMatchObject({ up: null, sessions: null, tps: null, cacheHitRatio: null, largestTable: null });
+    const unknown = row({});
+    expect(unknown).toMatchObject({ up: null, status: "unknown", sessions: null, tps: null, cacheHitRatio: null, largestTable: null, longestQuerySeconds: null });
+    expect(unknown.connections).toEqual({ used: null, usable: null });
+    expect(unknown).toMatchObject({ host: "db1", port: 5433, database: "app", tags: { env: "prod" }, source: "store" });
   });
 
   it("a down target says since when and why; sessions come from the snapshot", () => {
@@ -43,11 +49,42 @@ describe("overview row", () => {
         connections: { status: "ok", metric: "connections", targetId: "a", ts: T, durationMs: 1, rows: [{ max_connections: 100, total: 4, usable: 97 }] },
       },
     };
-    const r = toOverviewTarget({
-      id: "a", name: "A", snapshot: snap, alerts: [], tables: null,
-      sparklines: { tps: [["2026-03-01T09:59:00.000Z", 12.5]], connections: [], cacheHitRatio: [["2026-03-01T09:59:00.000Z", null]] },
+    const r = row({
+      snapshot: snap,
+      series: { tps: [["2026-03-01T09:59:00.000Z", 12.5]], connections: [["2026-03-01T09:58:00.000Z", 7], ["2026-03-01T09:59:00.000Z", null]], longestQuery: [] },
       cacheHitRatioWindow: [["2026-03-01T09:55:00.000Z", 99.2]],
+      alerts: [{ targetId: "a", state: "firing", severity: "critical" }],
     });
-    expect(r).toMatchObject({ up: false, downSince: T.toISOString(), lastError: "connection refused", sessions: { total: 2, active: 1, max: 100 }, tps: 12.5, cacheHitRatio: 99.2 });
+    expect(r).toMatchObject({ up: false, status: "down", source: "memory", downSince: T.toISOString(), lastError: "connection refused", sessions: { total: 2, active: 1, max: 100 }, tps: 12.5, cacheHitRatio: 99.2 });
+    // Sessions counted in the snapshot; usable slots from its connections row.
+    expect(r.connections).toEqual({ used: 2, usable: 97 });
+    expect(r.sparkline).toEqual({ from: "2026-03-01T09:58:00.000Z", stepSeconds: 60, values: [7, null] });
+  });
+
+  it("a target another instance polls reads its state from the store, not as down", () => {
+    const since = new Date(T.getTime() - 300_000);
+    const elsewhere = { heldBy: { id: "i2", name: "pgpulse-2" }, lastUpAt: new Date(T.getTime() - 5_000) };
+    const fine = row({ stored: { ...elsewhere, upState: { up: true, since, error: null } }, storedUsable: 97, series: { ...noSeries, connections: [["2026-03-01T09:59:00.000Z", 4]] } });
+    expect(fine).toMatchObject({ up: true, status: "ok", source: "store", heldBy: { name: "pgpulse-2" }, downSince: null, lastSampleAt: "2026-03-01T09:59:55.000Z" });
+    expect(fine.connections).toEqual({ used: 4, usable: 97 });
+    const down = row({ stored: { ...elsewhere, upState: { up: false, since, error: "connection refused" } } });
+    expect(down).toMatchObject({ up: false, status: "down", downSince: since.toISOString(), lastError: "connection refused" });
+    // Its holder's lease ran out: the stored state is no longer current.
+    const orphan = row({ stored: { heldBy: null, upState: { up: false, since, error: "x" }, lastUpAt: null } });
+    expect(orphan).toMatchObject({ up: null, status: "unknown", lastError: null });
+  });
+
+  it("firing alerts by rule: the worst severity of each, worst rules first, an id only for a lone alert", () => {
+    const alerts = [
+      { id: 1, rule: "idle_in_transaction", targetId: "a", state: "firing", severity: "warning" as const },
+      { id: 2, rule: "idle_in_transaction", targetId: "a", state: "firing", severity: "critical" as const },
+      { id: 3, rule: "cache_hit_ratio", targetId: "a", state: "firing", severity: "warning" as const },
+      { id: 4, rule: "table_size", targetId: "a", state: "pending", severity: "critical" as const },
+      { id: 5, rule: "target_down", targetId: "b", state: "firing", severity: "critical" as const },
+    ];
+    expect(firingByRule("a", alerts)).toEqual([
+      { rule: "idle_in_transaction", severity: "critical", count: 2, alertId: null },
+      { rule: "cache_hit_ratio", severity: "warning", count: 1, alertId: "3" },
+    ]);
   });
 });

@@ -1,6 +1,11 @@
 import { privilegeWarnings } from "./privilege-warnings";
 import type { Point } from "@/lib/api/common";
-import type { OverviewTarget } from "@/lib/api/overview";
+import { SEVERITY_ORDER } from "@/lib/api/alert-view";
+import { fleetStatus } from "@/lib/api/fleet";
+import type { CompactSeries, OverviewTarget } from "@/lib/api/overview";
+import type { TargetConfig } from "@/lib/config/schema";
+import type { StoredUpState } from "@/lib/store/read-fleet";
+import { summarizeTarget } from "./targets";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { activityRow, connectionsRow, parseRows, type TableStatsRow } from "./rows";
 import { replicationFigures } from "./overview-replication";
@@ -9,20 +14,36 @@ import { replicationFigures } from "./overview-replication";
 // table: never a query on the target.
 
 export interface AlertLike {
+  id?: number;
+  rule?: string;
   targetId: string;
   state: string;
   severity: "critical" | "warning" | "info";
 }
 
+/** What the store says of a target another instance polls (or nobody does). */
+export interface StoredState {
+  /** The live lease's holder; null: nobody polls it now, so its last state is not current. */
+  heldBy: { id: string; name: string } | null;
+  upState: StoredUpState | undefined;
+  /** The newest successful probe in the store's up series. */
+  lastUpAt: Date | null;
+}
+
 export interface OverviewInput {
-  id: string;
-  name: string;
+  target: TargetConfig;
+  /** The collector's snapshot when this instance polls the target; undefined otherwise. */
   snapshot: TargetSnapshot | undefined;
+  /** Read from the store when the snapshot is not this instance's. */
+  stored: StoredState;
   alerts: readonly AlertLike[];
   tables: readonly TableStatsRow[] | null;
-  sparklines: { tps: Point[]; connections: Point[]; cacheHitRatio: Point[] };
+  /** Derived by getSeries from the store, at minute resolution. */
+  series: { connections: Point[]; tps: Point[]; longestQuery: Point[] };
   /** Cache hit ratio over a longer step, so a quiet minute does not fall below the floor. */
   cacheHitRatioWindow: Point[];
+  /** The server's usable connection slots as last stored for this target (its share owner stores them). */
+  storedUsable: number | null;
 }
 
 export function lastValue(points: readonly Point[]): number | null {
@@ -50,30 +71,78 @@ export function largestTable(rows: readonly TableStatsRow[] | null): OverviewTar
   return best ? { schema: best.schemaname, table: best.relname, totalBytes: best.total_bytes! } : null;
 }
 
-export function toOverviewTarget(input: OverviewInput): OverviewTarget {
+/** Firing alerts of one target by rule: the worst severity of each, the worst rules first. */
+export function firingByRule(targetId: string, alerts: readonly AlertLike[]): OverviewTarget["firing"] {
+  const byRule = new Map<string, AlertLike[]>();
+  for (const a of alerts) if (a.targetId === targetId && a.state === "firing") byRule.set(a.rule ?? "", [...(byRule.get(a.rule ?? "") ?? []), a]);
+  return [...byRule.entries()]
+    .map(([rule, list]) => ({
+      rule,
+      severity: list.map((a) => a.severity).sort((x, y) => SEVERITY_ORDER[x] - SEVERITY_ORDER[y])[0],
+      count: list.length,
+      alertId: list.length === 1 && list[0].id !== undefined ? String(list[0].id) : null,
+    }))
+    .sort((x, y) => SEVERITY_ORDER[x.severity] - SEVERITY_ORDER[y.severity] || y.count - x.count || x.rule.localeCompare(y.rule));
+}
+
+/** Points of a getSeries answer as a compact series (they are step-aligned, gaps kept). */
+export function compact(points: readonly Point[], stepSeconds: number, fallbackFrom: Date): CompactSeries {
+  return { from: points[0]?.[0] ?? fallbackFrom.toISOString(), stepSeconds, values: points.map((p) => p[1]) };
+}
+
+/** Up, since when and why: the snapshot here, else the store's record while someone polls it. */
+function upFields(s: TargetSnapshot | undefined, stored: StoredState) {
+  if (s) {
+    const polled = s.lastSampleAt !== null || s.lastError !== null;
+    return {
+      up: polled ? s.up : null,
+      downSince: s.downSince?.toISOString() ?? null,
+      lastError: s.lastError ?? null,
+      lastSampleAt: s.lastSampleAt?.toISOString() ?? null,
+    };
+  }
+  const u = stored.heldBy ? stored.upState : undefined;
+  return {
+    up: u ? u.up : null,
+    downSince: u && !u.up ? u.since.toISOString() : null,
+    lastError: u && !u.up ? u.error : null,
+    lastSampleAt: stored.lastUpAt?.toISOString() ?? null,
+  };
+}
+
+export function toOverviewTarget(input: OverviewInput, sparkStepSeconds: number, sparkFrom: Date): OverviewTarget {
   const s = input.snapshot;
-  const polled = !!s && (s.lastSampleAt !== null || s.lastError !== null);
+  const summary = summarizeTarget(input.target, s);
   const sa = s?.metrics.stat_activity;
   const conn = s?.metrics.connections;
   const sessions = sa?.status === "ok" ? parseRows(sa.rows, activityRow).rows : null;
   const connRow = conn?.status === "ok" ? parseRows(conn.rows, connectionsRow).rows[0] : undefined;
+  const alerts = alertCountsFor(input.target.id, input.alerts);
+  const up = upFields(s, input.stored);
   return {
-    id: input.id,
-    name: input.name,
-    up: polled ? s!.up : null,
-    downSince: s?.downSince?.toISOString() ?? null,
-    lastError: s?.lastError ?? null,
-    lastSampleAt: s?.lastSampleAt?.toISOString() ?? null,
+    id: input.target.id,
+    name: input.target.name,
+    host: summary.host,
+    port: summary.port,
+    database: summary.database,
+    tags: input.target.tags ?? {},
+    status: fleetStatus({ up: up.up, firing: alerts }),
+    heldBy: input.stored.heldBy,
+    source: s ? "memory" : "store",
+    ...up,
     serverVersion: s?.capabilities?.serverVersion ?? null,
     role: s?.capabilities?.role ?? null,
-    alerts: alertCountsFor(input.id, input.alerts),
+    alerts,
+    firing: firingByRule(input.target.id, input.alerts),
     sessions: sessions
       ? { total: sessions.length, active: sessions.filter((r) => r.state === "active").length, max: connRow?.max_connections ?? null }
       : null,
-    tps: lastValue(input.sparklines.tps),
+    connections: { used: sessions ? sessions.length : lastValue(input.series.connections), usable: connRow?.usable ?? input.storedUsable },
+    longestQuerySeconds: lastValue(input.series.longestQuery),
+    tps: lastValue(input.series.tps),
     cacheHitRatio: lastValue(input.cacheHitRatioWindow),
     largestTable: largestTable(input.tables),
-    sparklines: input.sparklines,
+    sparkline: compact(input.series.connections, sparkStepSeconds, sparkFrom),
     ...replicationFigures(s),
     privilegeWarnings: privilegeWarnings(s?.capabilities ?? null),
   };
