@@ -1,6 +1,6 @@
-// Everything that pulls in recharts, loaded as one chunk after the page is interactive so the
-// charting library stays out of every route's first-load JavaScript.
-export { ChartBar } from "./chart-bar";
+// The time-series charts (plain SVG, a few kB), loaded as one chunk when a chart nears the
+// viewport. The bar charts, drawn with recharts, are a chunk of their own (bundle-bar.ts), so a
+// page with lines or sparklines never loads the charting library.
 export { ChartArea, ChartLine } from "./chart-xy";
 export { SparklineChart } from "./sparkline-chart";
 export { ChartAlertWindow } from "./chart-alert-window";
