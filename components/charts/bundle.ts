@@ -1,6 +1,6 @@
-// The time-series charts (plain SVG, a few kB), loaded as one chunk when a chart nears the
-// viewport. The bar charts, drawn with recharts, are a chunk of their own (bundle-bar.ts), so a
-// page with lines or sparklines never loads the charting library.
+// The charts (plain SVG, a few kB), loaded as one chunk when a chart nears the viewport: a first
+// view without a chart never pays for them.
 export { ChartArea, ChartLine } from "./chart-xy";
+export { ChartBar } from "./chart-bar";
 export { SparklineChart } from "./sparkline-chart";
 export { ChartAlertWindow } from "./chart-alert-window";

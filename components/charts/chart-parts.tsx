@@ -3,8 +3,8 @@
 import { formatDateTime, formatTick } from "@/lib/format/time";
 import type { ChartRow } from "./join-series";
 
-// Shared pieces of the charts (the SVG time-series ones and the recharts bar chart): time axis
-// tick labels, the tooltip body, reference lines, the props of a chart over time.
+// Shared pieces of the charts (over time and in bars): time axis tick labels, the tooltip body,
+// reference lines, the props of a chart over time.
 
 export interface Reference {
   y: number;
@@ -12,8 +12,6 @@ export interface Reference {
   /** "limit" draws red and dashed (a threshold); "context" grey (pool size, max). */
   kind?: "limit" | "context";
 }
-
-export const AXIS_TICK = { fontSize: 11, fill: "currentColor" } as const;
 
 export function timeTick(rangeMs: number) {
   return (t: number) => formatTick(new Date(t).toISOString(), rangeMs);

@@ -3,7 +3,7 @@
 import type { ComponentProps } from "react";
 import type { ChartBar as ChartBarT } from "./chart-bar";
 import type { CartesianProps } from "./chart-parts";
-import { useBarChartsInView, useChartsInView } from "./use-charts";
+import { useChartsInView } from "./use-charts";
 
 // Placeholders of the right height until the chart chunk arrives, so nothing jumps; the chunk is
 // fetched when a placeholder nears the viewport (use-charts.ts).
@@ -23,6 +23,6 @@ export function ChartArea(props: CartesianProps) {
 }
 
 export function ChartBar(props: ComponentProps<typeof ChartBarT>) {
-  const [slot, c] = useBarChartsInView<HTMLDivElement>();
+  const [slot, c] = useChartsInView<HTMLDivElement>();
   return c ? <c.ChartBar {...props} /> : <Placeholder height={props.height} slot={slot} />;
 }

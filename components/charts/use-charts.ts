@@ -3,10 +3,8 @@
 import { useEffect, useState, useSyncExternalStore, type RefCallback } from "react";
 
 // Chart code is fetched once a chart's placeholder comes near the viewport, not with the page: a
-// first view without a chart never pays for it. Two chunks: the time-series charts (plain SVG,
-// a few kB) and the bar charts (recharts, ~130 kB gzip), so lines and sparklines never bring
-// the charting library. Once a chunk has loaded, every chart it draws on the page draws (the
-// bytes are spent), whether or not it is in view.
+// first view without a chart never pays for it. Once the chunk has loaded, every chart on the
+// page draws (the bytes are spent), whether or not it is in view.
 
 /** How near the viewport a placeholder must come to start the load, so a scroll finds it drawn. */
 const NEAR_VIEWPORT = "300px";
@@ -59,19 +57,13 @@ function lazyChunk<T>(importChunk: () => Promise<T>) {
   return { load, useInView };
 }
 
-const timeCharts = lazyChunk(() => import("./bundle"));
-const barCharts = lazyChunk(() => import("./bundle-bar"));
+const charts = lazyChunk(() => import("./bundle"));
 
-/** The time-series charts (lines, areas, sparklines, the alert window) for a placeholder. */
-export const useChartsInView = timeCharts.useInView;
+/** The charts (lines, areas, bars, sparklines, the alert window) for a placeholder. */
+export const useChartsInView = charts.useInView;
 
-/** The bar charts (recharts) for a placeholder. */
-export const useBarChartsInView = barCharts.useInView;
-
-/** Starts both chunks' loads (once); resolves when they are in, or failed. */
-export function loadCharts(): Promise<void> {
-  return Promise.all([timeCharts.load(), barCharts.load()]).then(() => undefined);
-}
+/** Starts the chunk's load (once); resolves when it is in, or failed. */
+export const loadCharts: () => Promise<void> = charts.load;
 
 // A printout shows every chart, in view or not: printing starts the load (the print button on
 // the trends page waits for it; a browser's own print dialog gets the charts from its second try).
