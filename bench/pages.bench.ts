@@ -14,13 +14,16 @@ import { JS_BUDGET_BYTES, WEIGHED_PAGES, weighFirstVisit } from "../e2e/fixtures
 //  - Lighthouse 12 (the last major that runs on Node 20) on the overview, live and alerts pages:
 //    LCP, TBT and CLS with its default mobile emulation and its desktop preset.
 // It starts its own demo on ports of its own, so it runs beside a demo already running.
-// Run: npm run bench:pages [-- --port 3290 --pg-port 54390 --runs 3]
+// Run: npm run bench:pages [-- --port 3290 --pg-port 54390 --store-port 54400 --runs 3 --weights-only]
 
 const { values: args } = parseArgs({
   options: {
     port: { type: "string", default: "3290" },
     "pg-port": { type: "string", default: "54390" },
+    "store-port": { type: "string" },
     runs: { type: "string", default: "3" },
+    // The weights alone take a minute; Lighthouse's runs take many more on a busy machine.
+    "weights-only": { type: "boolean", default: false },
     out: { type: "string", default: path.join(import.meta.dirname, "results") },
   },
 });
@@ -94,7 +97,7 @@ async function main() {
   const demo = spawnPrefixed(
     path.resolve("node_modules/.bin/tsx"),
     ["--conditions=react-server", "scripts/demo.ts", "--port", String(PORT), "--pg-port", args["pg-port"]!],
-    { ...process.env, PGPULSE_DATA_DIR: ".pgpulse/bench-pages", PGPULSE_STORE_PORT: String(Number(args["pg-port"]) + 10), PGPULSE_LOG_LEVEL: "warn" },
+    { ...process.env, PGPULSE_DATA_DIR: ".pgpulse/bench-pages", PGPULSE_STORE_PORT: args["store-port"] ?? String(Number(args["pg-port"]) + 10), PGPULSE_LOG_LEVEL: "warn" },
     "[demo] ",
   );
   let exited = false;
@@ -105,7 +108,7 @@ async function main() {
     // Let the collector fill every panel once, so first views show data, not placeholders.
     await new Promise((r) => setTimeout(r, 20_000));
     const weights = await measureWeights();
-    const vitals = await measureVitals();
+    const vitals: Awaited<ReturnType<typeof measureVitals>> = args["weights-only"] ? {} : await measureVitals();
     const date = new Date().toISOString().slice(0, 10);
     const lines = [
       `JavaScript transferred (gzip) until the first view shows data; budget ${BUDGET_KB} kB`,

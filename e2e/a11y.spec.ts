@@ -40,7 +40,7 @@ test("a skip link is the first tab stop and moves focus to the main content", as
 test("charts take no tab stop", async ({ page }) => {
   await page.goto("/");
   const chart = page.getByTestId("chart-connections");
-  await expect(chart.locator("path.recharts-curve").first()).toBeVisible();
+  await expect(chart.locator("path.chart-line").first()).toBeVisible();
   const focusable = await chart.evaluate(
     (el) => el.querySelectorAll('[tabindex]:not([tabindex="-1"]), a[href], button, input, select, textarea').length,
   );

@@ -85,12 +85,13 @@ test("a running slow statement: the detail says what, how much, against which li
     // The chart of the longest running statement, with the threshold and the firing moment labelled apart.
     const chart = page.getByTestId("panel-alert-chart");
     await expect(chart).toHaveAttribute("data-state", "ready");
-    // Recharts draws reference labels in a layer of their own: found by their text.
-    const labels = chart.locator("svg text").filter({ hasText: /^(fires above 1 s|fired)$/ });
+    const labels = chart.locator("svg text.alert-line-label");
     await expect(labels).toHaveCount(2);
     await expect(labels.nth(0)).toHaveText("fires above 1 s");
     await expect(labels.nth(1)).toHaveText("fired");
-    await expect(chart.locator(".recharts-line-curve")).toHaveCount(1);
+    // One series; its samples (a statement seen over a few polls) drawn as a line or as dots.
+    await expect(chart.locator("[data-series]")).toHaveCount(1);
+    await expect(chart.locator("[data-series] path.chart-line, [data-series] circle.chart-dot").first()).toBeVisible();
     const boxes = await labels.evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height })));
     const [a, b] = boxes;
     const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;

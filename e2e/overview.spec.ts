@@ -12,8 +12,16 @@ test("the overview lists the seeded target and draws real connection data", asyn
 
   const chart = page.getByTestId("chart-connections");
   await expect(chart).toHaveAttribute("data-state", "ready");
-  // recharts draws one path per series once it has points.
-  await expect(chart.locator("path.recharts-curve").first()).toBeVisible();
+  // A line along each series' run of points, drawn once it has points.
+  await expect(chart.locator("path.chart-line").first()).toBeVisible();
+  // Pointing at the line's newest point shows its time and the target's value there.
+  const line = (await chart.locator("path.chart-line").first().boundingBox())!;
+  await page.mouse.move(line.x + line.width - 1, line.y + line.height / 2);
+  const tip = chart.locator("[data-chart-tooltip]");
+  await expect(tip).toContainText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  await expect(tip).toContainText(/kundli_db\s*\d+/);
+  await page.mouse.move(0, 0);
+  await expect(tip).toHaveCount(0);
 });
 
 test("targets API never exposes credentials", async ({ request }) => {

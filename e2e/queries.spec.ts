@@ -73,7 +73,7 @@ test("a slow statement appears grouped by fingerprint with its count", async ({ 
   // that never connects (an empty-looking chart).
   await page.goto(`/targets/${id}/queries/${fingerprint}?range=24h`);
   const detail = page.getByTestId("panel-query-detail");
-  await expect(detail.locator(".recharts-wrapper").first().locator("circle").first()).toBeVisible({ timeout: 20_000 });
+  await expect(detail.locator('svg[data-chart="time"]').first().locator("circle.chart-dot").first()).toBeVisible({ timeout: 20_000 });
 });
 
 test("EXPLAIN refuses a DELETE and shows a plan for a SELECT", async ({ page, request, baseURL, targetId: id, targetDb }) => {

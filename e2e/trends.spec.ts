@@ -63,15 +63,28 @@ test("the trends page renders both weeks and prints on A4 and Letter", async ({ 
   // Charts load as they come into view, as a reader scrolls to them.
   await chart.scrollIntoViewIfNeeded();
   // Seven bars for each week: both weeks are drawn.
-  await expect(chart.locator(".recharts-bar-rectangle")).toHaveCount(14);
+  const bars = chart.locator('[data-chart="bar"] rect.chart-bar');
+  await expect(bars).toHaveCount(14);
+  await expect(bars.and(chart.locator('[data-series="current"]'))).toHaveCount(7);
   // The legend says which colour is this week, in the colour the bars are drawn with.
   const legend = chart.getByTestId("legend-connections");
   const thisWeek = legend.locator('[data-series="current"]');
   await expect(thisWeek).toHaveText(`${first.week} (this week)`);
   await expect(legend.locator('[data-series="previous"]')).toHaveText(`${first.previousWeek} (last week)`);
   const swatch = await thisWeek.locator("[data-color]").getAttribute("data-color");
-  const fills = await chart.locator(".recharts-bar-rectangle path").evaluateAll((els) => els.map((e) => e.getAttribute("fill")));
-  expect(fills.filter((f) => f === swatch)).toHaveLength(7);
+  const fills = await bars.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-series")} ${e.getAttribute("fill")}`));
+  expect(fills.filter((f) => f === `current ${swatch}`)).toHaveLength(7);
+  // The peak day's bar is the tallest, and pointing at it shows both weeks' values for that day.
+  const peak = bars.and(chart.locator('[data-value="42"]'));
+  await expect(peak).toHaveCount(1);
+  const heights = await bars.evaluateAll((els) => els.map((e) => Number(e.getAttribute("height"))));
+  expect(Number(await peak.getAttribute("height"))).toBe(Math.max(...heights));
+  await peak.hover({ force: true });
+  const tip = chart.locator("[data-chart-tooltip]");
+  await expect(tip).toContainText(`${first.week}42`);
+  await expect(tip).toContainText(`${first.previousWeek}20`);
+  await page.mouse.move(0, 0);
+  await expect(tip).toHaveCount(0);
   await expect(page.getByTestId("trends-summary")).toContainText("Connections peaked at 42");
   await expect(page.getByTestId("table-fingerprints")).toContainText("same");
 

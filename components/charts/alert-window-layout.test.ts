@@ -14,9 +14,9 @@ describe("alert chart layout", () => {
       firedAt: 5 * MIN,
       xDomain: [0, 10 * MIN],
     });
-    expect(l.lines.map((x) => [x.label, x.position])).toEqual([
-      ["clears at 92 %", "insideBottomLeft"],
-      ["fires below 90 %", "insideTopLeft"],
+    expect(l.lines.map((x) => [x.label, x.side])).toEqual([
+      ["clears at 92 %", "above"],
+      ["fires below 90 %", "below"],
     ]);
     const [lo, hi] = l.yDomain;
     // Room above and below every line for its label.
@@ -32,9 +32,9 @@ describe("alert chart layout", () => {
   });
 
   it("writes the 'fired' label on the side of its line that has room", () => {
-    const at = (firedAt: number) => alertWindowLayout({ values: [1], lines: [], firedAt, xDomain: [0, 10 * MIN] }).firedLabelPosition;
-    expect(at(5 * MIN)).toBe("insideTopLeft");
-    expect(at(9.5 * MIN)).toBe("insideTopRight");
+    const at = (firedAt: number) => alertWindowLayout({ values: [1], lines: [], firedAt, xDomain: [0, 10 * MIN] }).firedLabelSide;
+    expect(at(5 * MIN)).toBe("right");
+    expect(at(9.5 * MIN)).toBe("left");
   });
 
   it("draws as much before the start as the episode lasted (15 min at least), and half that after a resolved one", () => {

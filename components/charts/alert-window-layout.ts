@@ -11,7 +11,6 @@ export interface AlertWindowLine {
   kind: "threshold" | "clear";
 }
 
-type Position = "insideBottomLeft" | "insideTopLeft" | "insideTopRight";
 
 export function alertWindowLayout(input: { values: number[]; lines: AlertWindowLine[]; firedAt: number; xDomain: [number, number] }) {
   const all = [...input.values, ...input.lines.map((l) => l.y)];
@@ -23,12 +22,11 @@ export function alertWindowLayout(input: { values: number[]; lines: AlertWindowL
   // A measure that cannot go negative (durations, sizes, ratios) does not get a negative axis.
   const yDomain = niceDomain(lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad);
   const sorted = [...input.lines].sort((a, b) => b.y - a.y);
-  const lines = sorted.map((l, i) => ({ ...l, position: (i === 0 ? "insideBottomLeft" : "insideTopLeft") as Position }));
+  const lines = sorted.map((l, i) => ({ ...l, side: (i === 0 ? "above" : "below") as "above" | "below" }));
   const [x0, x1] = input.xDomain;
   const at = x1 > x0 ? (input.firedAt - x0) / (x1 - x0) : 0;
-  // For a vertical line "insideTopLeft" writes to its right, "insideTopRight" to its left.
-  const firedLabelPosition: Position = at > 0.75 ? "insideTopRight" : "insideTopLeft";
-  return { yDomain, lines, firedLabelPosition };
+  const firedLabelSide: "left" | "right" = at > 0.75 ? "left" : "right";
+  return { yDomain, lines, firedLabelSide };
 }
 
 /**

@@ -1,6 +1,6 @@
-// Everything that pulls in recharts, loaded as one chunk after the page is interactive so the
-// charting library stays out of every route's first-load JavaScript.
-export { ChartBar } from "./chart-bar";
+// The charts (plain SVG, a few kB), loaded as one chunk when a chart nears the viewport: a first
+// view without a chart never pays for them.
 export { ChartArea, ChartLine } from "./chart-xy";
+export { ChartBar } from "./chart-bar";
 export { SparklineChart } from "./sparkline-chart";
 export { ChartAlertWindow } from "./chart-alert-window";

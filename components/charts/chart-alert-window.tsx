@@ -1,15 +1,18 @@
 "use client";
 
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { REFERENCE_COLOR, REFERENCE_SOFT_COLOR, SERIES_COLORS } from "@/components/ui/palette";
-import { AXIS_TICK, ChartTooltip, timeTick } from "./chart-parts";
 import type { ChartRow } from "./join-series";
 import { alertWindowLayout, type AlertWindowLine } from "./alert-window-layout";
-import { loneDot } from "./chart-xy";
+import { linePath, seriesRuns } from "./svg-paths";
+import { LABEL_FONT, TimeFrame } from "./time-frame";
 
 // One metric around an alert's episode with the rule's lines and the moment it fired. Labels
 // are placed so they cannot overlap (alert-window-layout.ts): the upper line's label above it,
 // the lower one's below it, both at the left; the "fired" label at the top beside its line.
+
+const KEYS = ["value"];
+/** Px between a label and its line. */
+const GAP = 4;
 
 export function ChartAlertWindow({
   data,
@@ -28,36 +31,41 @@ export function ChartAlertWindow({
   xDomain: [number, number];
   height?: number;
 }) {
-  const values = data.map((r) => r.value).filter((v): v is number => typeof v === "number");
+  const runs = seriesRuns(data, "value");
+  const values = runs.flat().map((p) => p.y1);
   const layout = alertWindowLayout({ values, lines, firedAt, xDomain });
+  const color = SERIES_COLORS[0];
+  // A few samples (a statement caught once or twice) show as points, not an invisible line.
+  const dots = values.length < 40;
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
-        <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-        <XAxis dataKey="t" type="number" scale="time" domain={xDomain} tickFormatter={timeTick(xDomain[1] - xDomain[0])} tick={AXIS_TICK} minTickGap={40} />
-        <YAxis domain={layout.yDomain} tickFormatter={(v: number) => valueFormatter(v)} tick={AXIS_TICK} width={64} allowDataOverflow />
-        <Tooltip content={<ChartTooltip valueFormatter={valueFormatter} labels={{ value: label }} />} />
-        {layout.lines.map((l) => (
-          <ReferenceLine
-            key={l.label}
-            y={l.y}
-            stroke={l.kind === "threshold" ? REFERENCE_COLOR : REFERENCE_SOFT_COLOR}
-            strokeDasharray="6 4"
-            label={{ value: l.label, position: l.position, fontSize: 11, fill: "currentColor", className: "alert-line-label" }}
-          />
-        ))}
-        <ReferenceLine
-          x={firedAt}
-          stroke={REFERENCE_SOFT_COLOR}
-          label={{ value: "fired", position: layout.firedLabelPosition, fontSize: 11, fill: "currentColor", className: "alert-line-label" }}
-        />
-        {/*
-          A value between gaps shows as a point, not an invisible line: a statement caught once or
-          twice, or a metric sampled more slowly than the window's step (the cache ratio every
-          15 s in 5 s buckets: every value stands alone, and a line-only chart looked empty).
-        */}
-        <Line dataKey="value" name="value" stroke={SERIES_COLORS[0]} dot={loneDot(data, "value", SERIES_COLORS[0])} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
-      </LineChart>
-    </ResponsiveContainer>
+    <TimeFrame height={height} xDomain={xDomain} yDomain={layout.yDomain} rangeMs={xDomain[1] - xDomain[0]} valueFormatter={valueFormatter} rows={data} keys={KEYS} labels={{ value: label }} colors={SERIES_COLORS}>
+      {({ x, y, plot, clip }) => {
+        const fx = x(firedAt);
+        return (
+          <>
+            {layout.lines.map((l) => (
+              <g key={l.label}>
+                <line x1={plot.left} x2={plot.left + plot.width} y1={y(l.y)} y2={y(l.y)} stroke={l.kind === "threshold" ? REFERENCE_COLOR : REFERENCE_SOFT_COLOR} strokeDasharray="6 4" />
+                <text className="alert-line-label" x={plot.left + GAP} y={l.side === "above" ? y(l.y) - GAP : y(l.y) + GAP} dominantBaseline={l.side === "above" ? "text-after-edge" : "text-before-edge"} fontSize={LABEL_FONT} fill="currentColor">
+                  {l.label}
+                </text>
+              </g>
+            ))}
+            <line x1={fx} x2={fx} y1={plot.top} y2={plot.top + plot.height} stroke={REFERENCE_SOFT_COLOR} />
+            <text className="alert-line-label" x={layout.firedLabelSide === "right" ? fx + GAP : fx - GAP} y={plot.top + GAP} dominantBaseline="text-before-edge" textAnchor={layout.firedLabelSide === "right" ? "start" : "end"} fontSize={LABEL_FONT} fill="currentColor">
+              fired
+            </text>
+            <g clipPath={clip} data-series="value">
+              {runs.map((run) =>
+                run.length > 1 ? <path key={run[0].t} className="chart-line" d={linePath(run, x, y)} fill="none" stroke={color} strokeWidth={1.5} strokeLinejoin="round" /> : null,
+              )}
+              {runs.flatMap((run) =>
+                run.length === 1 || dots ? run.map((p) => <circle key={p.t} className="chart-dot" cx={x(p.t)} cy={y(p.y1)} r={2.5} fill={color} />) : [],
+              )}
+            </g>
+          </>
+        );
+      }}
+    </TimeFrame>
   );
 }

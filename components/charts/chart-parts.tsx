@@ -3,7 +3,8 @@
 import { formatDateTime, formatTick } from "@/lib/format/time";
 import type { ChartRow } from "./join-series";
 
-// Shared pieces of the cartesian charts: time axis ticks, the tooltip body, reference lines.
+// Shared pieces of the charts (over time and in bars): time axis tick labels, the tooltip body,
+// reference lines, the props of a chart over time.
 
 export interface Reference {
   y: number;
@@ -11,8 +12,6 @@ export interface Reference {
   /** "limit" draws red and dashed (a threshold); "context" grey (pool size, max). */
   kind?: "limit" | "context";
 }
-
-export const AXIS_TICK = { fontSize: 11, fill: "currentColor" } as const;
 
 export function timeTick(rangeMs: number) {
   return (t: number) => formatTick(new Date(t).toISOString(), rangeMs);
@@ -64,7 +63,7 @@ export interface CartesianProps {
   references?: Reference[];
   /** The window drawn on the x axis, so an empty stretch shows as empty, not squeezed away. */
   xDomain?: [number, number];
-  /** Numbers, "auto", or functions of the data's min/max (recharts domain entries). */
+  /** Numbers (kept as given), "auto" (widened to a round number), "dataMin"/"dataMax", or functions of the data's min/max (scales.ts). */
   yDomain?: [YBound, YBound];
   rangeMs: number;
   height?: number;

@@ -1,41 +1,21 @@
 "use client";
 
-import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { REFERENCE_COLOR, REFERENCE_SOFT_COLOR, SERIES_COLORS } from "@/components/ui/palette";
-import { AXIS_TICK, ChartTooltip, timeTick, type CartesianProps } from "./chart-parts";
+import type { CartesianProps } from "./chart-parts";
+import { yDomainOf } from "./scales";
+import { areaPath, linePath, referenceLabelTops, seriesRuns, stackedRuns, stackTops, type Pt } from "./svg-paths";
+import { LABEL_FONT, TimeFrame, type Frame } from "./time-frame";
 
 // Series over time on one frame: time axis, grid, tooltip, legend, thresholds as reference
-// lines. A null is a gap (connectNulls off), never drawn as 0; a value with gaps on both sides
-// (a sparse event: a slow statement seen once an hour) is drawn as a dot, since a line needs two
-// neighbours and would leave the chart looking empty.
+// lines. A null is a gap, never drawn as 0; a value with gaps on both sides (a sparse event: a
+// slow statement seen once an hour) is drawn as a dot, since a line needs two neighbours and
+// would leave the chart looking empty.
 
-type Row = Record<string, unknown>;
-const present = (row: Row | undefined, key: string) => row !== undefined && row[key] !== null && row[key] !== undefined;
-
-/** Recharts' dot renderer: a dot only where the value stands alone between gaps. */
-export function loneDot(data: readonly Row[], key: string, color: string) {
-  function LoneDot(p: { index?: number; cx?: number | null; cy?: number | null; key?: React.Key | null }) {
-    const i = p.index ?? -1;
-    const lone = present(data[i], key) && !present(data[i - 1], key) && !present(data[i + 1], key);
-    const reactKey = p.key ?? undefined;
-    return lone && typeof p.cx === "number" && typeof p.cy === "number" ? <circle key={reactKey} cx={p.cx} cy={p.cy} r={2.5} fill={color} /> : <g key={reactKey} />;
-  }
-  return LoneDot;
-}
-
-/**
- * Labels of lines drawn close together (max_connections 100, usable 97) must not print on each
- * other: from the highest line down, labels go alternately above and below their line.
- */
-function labelPositions(refs: ReadonlyArray<{ y: number }>): Map<number, "insideTopRight" | "insideBottomRight"> {
-  const order = refs.map((r, i) => ({ y: r.y, i })).sort((a, b) => b.y - a.y);
-  return new Map(order.map((o, rank) => [o.i, rank % 2 === 0 ? "insideTopRight" : "insideBottomRight"]));
-}
+const LEGEND_HEIGHT = 24;
 
 export function ChartXY({
   kind,
   data,
-  index = "t",
   categories,
   labels,
   valueFormatter,
@@ -46,49 +26,88 @@ export function ChartXY({
   height = 200,
   colors = SERIES_COLORS,
 }: CartesianProps & { kind: "line" | "area" }) {
-  const Frame = kind === "area" ? AreaChart : LineChart;
-  // A fixed numeric top (100 for a ratio) stays the top; otherwise recharts widens the domain
-  // to fit every value.
-  const fixedTop = typeof yDomain[1] === "number" && yDomain[1] !== 0;
-  const positions = labelPositions(references);
+  const runs = kind === "area" ? stackedRuns(data, categories) : categories.map((c) => seriesRuns(data, c));
+  const values = kind === "area" ? stackTops(data, categories) : runs.flat(2).map((p) => p.y1);
+  // Reference lines widen an automatic domain so they are always in view.
+  const y = yDomainOf(yDomain, [...values, ...references.map((r) => r.y)]);
+  const x: [number, number] = xDomain ?? (data.length ? [data[0].t, data[data.length - 1].t] : [0, 1]);
+  const legend = categories.length > 1;
+  const color = (i: number) => colors[i % colors.length];
   return (
-    <ResponsiveContainer width="100%" height={height}>
-      <Frame accessibilityLayer={false} data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-        <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-        <XAxis dataKey={index} type="number" scale="time" domain={xDomain ?? ["dataMin", "dataMax"]} tickFormatter={timeTick(rangeMs)} tick={AXIS_TICK} minTickGap={40} />
-        <YAxis domain={yDomain} tickFormatter={(v: number) => valueFormatter(v)} tick={AXIS_TICK} width={64} allowDataOverflow={fixedTop} />
-        <Tooltip content={<ChartTooltip valueFormatter={valueFormatter} labels={labels} />} />
-        {categories.length > 1 ? <Legend formatter={(v: string) => labels?.[v] ?? v} wrapperStyle={{ fontSize: 12 }} /> : null}
-        {references.map((r, i) => (
-          <ReferenceLine
-            key={`${r.label}-${r.y}`}
-            y={r.y}
-            stroke={r.kind === "context" ? REFERENCE_SOFT_COLOR : REFERENCE_COLOR}
-            strokeDasharray="6 4"
-            ifOverflow="extendDomain"
-            label={{ value: r.label, position: positions.get(i), fontSize: 11, fill: "currentColor" }}
-          />
-        ))}
-        {categories.map((c, i) =>
-          kind === "area" ? (
-            <Area
-              key={c}
-              dataKey={c}
-              name={c}
-              stackId="stack"
-              stroke={colors[i % colors.length]}
-              fill={colors[i % colors.length]}
-              fillOpacity={0.35}
-              dot={loneDot(data, c, colors[i % colors.length])}
-              connectNulls={false}
-              isAnimationActive={false}
-            />
-          ) : (
-            <Line key={c} dataKey={c} name={c} stroke={colors[i % colors.length]} dot={loneDot(data, c, colors[i % colors.length])} strokeWidth={1.5} connectNulls={false} isAnimationActive={false} />
-          ),
+    <div data-chart-kind={kind}>
+      <TimeFrame
+        height={legend ? height - LEGEND_HEIGHT : height}
+        xDomain={x}
+        yDomain={y}
+        rangeMs={rangeMs}
+        valueFormatter={valueFormatter}
+        rows={data}
+        keys={categories}
+        labels={labels}
+        colors={colors}
+      >
+        {(f) => (
+          <>
+            <g clipPath={f.clip}>
+              {runs.map((series, i) => (
+                <Series key={categories[i]} name={categories[i]} runs={series} kind={kind} color={color(i)} frame={f} />
+              ))}
+            </g>
+            <References references={references} frame={f} />
+          </>
         )}
-      </Frame>
-    </ResponsiveContainer>
+      </TimeFrame>
+      {legend ? (
+        <ul className="flex flex-wrap justify-center gap-x-4 text-xs" style={{ height: LEGEND_HEIGHT }} data-chart-legend="">
+          {categories.map((c, i) => (
+            <li key={c} className="flex items-center gap-1">
+              <span className="inline-block h-2 w-3" style={{ background: color(i) }} />
+              {labels?.[c] ?? c}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function Series({ name, runs, kind, color, frame: { x, y } }: { name: string; runs: Pt[][]; kind: "line" | "area"; color: string; frame: Frame }) {
+  return (
+    <g data-series={name}>
+      {runs.map((run) =>
+        run.length === 1 ? (
+          <circle key={run[0].t} className="chart-dot" cx={x(run[0].t)} cy={y(run[0].y1)} r={2.5} fill={color} />
+        ) : (
+          <g key={run[0].t}>
+            {kind === "area" ? <path className="chart-area" d={areaPath(run, x, y)} fill={color} fillOpacity={0.35} stroke="none" /> : null}
+            <path className="chart-line" d={linePath(run, x, y)} fill="none" stroke={color} strokeWidth={1.5} strokeLinejoin="round" />
+          </g>
+        ),
+      )}
+    </g>
+  );
+}
+
+/** Thresholds (red, dashed) and context lines (grey), labelled at the right end. */
+function References({ references, frame: { y, plot } }: { references: CartesianProps["references"]; frame: Frame }) {
+  const refs = references ?? [];
+  const tops = referenceLabelTops(
+    refs.map((r) => y(r.y)),
+    0,
+    LABEL_FONT + 2,
+  );
+  const right = plot.left + plot.width - 4;
+  return (
+    <g data-chart-references="">
+      {refs.map((r, i) => (
+        <g key={`${r.label}-${r.y}`}>
+          <line x1={plot.left} x2={plot.left + plot.width} y1={y(r.y)} y2={y(r.y)} stroke={r.kind === "context" ? REFERENCE_SOFT_COLOR : REFERENCE_COLOR} strokeDasharray="6 4" />
+          <text className="chart-reference-label" x={right} y={tops[i]} dy="0.85em" textAnchor="end" fontSize={LABEL_FONT} fill="currentColor">
+            {r.label}
+          </text>
+        </g>
+      ))}
+    </g>
   );
 }
 

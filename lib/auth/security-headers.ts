@@ -19,8 +19,8 @@ export const API_HEADERS: Readonly<Record<string, string>> = {
 /**
  * Script CSP with a per-request nonce: Next reads the nonce from this header and puts it on its
  * own inline hydration scripts and chunks; 'strict-dynamic' lets those load the rest. No
- * 'unsafe-eval' (only React's dev build needs it). Styles allow 'unsafe-inline': recharts and
- * React `style={}` attributes write inline styles, and a nonce cannot cover style attributes.
+ * 'unsafe-eval' (only React's dev build needs it). Styles allow 'unsafe-inline': React `style={}`
+ * attributes (chart heights, series colours) are inline styles, and a nonce cannot cover them.
  */
 export function contentSecurityPolicy(nonce: string, { dev }: { dev: boolean }): string {
   return [
