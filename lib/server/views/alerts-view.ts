@@ -1,9 +1,9 @@
 import type { Alert as AlertView, Silence as SilenceView } from "@/lib/api/alerts";
 import type { AlertEventRecord, Alert as AlertRecord } from "@/lib/alerts/read";
 import type { Silence as SilenceRecord } from "@/lib/alerts/actions";
-import { RULE_DEFAULTS, isRuleId } from "@/lib/alerts/rules";
+import { RULE_DEFAULTS } from "@/lib/alerts/rules";
 import { silencedBy as findSilence } from "@/lib/alerts/silence-match";
-import type { Rule } from "@/lib/alerts/types";
+import { isRuleId, type Rule } from "@/lib/alerts/types";
 import { describeConnectionFailure } from "@/lib/db/connection-failure";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatSeconds, formatDuration } from "@/lib/format/duration";
