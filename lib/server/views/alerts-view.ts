@@ -170,6 +170,8 @@ export function eventNote(details: Record<string, unknown>): string | null {
     return `acknowledged by ${by}${comment ? `: ${comment}` : ""}`;
   }
   const silence = num(details.silencedBy);
+  const closed = str(details.retired);
+  if (closed) return `closed without recovery: ${closed}${silence !== null ? ` (silenced by silence ${silence}: no notification sent)` : ""}`;
   if (silence !== null) return `silenced by silence ${silence}: no notification sent`;
   return null;
 }

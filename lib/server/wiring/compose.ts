@@ -11,7 +11,7 @@ import { createServerShares, serverKey } from "@/lib/collector/server-share";
 import { createCollectionLimits } from "@/lib/collector/limits";
 import { budgetedConnector, type ActionConnector } from "./action-connections";
 import { createDiscovery, type DiscoveryChange } from "@/lib/fleet/discovery";
-import { retireTargetAlerts } from "@/lib/alerts/retire";
+import { closeOpenAlerts } from "@/lib/alerts/retire";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { createStore, type Store, type StoreOptions } from "@/lib/store/index";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
@@ -148,11 +148,17 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     alerts.release(targetId);
     if (retired.has(targetId)) {
       retired.delete(targetId);
+      const targetName = byId.get(targetId)?.name ?? targetId;
       byId.delete(targetId);
-      const closed = await retireTargetAlerts(store.pool, targetId, "database dropped").catch((e: unknown) => {
-        log.warn({ targetId, error: String(e) }, "could not close a retired target's alerts");
-        return 0;
-      });
+      // No lease check: the target left every instance's list, nobody evaluates it any more.
+      const request = { targetId, targetName, rules: null, reason: "database dropped" };
+      const closed = await closeOpenAlerts(store.pool, request, { config, publicUrl: config.publicUrl ?? "", now: Date.now() }).then(
+        (out) => out.closed,
+        (e: unknown) => {
+          log.warn({ targetId, error: String(e) }, "could not close a retired target's alerts");
+          return 0;
+        },
+      );
       log.info({ targetId, closed }, "retired target (database dropped)");
     }
   }
