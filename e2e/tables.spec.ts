@@ -115,3 +115,14 @@ test("the tables page asks the server for one page, and sends sort, search and C
   await expect(page.getByTestId("panel-indexes")).toHaveAttribute("data-state", "ready");
   expect(Object.fromEntries(last("indexes")!.searchParams)).toMatchObject({ limit: "50", offset: "0", sort: "scans", dir: "asc", q: "pkey", flag: "unused" });
 });
+
+test("over a week, the tables page says what the write rates cover instead of a bare dash", async ({ page, request, targetId: id }) => {
+  // The store holds minutes of this target's history, not a week: the rates cover what it has
+  // (or need a second sample), and the page says which, as the API does.
+  const body = await (await request.get(`/api/targets/${id}/tables?from=${new Date(Date.now() - 7 * 86_400_000).toISOString()}`)).json();
+  expect(body.ratesNote).toMatch(/^write rates (over the last .+ of the range: the stored samples with write counters begin there|need two samples in the range: .+)$/);
+  await page.goto(`/targets/${id}/tables?range=7d`);
+  const panel = page.getByTestId("panel-tables");
+  await expect(panel).toHaveAttribute("data-state", "ready");
+  await expect(panel).toContainText(/write rates (over the last|need two samples in the range)/);
+});

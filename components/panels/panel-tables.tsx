@@ -173,7 +173,7 @@ export function PanelTables({
       title="Tables"
       subtitle={
         d
-          ? `${d.source === "performance_metrics" ? "from the performance_metrics view" : "from pg_stat_user_tables"} · rates over the selected range · size threshold ${formatBytes(d.thresholdBytes)}${d.thresholdIsDemo ? " (lowered for the demo)" : ""}`
+          ? `${d.source === "performance_metrics" ? "from the performance_metrics view" : "from pg_stat_user_tables"} · ${d.ratesNote ?? "rates over the selected range"} · size threshold ${formatBytes(d.thresholdBytes)}${d.thresholdIsDemo ? " (lowered for the demo)" : ""}`
           : undefined
       }
       state={state}

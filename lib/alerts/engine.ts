@@ -8,9 +8,10 @@ import { evaluate } from "./evaluate";
 import { EXTRACTORS, RULES_BY_METRIC, createWindowedInputs } from "./inputs";
 import type { Row } from "./inputs/values";
 import { defaultLog, safeError, type AlertLog } from "./log";
+import { closeOpenAlerts } from "./retire";
 import { resolveRule } from "./rules";
 import { loadOpenAlerts, writeTransitions, type TouchWrite, type TransitionWrite } from "./store";
-import { INACTIVE, type InstanceState, type RuleId } from "./types";
+import { INACTIVE, isRuleId, type InstanceState, type RuleId } from "./types";
 import { toDbError } from "@/lib/db/errors";
 import type { FenceToken } from "@/lib/fleet/lease-store";
 
@@ -41,6 +42,7 @@ export interface AlertEngine extends SampleSink {
   stop(): Promise<void>;
   /** Resolves once every result accepted so far has been evaluated (and persisted or failed). */
   idle(): Promise<void>;
+  /** Takes new rules; open episodes of a rule now turned off are closed ("rule turned off"). */
   setConfig(config: AlertEngineOptions["config"]): void;
   /** Resumes a target's open episodes from the store (its lease was just taken). */
   adopt(targetId: string): Promise<void>;
@@ -63,6 +65,9 @@ interface Instance {
 // episode keeps the store close enough for a restart without a write per 3 s sample.
 const TOUCH_EVERY_MS = 30_000;
 
+/** Why an episode whose rule was turned off was closed (its history, its notification). */
+export const RULE_TURNED_OFF = "rule turned off";
+
 const keyOf = (rule: string, targetId: string, objectKey: string) => `${rule}\u0000${targetId}\u0000${objectKey}`;
 
 export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
@@ -80,16 +85,28 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
   let started = false;
   let stopped = false;
   let draining: Promise<void> | null = null;
+  // Open episodes of rules turned off are closed in the drain, between evaluations, so no
+  // evaluation writes the same episode meanwhile. Due after start, adopt and setConfig; a close
+  // the store refused is tried again when the next result arrives (not in a loop).
+  let closeDue = false;
+  let closeRetry = false;
 
   function kick() {
     if (!started || stopped || draining) return;
     draining = drain().finally(() => {
       draining = null;
-      if (queue.size && !stopped) kick();
+      if ((queue.size || closeDue) && !stopped) kick();
     });
   }
 
   async function drain() {
+    if (closeDue) {
+      closeDue = false;
+      await closeTurnedOff().catch((e: unknown) => {
+        closeRetry = true;
+        log.error({ err: safeError(e) }, "could not close the alerts of rules turned off");
+      });
+    }
     while (queue.size && !stopped) {
       const [k, result] = queue.entries().next().value!;
       queue.delete(k);
@@ -187,6 +204,32 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     });
   }
 
+  /** Closes the open episodes (in memory, hence in the store) whose rule is now disabled for their target. */
+  async function closeTurnedOff() {
+    const byTarget = new Map<string, Set<string>>();
+    for (const inst of instances.values()) {
+      if (!isRuleId(inst.rule) || resolveRule(inst.rule, config, inst.targetId).enabled) continue;
+      const rules = byTarget.get(inst.targetId) ?? new Set<string>();
+      byTarget.set(inst.targetId, rules.add(inst.rule));
+    }
+    for (const [targetId, rules] of byTarget) {
+      const targetName = config.targets.find((t) => t.id === targetId)?.name ?? targetId;
+      const fence = opts.fence ? opts.fence(targetId) : undefined;
+      const out = await closeOpenAlerts(opts.pool, { targetId, targetName, rules: [...rules], reason: RULE_TURNED_OFF, fence }, { config, publicUrl: opts.publicUrl ?? "", now: now() });
+      if (out.fenced) {
+        log.warn({ targetId }, "alert writes refused: the target's lease is held by another instance");
+        forget(targetId);
+        continue;
+      }
+      for (const [k, inst] of instances) {
+        if (inst.targetId !== targetId || !rules.has(inst.rule)) continue;
+        instances.delete(k);
+        backlog.delete(k);
+      }
+      log.info({ targetId, rules: [...rules], closed: out.closed }, "alerts closed: rule turned off");
+    }
+  }
+
   function forget(targetId: string) {
     for (const [k, inst] of instances) if (inst.targetId === targetId) instances.delete(k);
     for (const [k, w] of backlog) if (w.targetId === targetId) backlog.delete(k);
@@ -231,6 +274,10 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
     accept(result: MetricResult): void {
       try {
         if (stopped || result.status !== "ok" || !RULES_BY_METRIC[result.metric]) return;
+        if (closeRetry) {
+          closeRetry = false;
+          closeDue = true;
+        }
         if (opts.fence && !opts.fence(result.targetId)) return;
         // Windows record every sample on arrival, even one coalesced away before evaluation.
         for (const ruleId of RULES_BY_METRIC[result.metric]) {
@@ -252,6 +299,7 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       // With leases, a target's episodes are resumed when its lease is taken (adopt).
       if (!opts.fence) for (const r of await loadOpenAlerts(opts.pool)) resume(r);
       started = true;
+      closeDue = true;
       kick();
     },
     async stop() {
@@ -271,12 +319,17 @@ export function createAlertEngine(opts: AlertEngineOptions): AlertEngine {
       const rows = await loadOpenAlerts(opts.pool, targetId);
       forget(targetId);
       for (const r of rows) resume(r);
+      closeDue = true;
+      kick();
     },
     release(targetId) {
       forget(targetId);
     },
     setConfig(next) {
       config = next;
+      // A rule turned off closes its open episodes (globally, or for the targets that turned it off).
+      closeDue = true;
+      kick();
     },
     openInstances() {
       return [...instances.values()].map((i) => ({ alertId: i.alertId, rule: i.rule, targetId: i.targetId, objectKey: i.objectKey, state: i.state }));

@@ -21,6 +21,11 @@ export interface NotificationPayload {
   links: { alert: string; target: string };
   /** Present only on a test notification. */
   test?: true;
+  /**
+   * Present only on a resolution that is not a recovery: the episode was closed because its rule
+   * was turned off ("rule turned off") or its database dropped ("database dropped").
+   */
+  closedReason?: string;
 }
 
 export function alertLinks(publicUrl: string, alertId: number, targetId: string): NotificationPayload["links"] {
@@ -65,7 +70,7 @@ export function readingText(reading: { value: number | null; forced?: string }, 
 
 export function buildSummary(
   rule: Pick<Rule, "summary" | "unit" | "comparator" | "threshold" | "criticalThreshold">,
-  step: { state: "firing" | "resolved"; escalated?: boolean },
+  step: { state: "firing" | "resolved"; escalated?: boolean; closed?: string },
   targetName: string,
   object: string,
   reading: { value: number | null; forced?: string },
@@ -74,7 +79,7 @@ export function buildSummary(
   const line =
     step.escalated && rule.criticalThreshold !== null ? `critical line ${cmp} ${formatValue(rule.criticalThreshold, rule.unit)}` : `threshold ${cmp} ${formatValue(rule.threshold, rule.unit)}`;
   const what = rule.unit === "up" ? `${rule.summary}: ${targetName}` : `${rule.summary} on ${targetName} (${object}): ${readingText(reading, rule.unit)}, ${line}`;
-  if (step.state === "resolved") return `Resolved: ${what}`;
+  if (step.state === "resolved") return step.closed ? `Closed without recovery (${step.closed}): ${what}` : `Resolved: ${what}`;
   return step.escalated ? `Now critical: ${what}` : what;
 }
 

@@ -156,10 +156,6 @@ export function resolveRules(config: Pick<PgpulseConfig, "thresholds" | "rules" 
   return RULE_IDS.map((id) => resolveRule(id, config, targetId));
 }
 
-export function isRuleId(id: string): id is RuleId {
-  return (RULE_IDS as readonly string[]).includes(id);
-}
-
 export interface ConfigIssue {
   path: Array<string | number>;
   message: string;

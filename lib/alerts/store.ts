@@ -102,7 +102,8 @@ const silenceRow = z.object({
   expired_at: z.date().nullable(),
 });
 
-async function openSilences(client: PoolClient, now: number): Promise<SilenceWindow[]> {
+/** The silences in force at `now`: what a resolution or firing is checked against. */
+export async function openSilences(client: PoolClient, now: number): Promise<SilenceWindow[]> {
   const rows = await many(
     client,
     silenceRow,

@@ -28,6 +28,13 @@ export const RULE_IDS = [
 
 export type RuleId = (typeof RULE_IDS)[number];
 
+export function isRuleId(id: string): id is RuleId {
+  return (RULE_IDS as readonly string[]).includes(id);
+}
+
+/** What a config field or an API parameter naming a rule the registry lacks is told. */
+export const UNKNOWN_RULE_MESSAGE = `unknown rule; known: ${RULE_IDS.join(", ")}`;
+
 /** The states of one (rule, target, object) instance. */
 export type AlertState = "inactive" | "pending" | "firing" | "resolved";
 

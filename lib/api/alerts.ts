@@ -3,15 +3,19 @@ import { ALERT_COMMENT_MAX, SILENCE_REASON_MAX } from "@/lib/limits";
 import { freeText, isoTime, nameParam, nullableIso, nullableNumber, severitySchema } from "./common";
 import { alertContextSchema } from "./alert-context";
 import { ALERT_STATES } from "./alert-view";
+import { UNKNOWN_RULE_MESSAGE, isRuleId } from "@/lib/alerts/types";
 
 // The alert API (issue 4 §7). Every body the route handlers send or accept is here.
 
 export const alertStateSchema = z.enum(ALERT_STATES);
 export type AlertState = z.infer<typeof alertStateSchema>;
 
+/** A rule id from the registry: a misspelt one would match nothing, silently. */
+const ruleParam = nameParam(100).refine(isRuleId, UNKNOWN_RULE_MESSAGE);
+
 export const silenceMatchersSchema = z
   .object({
-    rule: nameParam(100).optional(),
+    rule: ruleParam.optional(),
     target: nameParam(63).optional(),
     /** `*` matches any run of characters: "public.birth_charts_*". */
     objectPattern: nameParam(300).optional(),
@@ -63,7 +67,7 @@ export type Alert = z.infer<typeof alertSchema>;
 export const alertListQuerySchema = z.object({
   state: z.array(alertStateSchema).optional(),
   target: nameParam(63).optional(),
-  rule: nameParam(100).optional(),
+  rule: ruleParam.optional(),
   from: isoTime.optional(),
   to: isoTime.optional(),
 });

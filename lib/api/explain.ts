@@ -43,5 +43,7 @@ export const EXPLAIN_ERROR_CODES = [
   "invalid",
   "failed",
   "connection",
+  /** Every monitoring connection to the target's server is in use (collection.connectionsPerServer): retry later. */
+  "busy",
 ] as const;
 export type ExplainErrorCode = (typeof EXPLAIN_ERROR_CODES)[number];

@@ -57,6 +57,11 @@ export const tablesResponseSchema = z.object({
   thresholdBytes: z.number(),
   /** The threshold was lowered for the demo (PGPULSE_DEMO_TABLE_SIZE_BYTES); the UI says so. */
   thresholdIsDemo: z.boolean(),
+  /** The samples the write rates run between (the first and last stored with counters in the range); null: no rates. */
+  ratesFrom: nullableIso,
+  ratesTo: nullableIso,
+  /** Why the write rates are missing, or that they cover only the end of the range; null when they cover it. */
+  ratesNote: z.string().nullable(),
   rows: z.array(tableRowSchema),
   /** Present when a page was asked for (limit): top-level tables matching q; the rows hold the page's tables and their partitions. */
   page: pageInfoSchema.optional(),

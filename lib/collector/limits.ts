@@ -1,16 +1,25 @@
-// The bounds on collection across targets: a connection budget per server and a global bound
-// on runs in flight. Both are counting semaphores served first come, first served.
+// The bounds on collection across targets: a connection budget per server (which EXPLAIN and
+// session actions draw on too) and a global bound on runs in flight. Both are counting semaphores served first come, first served.
 
 export interface Semaphore {
   /**
    * Resolves with a release function once a slot is free; release is idempotent. `reclaim` is
    * called while the slot is held whenever another caller starts waiting: a holder that only
    * keeps an idle connection gives it back then, so a budget is never stuck on idle sessions.
+   * With `waitMs`, a caller still waiting after that long leaves the queue and gets a
+   * SlotWaitTimeout rejection instead (a request must not wait on collection forever).
    */
-  acquire(reclaim?: () => void): Promise<() => void>;
+  acquire(reclaim?: () => void, waitMs?: number): Promise<() => void>;
   /** Runs waiting for a slot now. */
   waiting(): number;
   inUse(): number;
+}
+
+export class SlotWaitTimeout extends Error {
+  constructor(readonly waitMs: number) {
+    super(`no slot free within ${waitMs} ms`);
+    this.name = "SlotWaitTimeout";
+  }
 }
 
 export function createSemaphore(slots: number): Semaphore {
@@ -31,12 +40,26 @@ export function createSemaphore(slots: number): Semaphore {
     };
   };
   return {
-    acquire(reclaim) {
+    acquire(reclaim, waitMs) {
       if (used < slots) {
         used++;
         return Promise.resolve(releaser(reclaim));
       }
-      const wait = new Promise<() => void>((resolve) => queue.push(() => resolve(releaser(reclaim))));
+      const wait = new Promise<() => void>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const entry = () => {
+          clearTimeout(timer);
+          resolve(releaser(reclaim));
+        };
+        if (waitMs !== undefined) {
+          timer = setTimeout(() => {
+            const i = queue.indexOf(entry);
+            if (i >= 0) queue.splice(i, 1);
+            reject(new SlotWaitTimeout(waitMs));
+          }, waitMs);
+        }
+        queue.push(entry);
+      });
       for (const r of [...reclaimers]) r();
       return wait;
     },
@@ -54,7 +77,10 @@ export function createSemaphore(slots: number): Semaphore {
 export const GLOBAL_SLOT_HOLD_MS = 1_000;
 
 export interface CollectionLimits {
-  /** The budget of the server at `key` (host:port): one slot per open monitoring connection. */
+  /**
+   * The budget of the server at `key` (host:port): one slot per open monitoring connection,
+   * collection's and those of EXPLAIN and session actions (lib/server/wiring/action-connections.ts).
+   */
   server(key: string): Semaphore;
   global: Semaphore;
 }

@@ -28,6 +28,9 @@ describe("parseConfig", () => {
     [{ targets: [{ id: "a", name: "A", url: "postgres://h/db", colour: 1 }] }, "targets.0"],
     [{ targets: [{ id: "a", name: "A", url: "postgres://h/a" }, { id: "a", name: "B", url: "postgres://h/b" }] }, "targets.1.id"],
     [{ rules: { slow_query: { forSeconds: -1 } } }, "rules.slow_query.forSeconds"],
+    // A misspelt rule id would change nothing: refused, naming the key and the known ids.
+    [{ rules: { cache_hit_ration: { enabled: false } } }, "rules.cache_hit_ration: unknown rule; known: slow_query, table_size,"],
+    [{ targets: [{ id: "a", name: "A", url: "postgres://h/a" }, { id: "b", name: "B", url: "postgres://h/b", rules: { slow_query: {}, cache_hit_ration: {} } }] }, "targets.1.rules.cache_hit_ration: unknown rule; known:"],
     // publicUrl is an origin: its host is the one extra name pgpulse answers for.
     [{ publicUrl: "pgpulse.example.com" }, "publicUrl"],
     [{ publicUrl: "https://pgpulse.example.com/dashboard" }, "publicUrl"],

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { criticalLineIssues } from "@/lib/alerts/rules";
+import { UNKNOWN_RULE_MESSAGE, isRuleId } from "@/lib/alerts/types";
 
 // The config file (pgpulse.config.json). Every field is validated at start-up; an error names
 // the field's path, e.g. "targets.1.url: Invalid URL".
@@ -42,6 +43,14 @@ export const ruleOverrideSchema = z
     channels: z.array(z.string()).optional(),
   })
   .strict();
+
+/**
+ * Overrides by rule id. An id the rule registry lacks is refused (a misspelt rule would
+ * otherwise change nothing, silently); the issue's path names the key.
+ */
+const rulesSchema = z.record(z.string(), ruleOverrideSchema).superRefine((rules, ctx) => {
+  for (const id of Object.keys(rules)) if (!isRuleId(id)) ctx.addIssue({ code: "custom", path: [id], message: UNKNOWN_RULE_MESSAGE });
+});
 
 export const targetIdSchema = z
   .string()
@@ -88,7 +97,7 @@ export const targetSchema = z
       })
       .strict()
       .optional(),
-    rules: z.record(z.string(), ruleOverrideSchema).optional(),
+    rules: rulesSchema.optional(),
     /** The application's pool size, drawn on the connections chart when given. */
     poolSize: z.number().int().positive().optional(),
     tags: tagsSchema.optional(),
@@ -207,7 +216,7 @@ export const configSchema = z
     publicUrl: publicUrlSchema.optional(),
     targets: z.array(targetSchema).default([]),
     thresholds: thresholdsSchema.default(thresholdsSchema.parse({})),
-    rules: z.record(z.string(), ruleOverrideSchema).default({}),
+    rules: rulesSchema.default({}),
     channels: z.array(channelSchema).default([]),
     auth: authSchema.default(authSchema.parse({})),
     collection: collectionSchema.default(collectionSchema.parse({})),

@@ -30,6 +30,30 @@ export async function historyRowsAt(pool: Pool, targetId: string, metric: string
   return row && { ts: row.ts, rows: row.rows };
 }
 
+/**
+ * Measured rows of a metric within [from, to], oldest first: the first set of each of `slices`
+ * equal parts of the range, so a week reads no more sets than an hour. Simulated demo history
+ * (pgpulse.simulated_ranges) is left out: it holds sizes, not the counters rates are made of.
+ */
+export async function historyRowsWithin(pool: Pool, targetId: string, metric: string, from: Date, to: Date, slices: number): Promise<HistoryRows[]> {
+  const rows = await many(
+    pool,
+    z.object({ ts: z.date(), rows: rowsArray }),
+    `SELECT ts, rows FROM (
+       SELECT DISTINCT ON (slice) ts, rows FROM (
+         SELECT s.ts, s.rows,
+                width_bucket(extract(epoch FROM s.ts), extract(epoch FROM $3::timestamptz), extract(epoch FROM $4::timestamptz) + 0.001, $5) AS slice
+         FROM pgpulse.snapshot_sets s
+         WHERE s.target_id = $1 AND s.metric = $2 AND s.ts >= $3 AND s.ts <= $4
+           AND NOT EXISTS (SELECT 1 FROM pgpulse.simulated_ranges r WHERE r.target_id = s.target_id AND s.ts BETWEEN r.from_ts AND r.to_ts)
+       ) sliced ORDER BY slice, ts
+     ) firsts ORDER BY ts`,
+    [targetId, metric, from, to, slices],
+    "row history within a range",
+  );
+  return rows.map((r) => ({ ts: r.ts, rows: r.rows }));
+}
+
 const objectHistoryRow = z.object({
   ts: z.date(),
   bytes: z.number().nullable(),

@@ -8,7 +8,7 @@ import { convertResult, ROW_HISTORY_VALUE_METRICS, type DefinitionLookup, type E
 import { DEFAULT_RETENTION, dropExpired, ensurePartitionsAhead, packSamples, rollup, rollupSizes, type Retention } from "./maintenance";
 import { seriesRange } from "./read-series";
 import { tableGrowthAll } from "./read-growth";
-import { historyRowsAt, latestHistoryRows, objectHistory } from "./read-row-history";
+import { historyRowsAt, historyRowsWithin, latestHistoryRows, objectHistory } from "./read-row-history";
 import { createSlowEventFilter, type SlowFilterOptions } from "./slow-filter";
 import { slowQueryCounts, slowQueryGroups } from "./read-slow-queries";
 import { createReadGate, type ReadGateOptions } from "./read-gate";
@@ -423,6 +423,7 @@ export function createStore(opts: StoreOptions): Store {
     slowQueryCounts: (targetId, from, to, bucketSeconds) => read((p) => slowQueryCounts(p, targetId, from, to, bucketSeconds)),
     latestHistoryRows: (targetId, metric) => read((p) => latestHistoryRows(p, targetId, metric)),
     historyRowsAt: (targetId, metric, at) => read((p) => historyRowsAt(p, targetId, metric, at)),
+    historyRowsWithin: (targetId, metric, from, to, slices) => read((p) => historyRowsWithin(p, targetId, metric, from, to, slices)),
     objectHistory: (targetId, metric, objectKey, from, to) => read((p) => objectHistory(p, targetId, metric, objectKey, from, to)),
     slowQueryGroups: (targetId, from, to, bucketSeconds) =>
       read((p) => slowQueryGroups(p, targetId, from, to, bucketSeconds ?? Math.max(60, Math.ceil((to.getTime() - from.getTime()) / 1000 / 24)))),

@@ -140,6 +140,8 @@ export interface Store extends SeriesReader {
   latestHistoryRows(targetId: string, metric: string): Promise<HistoryRows | null>;
   /** The last rows of the row history at or before `at`. */
   historyRowsAt(targetId: string, metric: string, at: Date): Promise<HistoryRows | null>;
+  /** Measured rows within [from, to]: the first set of each of `slices` equal parts, oldest first. */
+  historyRowsWithin(targetId: string, metric: string, from: Date, to: Date, slices: number): Promise<HistoryRows[]>;
   objectHistory(targetId: string, metric: string, objectKey: string, from: Date, to: Date): Promise<ObjectHistoryPoint[]>;
   slowQueryGroups(targetId: string, from: Date, to: Date, bucketSeconds?: number): Promise<SlowQueryGroup[]>;
   metricStatus(targetId: string): Promise<MetricStatusRow[]>;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { ActionConnector } from "@/lib/server/wiring/action-connections";
 import type pg from "pg";
 import pino from "pino";
 import { configSchema } from "@/lib/config/schema";
@@ -101,7 +102,14 @@ describe("a target's explainUrl", () => {
     const config = configSchema.parse({ targets: [{ id: "t", name: "t", url: urlAs(db.url, mon, password), explainUrl: urlAs(db.url, plan, password) }] });
     const rt = await startPgpulse({ config, storeUrl: store.url, version: "test", log: pino({ level: "silent" }) });
     try {
-      const who = async (p: pg.Pool) => (await p.query("SELECT current_user::text AS u")).rows[0].u;
+      const who = async (p: ActionConnector) => {
+        const c = await p.connect();
+        try {
+          return (await c.query("SELECT current_user::text AS u")).rows[0].u;
+        } finally {
+          c.release();
+        }
+      };
       expect(await who(rt.explainPool("t"))).toBe(plan);
       expect(await who(rt.actionPool("t"))).toBe(mon);
       const answer = await explainOnTarget(rt, "t", { name: "ana", role: "admin" }, null, { query: "SELECT count(*) FROM birth_charts", analyze: true });

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Pool } from "pg";
+import type { ActionConnector } from "@/lib/server/wiring/action-connections";
 import type { z } from "zod";
 import { collectCalls } from "@/lib/analysis/sql-calls";
 import { fingerprintSql, redactSql } from "@/lib/analysis/sql-text";
@@ -20,7 +21,7 @@ export interface ExplainContext {
   /** The history store: recorded statements and the audit log. */
   store: Pool;
   /** The target's EXPLAIN pool (its planning role, or the action pool); asked for only when the EXPLAIN is about to run. */
-  actionPool: () => Pool;
+  actionPool: () => ActionConnector;
   /** True when that pool connects as the target's planning role (explainUrl), not the monitoring role. */
   planningRole?: boolean;
   targetId: string;

@@ -1,12 +1,12 @@
 import "server-only";
-import type { Pool } from "pg";
 import { refuseFunctions } from "@/lib/analysis/explain-rule";
 import { collectCalls, type StatementCalls } from "@/lib/analysis/sql-calls";
 import { hasPlaceholders, isSingleSelect, loadSqlParser } from "@/lib/analysis/sql-text";
 import { type ExplainErrorCode } from "@/lib/api/explain";
 import { createFailureLimiter, type FailureLimiter } from "@/lib/auth/rate-limit";
 import { toDbError } from "@/lib/db/errors";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isDomainError } from "@/lib/errors";
+import type { ActionConnector } from "@/lib/server/wiring/action-connections";
 import { EXPLAIN_SETUP_FLAGS } from "@/lib/setup/opt-in-grants";
 import { reachedFunctions } from "./explain-calls";
 import { privilegeRefusal } from "./explain-privileges";
@@ -76,9 +76,10 @@ export async function prepareExplain(input: ExplainPlanInput): Promise<PreparedE
  * Runs the prepared EXPLAIN read-only, with its own timeout, after the function rule passed on
  * the target's catalog; always rolls back, then closes the connection.
  */
-export async function runExplain(pool: Pool, prepared: PreparedExplain, opts: { planningRole?: boolean } = {}): Promise<unknown> {
-  const client = await pool.connect().catch((e) => {
-    throw mapExplainError(e);
+export async function runExplain(pool: ActionConnector, prepared: PreparedExplain, opts: { planningRole?: boolean } = {}): Promise<unknown> {
+  const client = await pool.connect().catch((e: unknown) => {
+    // A full connection budget is already a DomainError (503, "busy"): passed on as it is.
+    throw isDomainError(e) ? e : mapExplainError(e);
   });
   try {
     await client.query("BEGIN READ ONLY");
@@ -112,9 +113,10 @@ export async function runExplain(pool: Pool, prepared: PreparedExplain, opts: { 
  * asked for values): a refusal that values would not lift is said first, so nobody fills in
  * values for nothing. Nothing of the statement runs; the connection is closed afterwards.
  */
-export async function refusedFunction(pool: Pool, calls: StatementCalls, analyze: boolean): Promise<string | null> {
-  const client = await pool.connect().catch((e) => {
-    throw mapExplainError(e);
+export async function refusedFunction(pool: ActionConnector, calls: StatementCalls, analyze: boolean): Promise<string | null> {
+  const client = await pool.connect().catch((e: unknown) => {
+    // A full connection budget is already a DomainError (503, "busy"): passed on as it is.
+    throw isDomainError(e) ? e : mapExplainError(e);
   });
   try {
     await client.query("BEGIN READ ONLY");

@@ -1,10 +1,12 @@
 import "server-only";
-import type { Pool, PoolClient } from "pg";
+import type { PoolClient } from "pg";
 import { z } from "zod";
 import { toDbError } from "@/lib/db/errors";
 import { maybeOne } from "@/lib/db/query";
 import type { SessionAction, SessionActionOutcome } from "@/lib/api/activity";
 import { ownPidsOn } from "@/lib/db/own-sessions";
+import { isDomainError } from "@/lib/errors";
+import type { ActionConnector } from "@/lib/server/wiring/action-connections";
 
 // pg_cancel_backend / pg_terminate_backend on the action pool. pgpulse's own sessions (by pid
 // on the server this connection is on, never by application_name) are refused in the same
@@ -38,7 +40,7 @@ export type SignalOutcome = ({ kind: "done"; ok: true } & SignalWatch) | { kind:
 const signalRow = z.object({ own: z.boolean(), ok: z.boolean().nullable(), state: z.string().nullable(), query_start: z.string().nullable() });
 const watchRow = z.object({ state: z.string().nullable(), query_start: z.string().nullable() });
 
-export async function signalBackend(pool: Pool, pid: number, action: SessionAction, watchMs = SIGNAL_WATCH_MS): Promise<SignalOutcome> {
+export async function signalBackend(pool: ActionConnector, pid: number, action: SessionAction, watchMs = SIGNAL_WATCH_MS): Promise<SignalOutcome> {
   try {
     const client = await pool.connect();
     try {
@@ -67,6 +69,8 @@ export async function signalBackend(pool: Pool, pid: number, action: SessionActi
       client.release();
     }
   } catch (e) {
+    // A full connection budget (503) is the caller's answer already.
+    if (isDomainError(e)) throw e;
     const err = toDbError(e);
     if (err.code === "42501") {
       return {

@@ -1,8 +1,8 @@
 import type { AlertContext, AlertLink } from "@/lib/api/alert-context";
 import { parseLiveParams, parseTablesParams, serializeLiveParams, serializeTablesParams } from "@/lib/api/search-params";
 import type { Alert as AlertRecord, AlertEventRecord } from "@/lib/alerts/read";
-import { RULE_DEFAULTS, isRuleId } from "@/lib/alerts/rules";
-import type { Rule } from "@/lib/alerts/types";
+import { RULE_DEFAULTS } from "@/lib/alerts/rules";
+import { isRuleId, type Rule } from "@/lib/alerts/types";
 
 // The "what to do" part of an alert detail, pure: the record, its events, the rule as resolved
 // for its target and the running statements of the latest snapshot go in; the contract's

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { alertDetailResponseSchema, alertListResponseSchema, notificationListResponseSchema } from "@/lib/api/alerts";
+import { alertDetailResponseSchema, alertListResponseSchema, notificationListResponseSchema, silenceCreateSchema } from "@/lib/api/alerts";
+import { parseInput } from "@/lib/server/http/parse";
 import { configSchema } from "@/lib/config/schema";
 import { acknowledge, createSilence, expireSilence } from "@/lib/alerts/actions";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
@@ -116,6 +117,10 @@ describe("alert reads for the API", () => {
     expect(badParam(() => parseAlertListQuery(url("?state=firing&state=burning")))).toBe("state");
     expect(badParam(() => parseAlertListQuery(url("?from=yesterday")))).toBe("from");
     expect(badParam(() => parseAlertListQuery(url("?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")))).toBe("from");
+    // An unknown rule id would match nothing: a 400 naming the parameter and the known ids.
+    expect(badParam(() => parseAlertListQuery(url("?rule=cache_hit_ration")))).toBe("rule");
+    expect(() => parseAlertListQuery(url("?rule=cache_hit_ration"))).toThrow(/invalid rule: unknown rule; known: slow_query, .*standby_down/);
+    expect(badParam(() => parseInput({ matchers: { rule: "tabel_size" }, endsAt: new Date(Date.now() + 60_000).toISOString(), reason: "x" }, silenceCreateSchema))).toBe("matchers.rule");
     expect(badParam(() => parseId("12abc"))).toBe("id");
     expect(badParam(() => parseId("0"))).toBe("id");
     expect(badParam(() => parseId("99999999999999999999"))).toBe("id");

@@ -130,6 +130,8 @@ describe("events", () => {
   it("notes acknowledgements and silenced transitions", () => {
     expect(eventNote({ acknowledgedBy: "ana", comment: "looking" })).toBe("acknowledged by ana: looking");
     expect(eventNote({ acknowledgedBy: "ana", comment: null })).toBe("acknowledged by ana");
+    expect(eventNote({ retired: "rule turned off" })).toBe("closed without recovery: rule turned off");
+    expect(eventNote({ retired: "database dropped", silencedBy: 4 })).toBe("closed without recovery: database dropped (silenced by silence 4: no notification sent)");
     expect(eventNote({ silencedBy: 9 })).toBe("silenced by silence 9: no notification sent");
     expect(eventNote({})).toBeNull();
     expect(toEventView({ id: 12, at: new Date(NOW), from: "pending", to: "firing", value: 3, details: {} })).toEqual({ id: "12", at: new Date(NOW).toISOString(), fromState: "pending", toState: "firing", value: 3, note: null });

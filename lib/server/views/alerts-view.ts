@@ -1,9 +1,9 @@
 import type { Alert as AlertView, Silence as SilenceView } from "@/lib/api/alerts";
 import type { AlertEventRecord, Alert as AlertRecord } from "@/lib/alerts/read";
 import type { Silence as SilenceRecord } from "@/lib/alerts/actions";
-import { RULE_DEFAULTS, isRuleId } from "@/lib/alerts/rules";
+import { RULE_DEFAULTS } from "@/lib/alerts/rules";
 import { silencedBy as findSilence } from "@/lib/alerts/silence-match";
-import type { Rule } from "@/lib/alerts/types";
+import { isRuleId, type Rule } from "@/lib/alerts/types";
 import { describeConnectionFailure } from "@/lib/db/connection-failure";
 import { formatBytes } from "@/lib/format/bytes";
 import { formatSeconds, formatDuration } from "@/lib/format/duration";
@@ -170,6 +170,8 @@ export function eventNote(details: Record<string, unknown>): string | null {
     return `acknowledged by ${by}${comment ? `: ${comment}` : ""}`;
   }
   const silence = num(details.silencedBy);
+  const closed = str(details.retired);
+  if (closed) return `closed without recovery: ${closed}${silence !== null ? ` (silenced by silence ${silence}: no notification sent)` : ""}`;
   if (silence !== null) return `silenced by silence ${silence}: no notification sent`;
   return null;
 }

@@ -140,18 +140,24 @@ describe("sessions named like pgpulse's", () => {
   }, 60_000);
 
   it("still hides pgpulse's own monitoring, action and store sessions, and refuses to terminate them", async () => {
-    // The action pool opens on first use (the terminations above, or here when run alone).
-    await rt.actionPool(ID).query("SELECT 1");
-    const ours = await pgpulsePids();
+    // Action connections close after each use: one is held open until the sample is taken (and
+    // given back before the terminations below, which need the target's one action connection).
+    const action = await rt.actionPool(ID).connect();
+    let ours: Awaited<ReturnType<typeof pgpulsePids>>;
+    let a: Awaited<ReturnType<typeof activity>>;
+    try {
+      ours = await pgpulsePids();
+      for (const name of ["pgpulse", "pgpulse-action", "pgpulse-store"]) expect(ours.some((r) => r.application_name === name), name).toBe(true);
+      // A sample taken after all of them were open.
+      const since = Date.now();
+      a = await until("a fresh activity sample", async () => {
+        const x = await activity();
+        return x.takenAt && Date.parse(x.takenAt) > since ? x : null;
+      });
+    } finally {
+      action.release();
+    }
     const byName = (name: string) => ours.filter((r) => r.application_name === name).map((r) => r.pid);
-    for (const name of ["pgpulse", "pgpulse-action", "pgpulse-store"]) expect(byName(name).length, name).toBeGreaterThan(0);
-
-    // A sample taken after all of them were open.
-    const since = Date.now();
-    const a = await until("a fresh activity sample", async () => {
-      const x = await activity();
-      return x.takenAt && Date.parse(x.takenAt) > since ? x : null;
-    });
     const shown = new Set(a.sessions.map((s) => s.pid));
     expect(ours.filter((r) => shown.has(r.pid))).toEqual([]);
 

@@ -8,12 +8,17 @@ import { parseRows, tableRow } from "./rows";
 import { availability, currentRows, rowsAt, type Rows } from "./sources";
 import { tableKey, toTables, type TimedRows } from "./tables";
 
-// The tables page: the latest table_stats rows, rates over [from, to] from two sets of rows,
-// growth from the store's size history; and one table's size over time. Everything from the
-// collector's snapshot or the store, never the target.
+// The tables page: the latest table_stats rows, rates over [from, to] from the stored sets of
+// rows within it (and the newest), growth from the store's size history; and one table's size
+// over time. Everything from the collector's snapshot or the store, never the target.
 
 const GROWTH_WINDOW_DAYS = 7;
 const DEFAULT_RANGE_MS = 3_600_000;
+/**
+ * Stored sets the rates read within a range, at most: 24 an hour apart over a day, 7 h apart
+ * over a week. More sets only narrow what a counter reset costs (the interval it falls in).
+ */
+const RATE_SLICES = 24;
 
 const timed = (r: Rows | null): TimedRows | null => (r ? { ts: r.ts, rows: parseRows(r.rows, tableRow).rows } : null);
 
@@ -25,10 +30,9 @@ export async function tablesView(rt: Runtime, targetId: string, q: TablesRange, 
   const threshold = rt.thresholds(targetId).tableSizeBytes;
   const demoBytes = env().PGPULSE_DEMO_TABLE_SIZE_BYTES;
 
-  const [latest, rateEnd, rateStart, growth, unavailable] = await Promise.all([
+  const [latest, ratePoints, growth, unavailable] = await Promise.all([
     currentRows(rt, targetId, "table_stats"),
-    rowsAt(rt, targetId, "table_stats", to),
-    rateStartRows(rt, targetId, from, to),
+    rateRows(rt, targetId, from, to),
     rt.store.tableGrowthAll(targetId, now, GROWTH_WINDOW_DAYS, threshold),
     availability(rt, targetId, ["table_stats"]),
   ]);
@@ -36,8 +40,8 @@ export async function tablesView(rt: Runtime, targetId: string, q: TablesRange, 
     targetId,
     latest: timed(latest),
     cadenceMs: rt.cadenceMs("table_stats"),
-    rateEnd: timed(rateEnd),
-    rateStart: timed(rateStart),
+    ratePoints,
+    range: { from, to },
     growth,
     thresholdBytes: threshold,
     thresholdIsDemo: rt.demo && demoBytes !== undefined && demoBytes === threshold,
@@ -57,18 +61,24 @@ export function tablesVersion(rt: Runtime, targetId: string, q: TablesRange): { 
 }
 
 /**
- * The rates' start: the last stored rows at or before `from`. When history begins inside the
- * range (a fresh install), the earliest found at a few points into it, so a young store still
- * gives a rate over the part of the range it covers.
+ * The sets the rates run over, oldest first: the last stored at or before `from` (so the rates
+ * span the whole range when history does), the first of each slice within it, and the rows at
+ * `to` (the live snapshot for a range ending now). When history begins inside the range (a
+ * fresh install, the demo's simulated weeks before its first real sample), the rates cover the
+ * part it holds, and the answer says so (ratesNote). Sets without write counters are left out.
  */
-async function rateStartRows(rt: Runtime, targetId: string, from: Date, to: Date): Promise<Rows | null> {
-  const span = to.getTime() - from.getTime();
-  for (const f of [0, 0.25, 0.5, 0.75, 0.9]) {
-    const r = await rt.store.historyRowsAt(targetId, "table_stats", new Date(from.getTime() + f * span));
-    // Simulated demo history carries sizes only: rows without counters cannot start a rate.
-    if (r && r.rows.some((row) => typeof (row as { n_tup_ins?: unknown }).n_tup_ins === "number")) return r;
+async function rateRows(rt: Runtime, targetId: string, from: Date, to: Date): Promise<TimedRows[]> {
+  const [before, within, end] = await Promise.all([
+    rt.store.historyRowsAt(targetId, "table_stats", from),
+    rt.store.historyRowsWithin(targetId, "table_stats", from, to, RATE_SLICES),
+    rowsAt(rt, targetId, "table_stats", to),
+  ]);
+  const byTs = new Map<number, TimedRows>();
+  for (const r of [before, ...within, end]) {
+    const t = timed(r);
+    if (t && t.rows.some((row) => row.n_tup_ins !== null)) byTs.set(t.ts.getTime(), t);
   }
-  return null;
+  return [...byTs.values()].sort((a, b) => a.ts.getTime() - b.ts.getTime());
 }
 
 /** One table's total size over the range, from the store's low-cadence size history. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TableGrowthRow } from "@/lib/store/types";
 import { parseRows, tableRow, type TableStatsRow } from "./rows";
-import { counterRate, groupPartitions, toTables } from "./tables";
+import { counterRate, groupPartitions, ratesNote, toTables, type TimedRows } from "./tables";
 
 const GB = 1024 ** 3;
 
@@ -18,15 +18,32 @@ function t(schemaname: string, relname: string, over: Partial<Record<string, unk
 const T0 = new Date("2026-03-01T10:00:00Z");
 const T1 = new Date("2026-03-01T11:00:00Z");
 
+const H = 3_600_000;
+
 describe("counterRate", () => {
   it.each([
-    [100, 460, 3_600_000, 0.1],
-    [100, 100, 60_000, 0],
-    [500, 100, 60_000, null], // reset: a gap, not a negative rate
-    [null, 100, 60_000, null],
-    [100, 200, 0, null],
-  ])("%s → %s over %s ms = %s", (a, b, span, want) => {
-    expect(counterRate(a, b, span)).toBe(want);
+    [[100, 460], H, 0.1],
+    [[100, 100], 60_000, 0],
+    [[500, 100], 60_000, null], // reset: a gap, not a negative rate
+    [[null, 100], 60_000, null],
+    [[100, 200], 0, null],
+    // A reset in the middle costs its interval only: (460-100) + (820-460) over the two good hours.
+    [[100, 460, 5, 365, 725], H, 0.1],
+    // A sample missing its value: both intervals touching it are gaps.
+    [[100, null, 460, 820], H, 0.1],
+  ])("%j every %s ms = %s", (values, stepMs, want) => {
+    expect(counterRate(values.map((value, i) => ({ ts: i * stepMs, value })))).toBe(want);
+  });
+});
+
+describe("ratesNote", () => {
+  const range = { from: T0, to: new Date(T0.getTime() + 24 * H) };
+  const at = (ms: number): TimedRows => ({ ts: new Date(T0.getTime() + ms), rows: [] });
+  it("says why there is no rate, or how much of the range the rates cover", () => {
+    expect(ratesNote([], range)).toBe("write rates need two samples in the range: none with write counters is stored yet");
+    expect(ratesNote([at(H)], range)).toBe("write rates need two samples in the range: only one with write counters is stored so far");
+    expect(ratesNote([at(-60_000), at(24 * H)], range)).toBeNull();
+    expect(ratesNote([at(22 * H), at(23 * H), at(24 * H)], range)).toBe("write rates over the last 2 h of the range: the stored samples with write counters begin there");
   });
 });
 
@@ -35,7 +52,7 @@ describe("toTables", () => {
     const start = [t("public", "users", { n_tup_ins: 1000, n_tup_upd: 50, n_tup_del: 5 })];
     const end = [t("public", "users", { n_tup_ins: 4600, n_tup_upd: 50, n_tup_del: 1 })];
     const r = toTables({
-      targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows: end }, rateEnd: { ts: T1, rows: end }, rateStart: { ts: T0, rows: start },
+      targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows: end }, ratePoints: [{ ts: T0, rows: start }, { ts: T1, rows: end }], range: { from: T0, to: T1 },
       growth: [], thresholdBytes: 10 * GB, thresholdIsDemo: false, unavailable: null,
     });
     expect(r.rows[0]).toMatchObject({ insPerSecond: 1, updPerSecond: 0, delPerSecond: null, nTupIns: 4600 });
@@ -44,7 +61,7 @@ describe("toTables", () => {
   });
 
   it("no rows yet: no rows, no time, no source — not zeros", () => {
-    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: null, rateEnd: null, rateStart: null, growth: [], thresholdBytes: GB, thresholdIsDemo: true, unavailable: "unavailable: x" });
+    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: null, ratePoints: [], range: { from: T0, to: T1 }, growth: [], thresholdBytes: GB, thresholdIsDemo: true, unavailable: "unavailable: x" });
     expect(r).toMatchObject({ takenAt: null, source: null, rows: [], thresholdIsDemo: true, unavailable: "unavailable: x" });
   });
 
@@ -59,7 +76,7 @@ describe("toTables", () => {
     const growth: TableGrowthRow[] = [
       { objectKey: "public.users", latestBytes: 1, latestTs: T1, growthBytesPerDay: 1e6, daysToThreshold: 42.5, crossesAt: new Date("2026-04-12T22:00:00Z"), alreadyOver: false },
     ];
-    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows }, rateEnd: null, rateStart: null, growth, thresholdBytes: 10 * GB, thresholdIsDemo: false, unavailable: null });
+    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows }, ratePoints: [], range: { from: T0, to: T1 }, growth, thresholdBytes: 10 * GB, thresholdIsDemo: false, unavailable: null });
     expect(r.rows.map((x) => x.table)).toEqual(["audit_log", "birth_charts", "birth_charts_2026_01", "birth_charts_2026_02", "users"]);
     const parent = r.rows[1];
     expect(parent).toMatchObject({ isPartitioned: true, totalBytes: 700, nextMonthPartitionExists: false });
@@ -72,7 +89,7 @@ describe("toTables", () => {
 
   it("keeps null idx_scan null (a table without indexes) and unknown sizes unknown", () => {
     const row = t("public", "q", { idx_scan: null, total_bytes: null, heap_bytes: null, size_unavailable: "locked" });
-    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows: [row] }, rateEnd: null, rateStart: null, growth: [], thresholdBytes: GB, thresholdIsDemo: false, unavailable: null });
+    const r = toTables({ targetId: "x", cadenceMs: 120_000, latest: { ts: T1, rows: [row] }, ratePoints: [], range: { from: T0, to: T1 }, growth: [], thresholdBytes: GB, thresholdIsDemo: false, unavailable: null });
     expect(r.rows[0]).toMatchObject({ idxScan: null, totalBytes: null, tableBytes: null, sizeUnavailable: "locked", daysToThreshold: null });
   });
 

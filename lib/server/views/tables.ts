@@ -2,10 +2,13 @@ import { type TableRow, type TablesResponse } from "@/lib/api/tables";
 import type { TableGrowthRow } from "@/lib/store/types";
 import type { TableStatsRow } from "./rows";
 import { likelyNeedsIndex } from "@/lib/analysis/needs-index";
+import { windowDelta } from "@/lib/analysis/counters";
+import { formatDuration } from "@/lib/format/duration";
 
-// table_stats rows → the tables page's contract. Rates come from two sets of rows' counter
-// deltas over the real time between them (never lifetime totals: PG-FACTS); a counter that went
-// down is a reset and its rate a gap. Partitions follow their parent, which carries the sizes
+// table_stats rows → the tables page's contract. Rates come from stored sets of rows within the
+// range: counter deltas between consecutive sets over the real time between them (never
+// lifetime totals: PG-FACTS); an interval in which a counter went down is a reset, left out of
+// both the increase and the time, so a reset costs coverage, never a wrong number. Partitions follow their parent, which carries the sizes
 // summed over its leaves (the collector's SQL sums them).
 
 export interface TimedRows {
@@ -18,9 +21,10 @@ export interface TablesInput {
   latest: TimedRows | null;
   /** table_stats' cadence on this server (lib/server/wiring/cadence.ts). */
   cadenceMs: number;
-  /** The rates' end and start: rows at (or just before) the range's end and start. */
-  rateEnd: TimedRows | null;
-  rateStart: TimedRows | null;
+  /** Sets of rows with write counters over the range, oldest first (tables-read.ts picks them). */
+  ratePoints: readonly TimedRows[];
+  /** The range asked for: how much of it the rates cover is said when it is not all. */
+  range: { from: Date; to: Date };
   growth: readonly TableGrowthRow[];
   thresholdBytes: number;
   thresholdIsDemo: boolean;
@@ -32,13 +36,31 @@ const MIN_RATE_SPAN_MS = 1_000;
 
 export const tableKey = (schema: string, table: string) => `${schema}.${table}`;
 
-/** Per-second rate of a counter between two samples; null when unknown or reset. */
-export function counterRate(start: number | null | undefined, end: number | null | undefined, spanMs: number): number | null {
-  if (start === null || start === undefined || end === null || end === undefined) return null;
-  if (spanMs < MIN_RATE_SPAN_MS) return null;
-  const delta = end - start;
-  if (delta < 0) return null;
-  return delta / (spanMs / 1000);
+/** Rates that start this much after the range does say so (a young store, a gap in history). */
+const COVERAGE_SLACK = 0.1;
+
+/**
+ * Per-second rate of a counter over samples (oldest first): the known increases over the time
+ * they cover; null when no interval is usable (missing values, resets, too short).
+ */
+export function counterRate(samples: ReadonlyArray<{ ts: number; value: number | null | undefined }>): number | null {
+  const w = windowDelta(samples.map((s) => ({ ts: s.ts, value: s.value ?? null })));
+  if (w.delta === null || w.elapsedMs < MIN_RATE_SPAN_MS) return null;
+  return w.delta / (w.elapsedMs / 1000);
+}
+
+/** What the page says about the rates: why there are none, or how much of the range they cover. */
+export function ratesNote(points: readonly TimedRows[], range: { from: Date; to: Date }): string | null {
+  if (points.length < 2) {
+    return points.length === 0
+      ? "write rates need two samples in the range: none with write counters is stored yet"
+      : "write rates need two samples in the range: only one with write counters is stored so far";
+  }
+  const first = points[0].ts.getTime();
+  const last = points[points.length - 1].ts.getTime();
+  const rangeMs = range.to.getTime() - range.from.getTime();
+  if (first - range.from.getTime() <= COVERAGE_SLACK * rangeMs) return null;
+  return `write rates over the last ${formatDuration(last - first)} of the range: the stored samples with write counters begin there`;
 }
 
 export function toTableRow(r: TableStatsRow, rates: Pick<TableRow, "insPerSecond" | "updPerSecond" | "delPerSecond">, growth: TableGrowthRow | undefined, thresholdBytes: number): TableRow {
@@ -106,17 +128,14 @@ export function groupPartitions<T extends { schema: string; table: string; paren
 export function toTables(input: TablesInput): TablesResponse {
   const latestRows = input.latest?.rows ?? [];
   const growthByKey = new Map(input.growth.map((g) => [g.objectKey, g]));
-  const start = new Map((input.rateStart?.rows ?? []).map((r) => [tableKey(r.schemaname, r.relname), r]));
-  const end = new Map((input.rateEnd?.rows ?? []).map((r) => [tableKey(r.schemaname, r.relname), r]));
-  const spanMs = input.rateStart && input.rateEnd ? input.rateEnd.ts.getTime() - input.rateStart.ts.getTime() : 0;
+  const points = input.ratePoints.map((p) => ({ ts: p.ts.getTime(), byKey: new Map(p.rows.map((r) => [tableKey(r.schemaname, r.relname), r])) }));
   const rows = latestRows.map((r) => {
     const key = tableKey(r.schemaname, r.relname);
-    const a = start.get(key);
-    const b = end.get(key);
+    const series = (counter: "n_tup_ins" | "n_tup_upd" | "n_tup_del") => points.map((p) => ({ ts: p.ts, value: p.byKey.get(key)?.[counter] }));
     const rates = {
-      insPerSecond: counterRate(a?.n_tup_ins, b?.n_tup_ins, spanMs),
-      updPerSecond: counterRate(a?.n_tup_upd, b?.n_tup_upd, spanMs),
-      delPerSecond: counterRate(a?.n_tup_del, b?.n_tup_del, spanMs),
+      insPerSecond: counterRate(series("n_tup_ins")),
+      updPerSecond: counterRate(series("n_tup_upd")),
+      delPerSecond: counterRate(series("n_tup_del")),
     };
     return toTableRow(r, rates, growthByKey.get(key), input.thresholdBytes);
   });
@@ -130,6 +149,9 @@ export function toTables(input: TablesInput): TablesResponse {
     source: sources.size === 0 ? null : sources.size === 1 && sources.has("performance_metrics") ? "performance_metrics" : "pg_stat_user_tables",
     thresholdBytes: input.thresholdBytes,
     thresholdIsDemo: input.thresholdIsDemo,
+    ratesFrom: points.length >= 2 ? input.ratePoints[0].ts.toISOString() : null,
+    ratesTo: points.length >= 2 ? input.ratePoints[points.length - 1].ts.toISOString() : null,
+    ratesNote: ratesNote(input.ratePoints, input.range),
     rows: groupPartitions(rows),
   };
 }

@@ -9,8 +9,9 @@ import { createCollector, type Collector } from "@/lib/collector/collector";
 import { catalogTasks } from "@/lib/collector/definition-tasks";
 import { createServerShares, serverKey } from "@/lib/collector/server-share";
 import { createCollectionLimits } from "@/lib/collector/limits";
+import { budgetedConnector, type ActionConnector } from "./action-connections";
 import { createDiscovery, type DiscoveryChange } from "@/lib/fleet/discovery";
-import { retireTargetAlerts } from "@/lib/alerts/retire";
+import { closeOpenAlerts } from "@/lib/alerts/retire";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { createStore, type Store, type StoreOptions } from "@/lib/store/index";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
@@ -80,10 +81,11 @@ export interface Pgpulse {
   /**
    * A separate one-connection pool for explicit, role-gated actions on a target (EXPLAIN,
    * cancel, terminate) — the only queries a request may cause on a target; callers rate-limit.
+   * Its connection counts in the server's budget and closes after each use.
    */
-  actionPool(targetId: string): Pool;
+  actionPool(targetId: string): ActionConnector;
   /** EXPLAIN's pool: the target's planning role (explainUrl) when configured, else actionPool. */
-  explainPool(targetId: string): Pool;
+  explainPool(targetId: string): ActionConnector;
   health(): Health;
   stop(): Promise<void>;
 }
@@ -146,11 +148,17 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     alerts.release(targetId);
     if (retired.has(targetId)) {
       retired.delete(targetId);
+      const targetName = byId.get(targetId)?.name ?? targetId;
       byId.delete(targetId);
-      const closed = await retireTargetAlerts(store.pool, targetId, "database dropped").catch((e: unknown) => {
-        log.warn({ targetId, error: String(e) }, "could not close a retired target's alerts");
-        return 0;
-      });
+      // No lease check: the target left every instance's list, nobody evaluates it any more.
+      const request = { targetId, targetName, rules: null, reason: "database dropped" };
+      const closed = await closeOpenAlerts(store.pool, request, { config, publicUrl: config.publicUrl ?? "", now: Date.now() }).then(
+        (out) => out.closed,
+        (e: unknown) => {
+          log.warn({ targetId, error: String(e) }, "could not close a retired target's alerts");
+          return 0;
+        },
+      );
       log.info({ targetId, closed }, "retired target (database dropped)");
     }
   }
@@ -203,7 +211,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
   // EXPLAIN's own one-connection pool when the target names a planning role: its connection is
   // closed after each EXPLAIN (runExplain), so none is held between requests.
   const explainPools = new Map<string, Pool>();
-  const actionPoolFor = (id: string, use: "action" | "explain"): Pool => {
+  const actionPoolFor = (id: string, use: "action" | "explain"): ActionConnector => {
     const target = byId.get(id);
     if (!target) throw new Error(`unknown target ${id}`);
     const planningUrl = use === "explain" ? target.explainUrl : undefined;
@@ -213,7 +221,8 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
       pool = createTargetPool({ url: planningUrl ?? target.url, max: 1, applicationName: APPLICATION_NAMES.action, statementTimeoutMs: 30_000 });
       pools.set(id, pool);
     }
-    return pool;
+    // Counted in the server's budget with collection's connections (action-connections.ts).
+    return budgetedConnector(pool, limits.server(serverKey(target.url)));
   };
   let stopping: Promise<void> | null = null;
 

@@ -1,0 +1,110 @@
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePlan } from "@/lib/analysis/explain-plan";
+import { createSemaphore } from "@/lib/collector/limits";
+import { createTargetPool } from "@/lib/db/pool";
+import { isDomainError } from "@/lib/errors";
+import { prepareExplain, runExplain } from "@/lib/server/commands/explain";
+import { signalBackend } from "@/lib/server/commands/session-action";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { budgetedConnector } from "./action-connections";
+
+// EXPLAIN and session actions draw on the server's monitoring budget (collection.connectionsPerServer):
+// a burst over many targets of one server never has more sessions open than the budget, on a
+// real server, counted in pg_stat_activity.
+
+const APP = "pgpulse-action-burst";
+// Long enough (a few hundred ms) for the burst's runs to overlap if nothing held them back.
+const SLOW_SELECT = "SELECT count(*) FROM generate_series(1, 500000)";
+
+describe("action connections within the server budget", () => {
+  let db: TestDatabase;
+  let watcher: pg.Client;
+  const pools: pg.Pool[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase(17, "budget");
+    watcher = new pg.Client({ connectionString: db.url });
+    await watcher.connect();
+  });
+
+  afterAll(async () => {
+    for (const p of pools) await p.end().catch(() => {});
+    await watcher?.end();
+    await db?.drop();
+  });
+
+  /** One target's one-connection action pool, as compose.ts makes it. */
+  const targetPool = () => {
+    const p = createTargetPool({ url: db.url, max: 1, applicationName: APP, statementTimeoutMs: 30_000 });
+    pools.push(p);
+    return p;
+  };
+  const openSessions = async () => Number((await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1", [APP])).rows[0].n);
+
+  /** Runs fn while sampling the sessions open on the server; returns its result and the peak. */
+  async function sampled<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number }> {
+    let peak = 0;
+    let done = false;
+    const sampler = (async () => {
+      while (!done) {
+        peak = Math.max(peak, await openSessions());
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    try {
+      return { result: await fn(), peak };
+    } finally {
+      done = true;
+      await sampler;
+    }
+  }
+
+  it("a burst of EXPLAIN ANALYZE over six targets of one server opens at most the budget's sessions", async () => {
+    const budget = createSemaphore(2);
+    const version = Number((await watcher.query("SHOW server_version_num")).rows[0].server_version_num);
+    const prepared = await prepareExplain({ text: SLOW_SELECT, analyze: true, serverVersionNum: version });
+    const connectors = Array.from({ length: 6 }, () => budgetedConnector(targetPool(), budget));
+    const { result: plans, peak } = await sampled(() => Promise.all(connectors.map((c) => runExplain(c, prepared))));
+    expect(plans.map((p) => parsePlan(p).analyzed)).toEqual([true, true, true, true, true, true]);
+    // Without the budget all six run at once (six sessions); with it, two at a time at most.
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(budget.inUse()).toBe(0);
+    // Closed after use, not kept idle on a slot nobody holds.
+    expect(await openSessions()).toBe(0);
+  });
+
+  it("collection's idle connection gives its slot to a waiting action", async () => {
+    const budget = createSemaphore(1);
+    let reclaimed = 0;
+    const collection = await budget.acquire(() => {
+      reclaimed++;
+      collection();
+    });
+    const client = await budgetedConnector(targetPool(), budget, 1_000).connect();
+    expect(reclaimed).toBe(1);
+    expect(budget.inUse()).toBe(1);
+    client.release();
+    expect(budget.inUse()).toBe(0);
+  });
+
+  it("a spent budget answers 503 busy after the wait, for EXPLAIN and for a session action, and leaves no waiter", async () => {
+    const budget = createSemaphore(2);
+    // Two collection runs in flight: slots that are not idle, so nothing reclaims them.
+    const held = [await budget.acquire(), await budget.acquire()];
+    const connector = budgetedConnector(targetPool(), budget, 300);
+    const prepared = await prepareExplain({ text: "SELECT 1", analyze: false, serverVersionNum: 170000 });
+    for (const attempt of [runExplain(connector, prepared), signalBackend(connector, 1, "cancel")]) {
+      const e = await attempt.then(() => null, (x: unknown) => x);
+      expect(isDomainError(e) && { status: e.status, code: e.code }).toEqual({ status: 503, code: "busy" });
+      expect((e as Error).message).toMatch(/collection\.connectionsPerServer/);
+    }
+    expect(budget.waiting()).toBe(0);
+    expect(await openSessions()).toBe(0);
+    // Once collection is done, the same request goes through.
+    held.forEach((free) => free());
+    const plan = await runExplain(connector, prepared);
+    expect(parsePlan(plan).analyzed).toBe(false);
+  });
+});

@@ -1,0 +1,47 @@
+import "server-only";
+import type { Pool, PoolClient } from "pg";
+import type { Semaphore } from "@/lib/collector/limits";
+import { DomainError } from "@/lib/errors";
+
+// EXPLAIN and session actions (cancel, terminate) connect to a target on request. Their
+// connections count in the server's monitoring budget (collection.connectionsPerServer) like
+// collection's: a burst of EXPLAINs over many databases of one server cannot open more than the
+// budget promises. Collection gives idle connections back as soon as one waits (limits.ts).
+
+/** How a request reaches a target: one connection at a time, within its server's budget. */
+export interface ActionConnector {
+  connect(): Promise<PoolClient>;
+}
+
+/**
+ * How long a request waits for a budget slot. Collection runs take a few seconds at most, so a
+ * slot frees up well within this unless the server is saturated; then the caller is told so.
+ */
+export const ACTION_SLOT_WAIT_MS = 10_000;
+
+export function budgetedConnector(pool: Pool, budget: Semaphore, waitMs = ACTION_SLOT_WAIT_MS): ActionConnector {
+  return {
+    async connect() {
+      const free = await budget.acquire(undefined, waitMs).catch(() => {
+        throw new DomainError(
+          503,
+          `every monitoring connection to this server is in use (collection.connectionsPerServer); try again in a few seconds`,
+          { code: "busy", headers: { "retry-after": String(Math.ceil(waitMs / 1000)) } },
+        );
+      });
+      try {
+        const client = await pool.connect();
+        const release = client.release.bind(client);
+        // Closed, never kept idle: an idle connection would hold a slot that collection needs.
+        client.release = () => {
+          release(true);
+          free();
+        };
+        return client;
+      } catch (e) {
+        free();
+        throw e;
+      }
+    },
+  };
+}
