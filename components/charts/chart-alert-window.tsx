@@ -18,6 +18,7 @@ export function ChartAlertWindow({
   lines,
   firedAt,
   xDomain,
+  yCeiling,
   height = 220,
 }: {
   data: ChartRow[];
@@ -26,10 +27,12 @@ export function ChartAlertWindow({
   lines: AlertWindowLine[];
   firedAt: number;
   xDomain: [number, number];
+  /** The most the measure can be (100 for a percentage): see alertWindowLayout. */
+  yCeiling?: number;
   height?: number;
 }) {
   const values = data.map((r) => r.value).filter((v): v is number => typeof v === "number");
-  const layout = alertWindowLayout({ values, lines, firedAt, xDomain });
+  const layout = alertWindowLayout({ values, lines, firedAt, xDomain, ceiling: yCeiling });
   return (
     <ResponsiveContainer width="100%" height={height}>
       <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} accessibilityLayer={false}>
