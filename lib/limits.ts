@@ -64,6 +64,16 @@ export function stepSecondsFor(rangeMs: number): number {
   return clampStepSeconds(pick, rangeMs);
 }
 
+/**
+ * A series step no finer than its data, at most `spacingMs` apart (a metric's cadence with its
+ * jitter, a rollup's bucket): a shorter bucket holds a sample or none, and the line falls apart
+ * into lone points (the cache ratio, sampled every 15 s, in 5 s buckets). A step at or above the
+ * spacing stays as asked; a finer one becomes the spacing in whole seconds.
+ */
+export function stepNoFinerThan(stepSeconds: number, spacingMs: number): number {
+  return stepSeconds * 1000 >= spacingMs ? stepSeconds : Math.ceil(spacingMs / 1000);
+}
+
 /** The server's clamp for a requested step. */
 export function clampStepSeconds(step: number, rangeMs: number): number {
   const minForPoints = Math.ceil(rangeMs / 1000 / MAX_SERIES_POINTS);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alertWindow, alertWindowLayout, niceDomain } from "./alert-window-layout";
+import { alertWindow, alertWindowLayout, niceDomain, type AlertWindowLine } from "./alert-window-layout";
 
 const MIN = 60_000;
 
@@ -29,6 +29,19 @@ describe("alert chart layout", () => {
     expect(l.yDomain).toEqual([0, 15_000]);
     expect(niceDomain(-3.4, 14.6)).toEqual([-5, 15]);
     expect(niceDomain(86.2, 97.9)).toEqual([86, 98]);
+  });
+
+  it("stops a percentage's axis at 100 unless a value passes it", () => {
+    const lines: AlertWindowLine[] = [
+      { y: 90, label: "fires below 90 %", kind: "threshold" },
+      { y: 92, label: "clears at 92 %", kind: "clear" },
+    ];
+    const at = (values: number[], ceiling?: number) => alertWindowLayout({ values, lines, firedAt: 5 * MIN, xDomain: [0, 10 * MIN], ceiling }).yDomain;
+    // A cache ratio that fell to 40 %: padded past 100 % without the ceiling.
+    expect(at([40, 75, 100])).toEqual([20, 120]);
+    expect(at([40, 75, 100], 100)).toEqual([20, 100]);
+    // A value over the ceiling (used connections past the usable ones) keeps its room.
+    expect(at([40, 75, 104], 100)[1]).toBeGreaterThan(104);
   });
 
   it("writes the 'fired' label on the side of its line that has room", () => {

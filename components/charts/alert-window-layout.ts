@@ -12,7 +12,11 @@ export interface AlertWindowLine {
 }
 
 
-export function alertWindowLayout(input: { values: number[]; lines: AlertWindowLine[]; firedAt: number; xDomain: [number, number] }) {
+/**
+ * `ceiling`: the most the measure can be, from the caller that knows its unit (100 for a
+ * percentage): the padded axis stops there unless a value or a line passes it (no 140 % axis).
+ */
+export function alertWindowLayout(input: { values: number[]; lines: AlertWindowLine[]; firedAt: number; xDomain: [number, number]; ceiling?: number }) {
   const all = [...input.values, ...input.lines.map((l) => l.y)];
   const lo = Math.min(...all);
   const hi = Math.max(...all);
@@ -20,7 +24,8 @@ export function alertWindowLayout(input: { values: number[]; lines: AlertWindowL
   const span = hi - lo || Math.abs(hi) || 1;
   const pad = span * 0.3;
   // A measure that cannot go negative (durations, sizes, ratios) does not get a negative axis.
-  const yDomain = niceDomain(lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad);
+  const [y0, y1] = niceDomain(lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad);
+  const yDomain: [number, number] = [y0, input.ceiling !== undefined && hi <= input.ceiling ? Math.min(y1, input.ceiling) : y1];
   const sorted = [...input.lines].sort((a, b) => b.y - a.y);
   const lines = sorted.map((l, i) => ({ ...l, side: (i === 0 ? "above" : "below") as "above" | "below" }));
   const [x0, x1] = input.xDomain;

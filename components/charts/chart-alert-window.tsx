@@ -21,6 +21,7 @@ export function ChartAlertWindow({
   lines,
   firedAt,
   xDomain,
+  yCeiling,
   height = 220,
 }: {
   data: ChartRow[];
@@ -29,11 +30,13 @@ export function ChartAlertWindow({
   lines: AlertWindowLine[];
   firedAt: number;
   xDomain: [number, number];
+  /** The most the measure can be (100 for a percentage): see alertWindowLayout. */
+  yCeiling?: number;
   height?: number;
 }) {
   const runs = seriesRuns(data, "value");
   const values = runs.flat().map((p) => p.y1);
-  const layout = alertWindowLayout({ values, lines, firedAt, xDomain });
+  const layout = alertWindowLayout({ values, lines, firedAt, xDomain, ceiling: yCeiling });
   const color = SERIES_COLORS[0];
   // A few samples (a statement caught once or twice) show as points, not an invisible line.
   const dots = values.length < 40;

@@ -64,7 +64,7 @@ function AlertWindow({ alert, context, chart }: { alert: Alert; context: AlertCo
   return (
     <Panel slot={slot} testId="panel-alert-chart" title={`${chart.label} around the episode`} state={state} error={q.error} unavailable={q.data?.res.unavailable ?? null} empty="The store holds no sample of this series around the episode.">
       {charts && q.data ? (
-        <charts.ChartAlertWindow data={data} label={chart.label} valueFormatter={f} lines={lines} firedAt={Date.parse(alert.firedAt ?? alert.since)} xDomain={q.data.window} />
+        <charts.ChartAlertWindow data={data} label={chart.label} valueFormatter={f} lines={lines} firedAt={Date.parse(alert.firedAt ?? alert.since)} xDomain={q.data.window} yCeiling={alert.unit === "percent" ? 100 : undefined} />
       ) : null}
     </Panel>
   );

@@ -3,6 +3,8 @@ import { chooseResolution, RESOLUTION_MS } from "@/lib/store/resolution";
 import { type SeriesMetric, type SeriesUnit } from "@/lib/api/series";
 import { counterDelta, hitRatio, type CounterSample } from "./counters";
 import { SERIES_METRICS, SERIES_UNITS } from "@/lib/api/series-metrics";
+import { longestTickGapMs } from "@/lib/collector/schedule";
+import { stepNoFinerThan } from "@/lib/limits";
 
 // Derived series computed on read from stored samples: rates from counter deltas over the real
 // elapsed time, ratios from summed deltas per step, gauges averaged (or maxed) per step.
@@ -232,7 +234,10 @@ export interface GetSeriesParams {
   metric: SeriesMetric;
   from: Date;
   to: Date;
+  /** The step asked for; raised to the data's spacing (stepNoFinerThan), the answer says which. */
   stepSeconds: number;
+  /** How often the source metric (seriesSourceMetric) is sampled; absent: only the store's resolution bounds the step. */
+  cadenceMs?: number;
   /** The database for db_stats/db_size series; all databases summed when absent. */
   database?: string;
   /** A standby's application_name for per-standby series; the worst standby when absent. */
@@ -242,9 +247,14 @@ export interface GetSeriesParams {
 }
 
 
-export async function getSeries(store: SeriesReader, p: GetSeriesParams): Promise<DerivedSeries> {
-  const spec = SPECS[p.metric];
-  const now = p.now ?? new Date();
+export async function getSeries(store: SeriesReader, asked: GetSeriesParams): Promise<DerivedSeries> {
+  const spec = SPECS[asked.metric];
+  const now = asked.now ?? new Date();
+  const resolution = asked.resolution ?? chooseResolution(asked.from, asked.to, now);
+  // Samples come up to a jittered cadence apart, rollups a bucket apart; events count in any bucket.
+  // A bucket as long as the cadence alone still misses a sample now and then: a lone point.
+  const spacingMs = Math.max(longestTickGapMs(asked.cadenceMs ?? 0), spec.kind === "events" ? 0 : RESOLUTION_MS[resolution]);
+  const p = { ...asked, stepSeconds: stepNoFinerThan(asked.stepSeconds, spacingMs) };
   const buckets = stepBuckets(p.from, p.to, p.stepSeconds);
   const base = { metric: p.metric, unit: SERIES_UNITS[p.metric], stepSeconds: p.stepSeconds };
   const zip = (values: Array<number | null>): SeriesPoint[] => buckets.map((b, i) => [new Date(b).toISOString(), values[i]]);
@@ -259,7 +269,6 @@ export async function getSeries(store: SeriesReader, p: GetSeriesParams): Promis
   }
 
   const labels = p.database === undefined ? null : { datname: p.database };
-  const resolution = p.resolution ?? chooseResolution(p.from, p.to, now);
   // Rates need the sample before the first bucket as an anchor: read a little earlier.
   const margin = (p.stepSeconds + Math.max((RESOLUTION_MS[resolution] / 1000) * 2, 300)) * 1000;
   const read = (name: string, l: Record<string, string> | null): Promise<RangeResult> =>

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MAX_RANGE_MS, clampStepSeconds, stepSecondsFor, MAX_SERIES_POINTS, MIN_STEP_SECONDS } from "@/lib/limits";
+import { MAX_RANGE_MS, clampStepSeconds, stepNoFinerThan, stepSecondsFor, MAX_SERIES_POINTS, MIN_STEP_SECONDS } from "@/lib/limits";
 import {
   parseAlertsParams,
   parseLiveParams,
@@ -17,6 +17,7 @@ import {
   serializeTablesParams,
 } from "./search-params";
 import { seriesQuerySchema } from "./series";
+import { longestTickGapMs } from "@/lib/collector/schedule";
 
 describe("live params", () => {
   it("defaults for an empty URL and round-trips to an empty query string", () => {
@@ -127,6 +128,20 @@ describe("series query clamping", () => {
     expect(stepSecondsFor(3_600_000)).toBe(15);
     expect(stepSecondsFor(86_400_000)).toBe(600);
     expect(clampStepSeconds(0, 60_000)).toBe(MIN_STEP_SECONDS);
+  });
+  it("steps: never finer than the data's spacing (jittered cadence, rollup bucket)", () => {
+    // The cache ratio, sampled every 15 s ± 10 %: a 5 s step (the fifteen-minute window's) becomes
+    // 17 s, so every bucket holds a sample; a 15 s one could still fall between two.
+    expect(longestTickGapMs(15_000)).toBe(16_500);
+    expect(stepNoFinerThan(5, longestTickGapMs(15_000))).toBe(17);
+    expect(stepNoFinerThan(15, longestTickGapMs(15_000))).toBe(17);
+    // Minute rollups: one per bucket.
+    expect(stepNoFinerThan(MIN_STEP_SECONDS, 60_000)).toBe(60);
+    // At or above the spacing: as asked.
+    expect(stepNoFinerThan(20, 16_500)).toBe(20);
+    expect(stepNoFinerThan(600, 60_000)).toBe(600);
+    expect(stepNoFinerThan(5, longestTickGapMs(1_000))).toBe(5);
+    expect(stepNoFinerThan(5, 0)).toBe(5);
   });
 });
 

@@ -15,7 +15,8 @@ export type SeriesUnit = z.infer<typeof seriesUnitSchema>;
 
 
 /**
- * Query parameters; `step` in seconds, optional (the server picks one from the range). Without
+ * Query parameters; `step` in seconds, optional (the server picks one from the range); the view
+ * raises it to the metric's cadence (getSeries), since the cadence is the runtime's. Without
  * `from`/`to` the range is the pages' default window ending now, so a bare URL still answers.
  */
 export const seriesQuerySchema = z
@@ -51,6 +52,7 @@ export type SeriesQuery = z.output<typeof seriesQuerySchema>;
 export const seriesResponseSchema = z.object({
   metric: seriesMetricSchema,
   unit: seriesUnitSchema,
+  /** The step used: the one asked, raised to the metric's cadence or the rollup's bucket. */
   step: z.number().int().positive().optional(),
   points: pointsSchema,
   /** The cadence of the metric the series is derived from. */

@@ -11,9 +11,17 @@ export function effectiveIntervalMs(id: string, ownMs: number, overrides?: Reado
   return Math.max(MIN_INTERVAL_MS, overrides?.[id] ?? ownMs);
 }
 
+/** How far a tick may land from its interval, either way. */
+export const JITTER_SPREAD = 0.1;
+
 /** The interval spread by ±spread (10 %), so targets and tasks do not poll in lockstep. */
-export function jitter(intervalMs: number, rand: () => number = Math.random, spread = 0.1): number {
+export function jitter(intervalMs: number, rand: () => number = Math.random, spread = JITTER_SPREAD): number {
   return Math.round(intervalMs * (1 - spread + 2 * spread * rand()));
+}
+
+/** The longest time between two samples of a task that runs on time: its interval, stretched by the jitter. */
+export function longestTickGapMs(intervalMs: number): number {
+  return Math.ceil(intervalMs * (1 + JITTER_SPREAD));
 }
 
 /** Retry delay after `attempt` consecutive failures (0-based): doubling from baseMs, capped. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configSchema } from "@/lib/config/schema";
 import { resolveRule } from "../rules";
+import type { Rule } from "../types";
 import { createCacheWindows } from "./db-stats";
 import { EXTRACTORS } from ".";
 
@@ -10,20 +11,21 @@ const MB = 1024 ** 2;
 const ctx = { now: Date.UTC(2026, 0, 1), metric: "test" };
 
 describe("input extraction", () => {
-  it("slow queries: one observation per fingerprint, the slowest occurrence", () => {
-    const obs = EXTRACTORS.slow_query!(
-      [
-        { source: "slow_query_log", fingerprint: "a1", query: "select 1", duration_ms: 1200, calls: 1 },
-        { source: "running", fingerprint: "a1", query: "select 1", duration_ms: 3400, calls: null },
-        { source: "pg_stat_statements", fingerprint: "b2", query: "select 2", duration_ms: 40, calls: 100 },
-        { source: "pg_stat_statements", fingerprint: null, query: "?", duration_ms: 9000 },
-      ],
-      rule("slow_query"), ctx,
-    );
-    expect(obs.map((o) => [o.objectKey, o.value, o.labels.source])).toEqual([
-      ["a1", 3400, "running"],
-      ["b2", 40, "pg_stat_statements"],
-    ]);
+  it("slow queries: one observation per fingerprint, the slowest occurrence over the rule's line", () => {
+    const rows = [
+      { source: "slow_query_log", fingerprint: "a1", query: "select 1", duration_ms: 1200, calls: 1 },
+      { source: "running", fingerprint: "a1", query: "select 1", duration_ms: 3400, calls: null },
+      // A top-by-total-time window under the line, of a slow fingerprint and of a fast one.
+      { source: "pg_stat_statements", fingerprint: "a1", query: "select 1", duration_ms: 0.2, calls: 5000 },
+      { source: "pg_stat_statements", fingerprint: "b2", query: "select 2", duration_ms: 40, calls: 100 },
+      { source: "pg_stat_statements", fingerprint: null, query: "?", duration_ms: 9000 },
+    ];
+    const values = (r: Rule) =>
+      EXTRACTORS.slow_query!(rows, r, ctx).map((o) => [o.objectKey, o.value, o.labels.source]);
+    expect(values(rule("slow_query"))).toEqual([["a1", 3400, "running"]]);
+    // The line is the rule's, overrides included.
+    const lower = resolveRule("slow_query", configSchema.parse({ thresholds: { queryTimeMs: 30 } }));
+    expect(values(lower)).toEqual([["a1", 3400, "running"], ["b2", 40, "pg_stat_statements"]]);
   });
 
   it("table sizes: parents and plain tables, never partitions", () => {
