@@ -17,7 +17,7 @@ import { loadAverage } from "./lib/proc-usage";
 // (bench/lib/fleet-scenario.ts): takeover time, alert episodes and notifications against the
 // single-instance run, polling duplication, CPU and RSS per instance.
 // Run: npm run bench:fleet [-- --only single|fleet --dbs 50,200 --seconds 120 --warmup 30
-//      --targets 200 --instances 1,2,3 --window 60 --ttl 10000 --pg-port 56310 --hook-port 3220]
+//      --targets 200 --instances 1,2,3 --window 60 --ttl 10000 --pg-port 56310 --hook-port 3220 --logs DIR]
 // --quick: a short run of both parts (50 databases, 40 targets, 20 s windows).
 
 const { values: args } = parseArgs({
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     ttl: { type: "string", default: "10000" },
     "pg-port": { type: "string", default: "56310" },
     "hook-port": { type: "string", default: "3220" },
+    logs: { type: "string" },
   },
 });
 const quick = args.quick;
@@ -58,7 +59,7 @@ async function fleetPart(root: string): Promise<void> {
       const t0 = Date.now();
       const r = await runScenario(
         { target, store, dbs, alerting, root, receiverPort: Number(args["hook-port"]) },
-        { instances: k, ttlMs: Number(args.ttl), windowMs: num(args.window, 60, 20) * 1_000, intervals: SCENARIO_INTERVALS, countedMetric: COUNTED_METRIC },
+        { instances: k, ttlMs: Number(args.ttl), windowMs: num(args.window, 60, 20) * 1_000, intervals: SCENARIO_INTERVALS, logDir: args.logs, countedMetric: COUNTED_METRIC },
       );
       results.push(r);
       console.info(`fleet scenario, ${k} instance(s): ${((Date.now() - t0) / 1_000).toFixed(0)} s, load average ${load0} → ${loadAverage()}`);

@@ -19,15 +19,20 @@ rt.store.accept = (r) => {
   if (r.status === "ok" && r.metric !== "up") say({ accepted: { metric: r.metric, targetId: r.targetId, at: Date.now() } });
 };
 
-async function counterTotal(name: string): Promise<number> {
+/** A counter of the registry summed, by one of its labels when given. */
+async function counterTotals(name: string, by?: string): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
   const metric = rt.selfMetrics.registry.getSingleMetric(name);
-  if (!metric) return 0;
-  return (await metric.get()).values.reduce((s, v) => s + v.value, 0);
+  for (const v of metric ? (await metric.get()).values : []) {
+    const k = by ? String(v.labels[by]) : "all";
+    totals[k] = (totals[k] ?? 0) + v.value;
+  }
+  return totals;
 }
 
 setInterval(() => {
-  void Promise.all([counterTotal("pgpulse_collection_skipped_total"), counterTotal("pgpulse_collection_errors_total")]).then(([skipped, errors]) =>
-    say({ stats: { at: Date.now(), held: rt.collectors.size, skipped, errors } }),
+  void Promise.all([counterTotals("pgpulse_collection_skipped_total"), counterTotals("pgpulse_lease_changes_total", "change")]).then(([skipped, leases]) =>
+    say({ stats: { at: Date.now(), held: rt.collectors.size, skipped: skipped.all ?? 0, leases } }),
   );
 }, STATS_EVERY_MS).unref();
 say({ ready: true, pid: process.pid });

@@ -26,6 +26,8 @@ export interface FleetSetup {
 }
 
 export interface ScenarioOptions {
+  /** Where to keep each instance's log (warnings and up); none when unset. */
+  logDir?: string;
   instances: number;
   ttlMs: number;
   windowMs: number;
@@ -38,9 +40,13 @@ export interface InstanceFigures {
   name: string;
   held: number;
   killed: boolean;
+  leaseChanges: LeaseChanges;
   steady: Usage;
   after: Usage | null;
 }
+/** Lease changes on the instance over the whole run, by kind (acquired, shed, fenced, taken, stopping). */
+type LeaseChanges = Record<string, number>;
+
 interface Usage {
   cpuPercent: number;
   rssMaxBytes: number;
@@ -84,11 +90,17 @@ function samplesOf(children: ChildPgpulse[]): Sample[] {
   );
 }
 
-/** The instance's skipped-run counter at `at` (its last stats line before then). */
-function skippedAt(child: ChildPgpulse, at: number): number {
-  const stats = child.lines.map((l) => l.stats as { at: number; skipped: number } | undefined).filter((s) => s && s.at <= at);
-  return stats.at(-1)?.skipped ?? 0;
+interface Stats {
+  at: number;
+  skipped: number;
+  leases: LeaseChanges;
 }
+
+/** The instance's last stats line before `at`. */
+function statsAt(child: ChildPgpulse, at = Infinity): Stats | undefined {
+  return child.lines.map((l) => l.stats as Stats | undefined).filter((s) => s && s.at <= at).at(-1);
+}
+const skippedAt = (child: ChildPgpulse, at: number) => statsAt(child, at)?.skipped ?? 0;
 
 async function measure(children: ChildPgpulse[], ms: number): Promise<{ from: number; to: number; usage: Usage[] }> {
   const from = Date.now();
@@ -181,6 +193,7 @@ export async function runScenario(setup: FleetSetup, opts: ScenarioOptions): Pro
         name: `node-${i}`,
         held: heldBy(`node-${i}`).length,
         killed: k > 1 && i === 0,
+        leaseChanges: statsAt(children[i])?.leases ?? {},
         steady: steady.usage[i],
         after: k > 1 ? (i === 0 ? null : after.usage[i - 1]) : after.usage[0],
       })),
@@ -193,6 +206,8 @@ export async function runScenario(setup: FleetSetup, opts: ScenarioOptions): Pro
   } finally {
     for (const c of children) if (isAlive(c.pid)) process.kill(c.pid, "SIGKILL");
     await Promise.all(children.map((c) => c.exited));
+    const logDir = opts.logDir;
+    if (logDir) await Promise.all(children.map((c, i) => writeFile(path.join(logDir, `k${k}-node-${i}.log`), c.output())));
     await read.end();
     await receiver.close();
   }
