@@ -1,148 +1,90 @@
 import "server-only";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import pino from "pino";
-import { configSchema } from "@/lib/config/schema";
-import { startEmbeddedPostgres, type EmbeddedServer } from "@/lib/embedded/postgres";
-import { startPgpulse } from "@/lib/server/wiring/compose";
+import { startEmbeddedPostgres } from "@/lib/embedded/postgres";
+import { fleetTable } from "./lib/fleet-report";
+import { runScenario, type ScenarioResult } from "./lib/fleet-scenario";
+import { runSingleSize } from "./lib/fleet-single";
+import { ALERTING_EVERY, createFleetDatabases } from "./lib/fleet-targets";
+import { loadAverage } from "./lib/proc-usage";
 
-// One pgpulse instance watching many small databases on one embedded PostgreSQL 17 (found by
-// discovery, as a fleet user would configure it), at the default cadences. For each size:
-// per metric, how late each run came against its cadence (p95 and max of gap − cadence, over
-// every target), runs skipped because the previous one was still going, pgpulse's CPU and
-// memory, store bytes per day, and the most monitoring connections open on the server.
-// Run: npm run bench:fleet [-- --dbs 50,200 --seconds 120 --warmup 30]
+// A fleet of small databases on one server. Part 1: one pgpulse instance (in this process) at
+// each size of --dbs, default cadences (bench/lib/fleet-single.ts). Part 2: 1, 2 and 3 pgpulse
+// processes sharing one store and --targets databases, node-0 SIGKILLed mid-run
+// (bench/lib/fleet-scenario.ts): takeover time, alert episodes and notifications against the
+// single-instance run, polling duplication, CPU and RSS per instance.
+// Run: npm run bench:fleet [-- --only single|fleet --dbs 50,200 --seconds 120 --warmup 30
+//      --targets 200 --instances 1,2,3 --window 60 --ttl 10000 --pg-port 56310 --hook-port 3220 --logs DIR]
+// --quick: a short run of both parts (50 databases, 40 targets, 20 s windows).
 
 const { values: args } = parseArgs({
   options: {
-    dbs: { type: "string", default: "50,200" },
-    seconds: { type: "string", default: "120" },
-    warmup: { type: "string", default: "30" },
+    only: { type: "string" },
+    quick: { type: "boolean", default: false },
+    dbs: { type: "string" },
+    seconds: { type: "string" },
+    warmup: { type: "string" },
+    targets: { type: "string" },
+    instances: { type: "string", default: "1,2,3" },
+    window: { type: "string" },
+    ttl: { type: "string", default: "10000" },
+    "pg-port": { type: "string", default: "56310" },
+    "hook-port": { type: "string", default: "3220" },
+    logs: { type: "string" },
   },
 });
-const SIZES = args.dbs.split(",").map(Number).filter((n) => n > 0);
-const WINDOW_MS = Number(args.seconds) * 1_000;
-const WARMUP_MS = Number(args.warmup) * 1_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const quick = args.quick;
+const num = (v: string | undefined, full: number, short: number) => Number(v ?? (quick ? short : full));
+const SIZES = (args.dbs ?? (quick ? "50" : "50,200")).split(",").map(Number).filter((n) => n > 0);
+const PG_PORT = Number(args["pg-port"]);
+// table_stats feeds table_size; at its default 120 s the alerts after the kill would take minutes.
+const SCENARIO_INTERVALS = { table_stats: 15_000 };
+const COUNTED_METRIC = { id: "db_stats", cadenceMs: 15_000 };
 
-async function storeBytes(url: string): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
+async function fleetPart(root: string): Promise<void> {
+  const n = num(args.targets, 200, 40);
+  const target = await startEmbeddedPostgres({ dataDir: path.join(root, "fleet-target"), port: PG_PORT + 2, settings: { max_connections: 150 } });
+  const store = await startEmbeddedPostgres({ dataDir: path.join(root, "fleet-store"), port: PG_PORT + 3 });
+  const admin = new pg.Pool({ connectionString: target.url(), max: 2 });
+  admin.on("error", () => {});
   try {
-    const { rows } = await c.query<{ b: string }>(
-      "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::text AS b FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pgpulse' AND c.relkind IN ('r', 'm')",
-    );
-    return Number(rows[0].b);
-  } finally {
-    await c.end();
-  }
-}
-
-function p(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
-
-async function runSize(n: number, root: string): Promise<string[]> {
-  const target: EmbeddedServer = await startEmbeddedPostgres({ dataDir: path.join(root, `target-${n}`), settings: { max_connections: 120 } });
-  const storeSrv: EmbeddedServer = await startEmbeddedPostgres({ dataDir: path.join(root, `store-${n}`) });
-  const admin = new pg.Pool({ connectionString: target.url(), max: 4 });
-  admin.on("error", () => {}); // its idle client is terminated when the server stops
-  try {
-    // A small application schema, cloned: 10 tables with an index each.
-    await admin.query("CREATE DATABASE fleet_tpl");
-    const tpl = new pg.Client({ connectionString: target.url("fleet_tpl") });
-    await tpl.connect();
-    await tpl.query("DO $$ BEGIN FOR i IN 1..10 LOOP EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY, v text)', i); END LOOP; END $$");
-    await tpl.end();
-    const t0 = Date.now();
-    for (let i = 0; i < n; i++) await admin.query(`CREATE DATABASE fleet_${String(i).padStart(3, "0")} TEMPLATE fleet_tpl`);
-    console.info(`fleet ${n}: databases created in ${Date.now() - t0} ms`);
-
-    const config = configSchema.parse({ discovery: [{ id: "f", url: target.url("postgres"), include: ["fleet_*"], exclude: ["fleet_tpl"] }] });
-    const rt = await startPgpulse({ config, storeUrl: storeSrv.url(), version: "bench", log: pino({ level: "silent" }) });
-    const arrivals = new Map<string, number[]>(); // target|metric → arrival times
-    const accept = rt.store.accept.bind(rt.store);
-    rt.store.accept = (r) => {
-      if (r.metric !== "up") {
-        const k = `${r.targetId}|${r.metric}`;
-        const list = arrivals.get(k) ?? [];
-        list.push(Date.now());
-        arrivals.set(k, list);
-      }
-      accept(r);
-    };
-    await sleep(WARMUP_MS);
-    await rt.store.flush();
-    const bytes0 = await storeBytes(storeSrv.url());
-    const cpu0 = process.cpuUsage();
-    const from = Date.now();
-    let maxConns = 0;
-    let maxRss = 0;
-    while (Date.now() - from < WINDOW_MS) {
-      const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'pgpulse%'");
-      maxConns = Math.max(maxConns, rows[0].n);
-      maxRss = Math.max(maxRss, process.memoryUsage().rss);
-      await sleep(1_000);
+    const dbs = await createFleetDatabases(admin, target, n);
+    const alerting = dbs.filter((_, i) => i % ALERTING_EVERY === 0);
+    const results: ScenarioResult[] = [];
+    for (const k of args.instances.split(",").map(Number).filter((x) => x > 0)) {
+      const load0 = loadAverage();
+      const t0 = Date.now();
+      const r = await runScenario(
+        { target, store, dbs, alerting, root, receiverPort: Number(args["hook-port"]) },
+        { instances: k, ttlMs: Number(args.ttl), windowMs: num(args.window, 60, 20) * 1_000, intervals: SCENARIO_INTERVALS, logDir: args.logs, countedMetric: COUNTED_METRIC },
+      );
+      results.push(r);
+      console.info(`fleet scenario, ${k} instance(s): ${((Date.now() - t0) / 1_000).toFixed(0)} s, load average ${load0} → ${loadAverage()}`);
     }
-    const to = Date.now();
-    const cpu = process.cpuUsage(cpu0);
-    await rt.store.flush();
-    const bytes1 = await storeBytes(storeSrv.url());
-    const skipped = rt.targets.reduce((sum, t) => sum + Object.values(rt.snapshot(t.id)?.tasks ?? {}).reduce((s, x) => s + x.overruns, 0), 0);
-    const held = rt.collectors.size;
-
-    const cadenceOf = (metric: string): number | null => {
-      try {
-        return rt.cadenceMs(metric);
-      } catch {
-        return null; // a source status (e.g. "slow_queries.pg_stat_statements"), not a task
-      }
-    };
-    const byMetric = new Map<string, number[]>();
-    for (const [k, times] of arrivals) {
-      const metric = k.split("|")[1];
-      const cadence = cadenceOf(metric);
-      if (cadence === null) continue;
-      const inWindow = times.filter((t) => t >= from - cadence && t <= to);
-      for (let i = 1; i < inWindow.length; i++) {
-        const late = byMetric.get(metric) ?? [];
-        late.push(inWindow[i] - inWindow[i - 1] - cadence);
-        byMetric.set(metric, late);
-      }
-    }
-    await rt.stop();
-
-    const seconds = (to - from) / 1_000;
-    const lines = [
-      `### ${n} databases on one server (${held} targets held, ${seconds.toFixed(0)} s measured after ${WARMUP_MS / 1_000} s)`,
+    console.info([
+      `## ${n} targets on one server shared by several instances (${alerting.length} alerting, lease TTL ${Number(args.ttl) / 1_000} s, windows of ${num(args.window, 60, 20)} s)`,
       "",
-      `pgpulse CPU ${(((cpu.user + cpu.system) / 1_000 / (to - from)) * 100).toFixed(1)} % of one core · RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB · ` +
-        `store ${((bytes1 - bytes0) * (86_400 / seconds) / 2 ** 20).toFixed(0)} MiB/day · monitoring connections on the server max ${maxConns} · skipped runs ${skipped}`,
-      "",
-      "| metric | cadence | gaps measured | p95 lateness | max lateness |",
-      "|---|---:|---:|---:|---:|",
-      ...[...byMetric].sort(([a], [b]) => a.localeCompare(b)).map(([m, late]) =>
-        `| ${m} | ${rt.cadenceMs(m) / 1_000} s | ${late.length} | ${(p(late, 0.95) / 1_000).toFixed(2)} s | ${(Math.max(...late) / 1_000).toFixed(2)} s |`),
-      "",
-    ];
-    console.info(lines.join("\n"));
-    return lines;
+      ...fleetTable(results),
+    ].join("\n"));
   } finally {
     await admin.end().catch(() => {});
     await target.stop().catch(() => {});
-    await storeSrv.stop().catch(() => {});
+    await store.stop().catch(() => {});
   }
 }
 
 async function main(): Promise<void> {
   const root = await mkdtemp(path.join(os.tmpdir(), "pgpulse-fleet-bench-"));
+  await chmod(root, 0o755); // initdb runs as the unprivileged "postgres" user when we are root
+  console.info(`bench:fleet on ${os.cpus().length} cores, load average ${loadAverage()}`);
   try {
-    for (const n of SIZES) await runSize(n, root);
+    if (args.only !== "fleet") {
+      for (const n of SIZES) await runSingleSize(n, root, [PG_PORT, PG_PORT + 1], num(args.seconds, 120, 30) * 1_000, num(args.warmup, 30, 10) * 1_000);
+    }
+    if (args.only !== "single") await fleetPart(root);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

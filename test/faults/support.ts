@@ -254,11 +254,14 @@ export interface ChildPgpulse {
   ready: Promise<void>;
 }
 
-/** Starts test/faults/child-pgpulse.ts with the given environment (tsx loader, react-server conditions). */
-export function startChildPgpulse(env: Record<string, string>): ChildPgpulse {
+/**
+ * Starts test/faults/child-pgpulse.ts (or another script speaking its "FAULT " lines, such as the
+ * fleet bench's) with the given environment (tsx loader, react-server conditions).
+ */
+export function startChildPgpulse(env: Record<string, string>, script = "test/faults/child-pgpulse.ts"): ChildPgpulse {
   // node itself with tsx as a loader, not the tsx wrapper: the wrapper would take the SIGKILL
   // and leave the real pgpulse process running.
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.resolve("test/faults/child-pgpulse.ts")], {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.resolve(script)], {
     cwd: path.resolve("."),
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", NODE_ENV: "production", PGPULSE_LOG_LEVEL: "warn", HOSTNAME: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
