@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { adminPool, faultConfig, pgpulseSessions, removeRoot, spyResults, startFaultPgpulse, startFaultServer, tempRoot, until, type FaultServer } from "./support";
+import { APPLICATION_NAMES } from "@/lib/db/application-names";
+import type { Pgpulse } from "@/lib/server/wiring/compose";
+import { adminPool, faultConfig, removeRoot, spyResults, startFaultPgpulse, startFaultServer, tempRoot, until, type FaultServer } from "./support";
 
 // Many targets on one server with a tight connection budget: idle connections are closed all
 // the time so another target can take the slot. Closing one must never pull a pool out from
@@ -43,12 +45,50 @@ interface FleetRun {
   notUp: string[];
   /** Targets that stored table_stats at least once. */
   collected: number;
-  /** Most monitoring sessions seen on the server at once (pg_stat_activity, sampled). */
+  /** Most budgeted sessions (collection's and actions') seen on the server at once (pg_stat_activity, sampled). */
   most: number;
+  /** Action connections taken during the run, and the failures among them. */
+  actions: number;
+  actionErrors: string[];
 }
 
-/** Runs pgpulse over every database for `ms` once all are up, sampling its sessions on the server. */
-async function runFleet(connectionsPerServer: number, concurrentRuns: number, ms: number): Promise<FleetRun> {
+const BUDGETED = [APPLICATION_NAMES.monitor, APPLICATION_NAMES.action];
+
+/** Takes action connections (as EXPLAIN and cancel do) one after another, on target after target, until stopped. */
+function actionLoop(rt: Pgpulse): { stop(): Promise<{ taken: number; errors: string[] }> } {
+  let stopping = false;
+  let taken = 0;
+  const errors: string[] = [];
+  const loop = (async () => {
+    for (let i = 0; !stopping; i++) {
+      const db = DBS[(i * 7) % DBS.length];
+      try {
+        const client = await rt.actionPool(db).connect();
+        try {
+          await client.query("SELECT pg_sleep(0.05)");
+        } finally {
+          client.release();
+        }
+        taken++;
+      } catch (e) {
+        errors.push(`${db}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopping = true;
+      await loop;
+      return { taken, errors };
+    },
+  };
+}
+
+/**
+ * Runs pgpulse over every database for `ms` once all are up, sampling its sessions on the
+ * server; with `actions`, action connections are taken all along too.
+ */
+async function runFleet(connectionsPerServer: number, concurrentRuns: number, ms: number, actions = false): Promise<FleetRun> {
   const rt = await startFaultPgpulse({
     config: faultConfig({ targets: DBS.map((db) => ({ id: db, name: db, url: srv.url(db) })), collection: { connectionsPerServer, concurrentRuns } }),
     storeUrl: storeDb.url,
@@ -59,26 +99,32 @@ async function runFleet(connectionsPerServer: number, concurrentRuns: number, ms
     let most = 0;
     let samples = 0;
     const sample = async () => {
-      most = Math.max(most, (await pgpulseSessions(admin)).length);
+      const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ANY($1)", [BUDGETED]);
+      most = Math.max(most, rows[0].n);
       samples++;
     };
     await until("every target answered its first probe", async () => (await sample(), DBS.every((db) => rt.snapshot(db)?.up)), 60_000, 20);
+    const acting = actions ? actionLoop(rt) : null;
     const t0 = Date.now();
     while (Date.now() - t0 < ms) {
       await sample();
       await new Promise((r) => setTimeout(r, 20));
     }
+    const acted = (await acting?.stop()) ?? { taken: 0, errors: [] };
     const run: FleetRun = {
       ended: seen.filter((s) => s.error?.includes("after calling end on the pool")).map((s) => `${s.targetId} ${s.metric}`),
       downs: seen.filter((s) => s.metric === "up" && s.up === 0).map((s) => `${s.targetId}: ${String(s.rows?.[0]?.error)}`),
       notUp: DBS.filter((db) => !rt.snapshot(db)?.up),
       collected: new Set(seen.filter((s) => s.status === "ok" && s.metric === "table_stats").map((s) => s.targetId)).size,
       most,
+      actions: acted.taken,
+      actionErrors: acted.errors,
     };
     const oks = seen.filter((s) => s.status === "ok" && s.metric !== "up").length;
     console.info(
       `budget-eviction: ${TARGETS} targets, budget ${connectionsPerServer}, ${concurrentRuns} runs in flight: ${oks} ok results, ` +
-        `${run.ended.length} runs on an ended pool, ${run.downs.length} down marks, at most ${most} sessions over ${samples} samples`,
+        `${run.ended.length} runs on an ended pool, ${run.downs.length} down marks, ${acted.taken} action connections (${acted.errors.length} failed), ` +
+        `at most ${most} sessions over ${samples} samples`,
     );
     return run;
   } finally {
@@ -95,6 +141,7 @@ function expectHealthy(run: FleetRun, budget: number): void {
   expect(run.collected).toBeGreaterThan(TARGETS / 2);
   expect(run.most).toBeGreaterThan(0);
   expect(run.most).toBeLessThanOrEqual(budget);
+  expect(run.actionErrors).toEqual([]);
 }
 
 describe("a connection budget shared by many targets", () => {
@@ -105,8 +152,11 @@ describe("a connection budget shared by many targets", () => {
     expectHealthy(await runFleet(8, 2, 20_000), 8);
   }, 150_000);
 
-  // The server's budget is the bottleneck: connections are closed and reopened all the time.
-  it("never opens more connections than the budget, and no run fails for it", async () => {
-    expectHealthy(await runFleet(3, 8, 15_000), 3);
+  // The server's budget is the bottleneck: connections are closed and reopened all the time,
+  // and action connections (EXPLAIN, cancel) draw on the same budget.
+  it("never opens more connections than the budget, collection's and actions' together, and no run fails for it", async () => {
+    const run = await runFleet(3, 8, 15_000, true);
+    expectHealthy(run, 3);
+    expect(run.actions).toBeGreaterThan(0);
   }, 150_000);
 });
