@@ -1,7 +1,5 @@
 import "server-only";
-import type pg from "pg";
 import type { TargetConfig, Thresholds } from "@/lib/config/schema";
-import { createTargetPool } from "@/lib/db/pool";
 import { server } from "@/lib/metrics/definitions/server";
 import type { MetricLane, MetricResult } from "@/lib/metrics/types";
 import { probe } from "./probe";
@@ -11,7 +9,8 @@ import { deliver, type CollectorLog } from "./sinks";
 import { isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
 import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TaskContext, TaskStats } from "./types";
 import type { ShareMember, ShareMembership } from "./server-share";
-import { GLOBAL_SLOT_HOLD_MS, type Semaphore } from "./limits";
+import type { Semaphore } from "./limits";
+import { createLanePools } from "./lane-pools";
 
 // One poller per target. Two connections at most, one per lane: the live lane (the server probe
 // and the quick stats reads) and the bulk lane (sizes, tables, indexes, bloat, slow queries);
@@ -76,25 +75,7 @@ export function createCollector(opts: CollectorOptions): Collector {
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? noopLog;
   const random = opts.random ?? Math.random;
-  // Server budget slots held per pool: a pool (max 1) holds one while it has a connection open.
-  const poolSlots = new Map<pg.Pool, () => void>();
-  const releaseSlot = (pool: pg.Pool) => {
-    poolSlots.get(pool)?.();
-    poolSlots.delete(pool);
-  };
-  const makePool = () => {
-    const pool = createTargetPool({ url: target.url, max: 1 });
-    // pg-pool listens for errors on idle clients only: a connection that dies while a task holds
-    // it between two statements would emit an unhandled 'error' and take the process down. The
-    // dead client is still dropped by the pool on release.
-    pool.on("connect", (client) => client.on("error", () => {}));
-    // Closed (idle timeout, error, end): its budget slot goes back.
-    pool.on("remove", () => {
-      if (pool.totalCount === 0) releaseSlot(pool);
-    });
-    return pool;
-  };
-  const pools: Record<MetricLane, pg.Pool> = { live: makePool(), bulk: makePool() };
+  const pools = createLanePools({ url: target.url, limits: opts.limits });
 
   const tasks = new Map<string, CollectorTask>();
   for (const t of opts.tasks) {
@@ -171,44 +152,6 @@ export function createCollector(opts: CollectorOptions): Collector {
     record({ status: "ok", metric: "up", targetId, ts: now(), durationMs, rows: [{ up: ok ? 1 : 0, error }] }, null);
   }
 
-  /** Swaps a lane's pool for a fresh one; the old one closes in the background. */
-  function replacePool(lane: MetricLane): void {
-    const old = pools[lane];
-    pools[lane] = makePool();
-    old.end().catch(() => {});
-  }
-
-  /**
-   * Runs fn on a lane's pool within the limits: a server budget slot for the pool's connection
-   * (kept while it stays open, given back when it closes or another run of the server waits),
-   * and a global slot held for at most GLOBAL_SLOT_HOLD_MS.
-   */
-  async function withinLimits<T>(lane: MetricLane, fn: (pool: pg.Pool) => Promise<T>): Promise<T> {
-    const limits = opts.limits;
-    if (!limits) return fn(pools[lane]);
-    let pool = pools[lane];
-    if (!poolSlots.has(pool)) {
-      const release = await limits.server.acquire(() => {
-        // Another run on this server waits: an idle connection here gives its slot up.
-        const p = pools[lane];
-        if (p.totalCount > 0 && p.idleCount === p.totalCount) replacePool(lane);
-      });
-      pool = pools[lane];
-      if (poolSlots.has(pool)) release();
-      else poolSlots.set(pool, release);
-    }
-    const releaseGlobal = await limits.global.acquire();
-    const hold = setTimeout(releaseGlobal, GLOBAL_SLOT_HOLD_MS);
-    try {
-      return await fn(pool);
-    } finally {
-      clearTimeout(hold);
-      releaseGlobal();
-      if (pool.totalCount === 0) releaseSlot(pool);
-      else if (limits.server.waiting() > 0 && pools[lane] === pool) replacePool(lane);
-    }
-  }
-
   /** Bounds a run: past its timeout plus a margin, give up on it (a late result is dropped). */
   async function withWatchdog(entry: Entry, run: () => Promise<MetricResult>): Promise<MetricResult> {
     const limitMs = (entry.task.timeoutMs ?? DEFAULT_TASK_TIMEOUT_MS) + (opts.watchdogMarginMs ?? WATCHDOG_MARGIN_MS);
@@ -219,7 +162,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       timer = setTimeout(() => {
         // The connection is stuck beyond its statement_timeout (a network hang): the server no
         // longer serves it, so a fresh pool does not add a live session on the target.
-        replacePool(entry.lane);
+        pools.replace(entry.lane);
         resolve({
           status: "error", metric: entry.task.id, targetId, ts, durationMs: performance.now() - startedAt,
           error: `did not finish within ${limitMs} ms`, code: WATCHDOG_CODE,
@@ -246,7 +189,7 @@ export function createCollector(opts: CollectorOptions): Collector {
   async function probeOnce(): Promise<{ result: MetricResult; caps: Capabilities | null }> {
     try {
       let caps: Capabilities | null = null;
-      const result = await withinLimits("live", (pool) =>
+      const result = await pools.run("live", (pool) =>
         withWatchdog(serverEntry, async () => {
           const o = await probe(pool, targetId, now);
           caps = o.caps;
@@ -297,8 +240,8 @@ export function createCollector(opts: CollectorOptions): Collector {
       // Tasks wait for the target; the probe alone polls it until it answers.
       for (const e of entries.values()) clearTimer(e);
       if (isConnectivityFailure(result)) {
-        replacePool("live");
-        replacePool("bulk");
+        pools.replace("live");
+        pools.replace("bulk");
       }
       emitUp(false, error, durationMs);
     }
@@ -352,7 +295,7 @@ export function createCollector(opts: CollectorOptions): Collector {
         return { status: "error", metric: e.task.id, targetId, ts: now(), durationMs: 0, error: `target is down: ${lastError ?? "stopping"}` };
       }
       const known = caps;
-      result = await withinLimits(e.lane, (pool) => withWatchdog(e, () => e.task.run({ pool, caps: known, targetId, thresholds, now } satisfies TaskContext)));
+      result = await pools.run(e.lane, (pool) => withWatchdog(e, () => e.task.run({ pool, caps: known, targetId, thresholds, now } satisfies TaskContext)));
     } finally {
       release();
     }
@@ -381,7 +324,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       // Runs in flight are bounded by their watchdog; wait for them so no query outlives stop().
       const inFlight = [serverEntry, ...entries.values()].map((e) => e.flight.current()).filter((p) => p !== null);
       await Promise.allSettled(inFlight);
-      await Promise.allSettled([pools.live.end(), pools.bulk.end()]);
+      await pools.end();
     },
 
     snapshot,
