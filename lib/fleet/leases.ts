@@ -142,6 +142,7 @@ export function createLeaseManager(opts: LeaseManagerOptions): LeaseManager {
       for (const [t, epoch] of got) held.set(t, epoch);
       const unstarted: string[] = [];
       for (const [t, epoch] of got) {
+        if (!held.has(t)) continue; // fenced meanwhile: already given up
         if (stopped || performance.now() >= budgetEnd) unstarted.push(t);
         else await startServing(t, epoch);
       }
