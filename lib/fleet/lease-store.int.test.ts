@@ -28,24 +28,31 @@ afterAll(async () => {
 
 describe("lease rows", () => {
   it("one holder at a time; taken over only after expiry, with the next epoch", async () => {
-    expect(await acquire(pool, a, 300, "t1")).toBe(1);
-    expect(await acquire(pool, b, 300, "t1")).toBeNull();
+    expect(await acquire(pool, a, 300, ["t1"])).toEqual(new Map([["t1", 1]]));
+    expect(await acquire(pool, b, 300, ["t1"])).toEqual(new Map());
     expect(await renew(pool, a, 300, new Map([["t1", 1]]))).toEqual(new Map([["t1", 1]]));
     await new Promise((r) => setTimeout(r, 350));
     expect((await readFleet(pool)).leases.find((l) => l.target_id === "t1")?.live).toBe(false);
-    expect(await acquire(pool, b, 300, "t1")).toBe(2);
+    expect(await acquire(pool, b, 300, ["t1"])).toEqual(new Map([["t1", 2]]));
     // The old holder's renewal finds nothing: it learns the target was taken.
     expect(await renew(pool, a, 300, new Map([["t1", 1]]))).toEqual(new Map());
   });
 
+  it("takes a batch in one statement: free and expired targets, not those another holds live", async () => {
+    expect(await acquire(pool, a, 60_000, ["b1", "b2"])).toEqual(new Map([["b1", 1], ["b2", 1]]));
+    expect(await acquire(pool, b, 300, ["b3"])).toEqual(new Map([["b3", 1]]));
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await acquire(pool, b, 60_000, ["b4", "b2", "b3", "b1"])).toEqual(new Map([["b3", 2], ["b4", 1]]));
+  });
+
   it("a release frees the target at once", async () => {
-    expect(await acquire(pool, a, 60_000, "t2")).toBe(1);
+    expect(await acquire(pool, a, 60_000, ["t2"])).toEqual(new Map([["t2", 1]]));
     await release(pool, a, ["t2"]);
-    expect(await acquire(pool, b, 60_000, "t2")).toBe(2);
+    expect(await acquire(pool, b, 60_000, ["t2"])).toEqual(new Map([["t2", 2]]));
   });
 
   it("the fence confirms only the current holder and epoch, and holds a takeover until commit", async () => {
-    expect(await acquire(pool, a, 200, "t3")).toBe(1);
+    expect(await acquire(pool, a, 200, ["t3"])).toEqual(new Map([["t3", 1]]));
     const stale = { targetId: "t3", holder: "a", epoch: 1 };
     let takenAt = 0;
     let committedAt = 0;
@@ -54,7 +61,7 @@ describe("lease rows", () => {
       expect(await confirmLeases(client, [stale])).toEqual(new Set(["t3"]));
       await new Promise((r) => setTimeout(r, 250)); // the lease expires while we hold the row
       takeover = (async () => {
-        expect(await acquire(pool, b, 60_000, "t3")).toBe(2);
+        expect(await acquire(pool, b, 60_000, ["t3"])).toEqual(new Map([["t3", 2]]));
         takenAt = Date.now();
       })();
       await new Promise((r) => setTimeout(r, 200));

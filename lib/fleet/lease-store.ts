@@ -1,7 +1,7 @@
 import "server-only";
 import type { Pool, PoolClient } from "pg";
 import { z } from "zod";
-import { exec, many, maybeOne } from "@/lib/db/query";
+import { exec, many } from "@/lib/db/query";
 
 // The lease table's statements. Expiry is always computed by the store (now() + ttl), so the
 // instances' own clocks never decide who holds a target.
@@ -42,23 +42,27 @@ export async function renew(pool: Pool, me: Identity, ttlMs: number, held: Reado
   return new Map(rows.map((r) => [r.target_id, r.epoch]));
 }
 
-const epochRow = z.object({ epoch: z.number() });
-
-/** Takes a target whose lease is missing or expired; null when another instance holds it. */
-export async function acquire(pool: Pool, me: Identity, ttlMs: number, targetId: string): Promise<number | null> {
-  const row = await maybeOne(
+/**
+ * Takes, in one statement, those of these targets whose lease is missing or expired; returns
+ * their new epochs (the others are held by another instance). Rows are visited in target order,
+ * so two instances racing for overlapping batches lock them in the same order and never deadlock.
+ */
+export async function acquire(pool: Pool, me: Identity, ttlMs: number, targetIds: readonly string[]): Promise<Map<string, number>> {
+  if (targetIds.length === 0) return new Map();
+  const rows = await many(
     pool,
-    epochRow,
-    `INSERT INTO pgpulse.leases AS l (target_id, holder, holder_name, expires_at) VALUES ($4, $1, $2, now() + ${ttl})
+    renewedRow,
+    `INSERT INTO pgpulse.leases AS l (target_id, holder, holder_name, expires_at)
+     SELECT t, $1, $2, now() + ${ttl} FROM unnest($4::text[]) AS t ORDER BY t
      ON CONFLICT (target_id) DO UPDATE
         SET holder = EXCLUDED.holder, holder_name = EXCLUDED.holder_name, epoch = l.epoch + 1,
             acquired_at = now(), renewed_at = now(), expires_at = EXCLUDED.expires_at
       WHERE l.expires_at <= now()
-     RETURNING l.epoch`,
-    [me.id, me.name, ttlMs, targetId],
+     RETURNING l.target_id, l.epoch`,
+    [me.id, me.name, ttlMs, [...targetIds].sort()],
     "leases: acquire",
   );
-  return row?.epoch ?? null;
+  return new Map(rows.map((r) => [r.target_id, r.epoch]));
 }
 
 /** Ends our leases on these targets now, so another instance takes them at its next tick. */

@@ -18,6 +18,12 @@ import { planLeases } from "./plan";
 // renewal and taken at the next tick of another instance: takeover ≤ ttl·5/4 + first run.
 
 const FORGET_EVERY_TICKS = 1_000;
+// Targets taken per statement: one round trip for a batch, small enough that a batch and the
+// start of its targets fit well inside a tick's budget.
+const ACQUIRE_BATCH = 50;
+// Share of the TTL a tick may spend taking targets. A tick renews at its start and the next one
+// starts ttl/4 after it ends, so renewals stay ≤ ttl/2 + one batch apart, inside the ¾ ttl fence.
+const ACQUIRE_BUDGET = 1 / 4;
 
 export type LoseReason = "taken" | "fenced" | "shed" | "stopping";
 export type LeaseChange = "acquired" | LoseReason;
@@ -46,7 +52,10 @@ export interface FleetView {
 }
 
 export interface LeaseManager {
-  /** Runs the first tick (a lone instance holds every target when it returns), then keeps ticking. */
+  /**
+   * Runs the first tick (a lone instance holds every target when it returns, unless starting
+   * them outlasted the tick's budget: the rest follow at the next ticks), then keeps ticking.
+   */
   start(): Promise<void>;
   /** Stops serving every target and releases the leases at once, for a quick handover. */
   stop(): Promise<void>;
@@ -105,7 +114,55 @@ export function createLeaseManager(opts: LeaseManagerOptions): LeaseManager {
     for (const t of [...held.keys()]) await lose(t, "fenced");
   }
 
+  // Starts one acquired target; false when it had to be given back.
+  async function startServing(t: string, epoch: number): Promise<boolean> {
+    try {
+      await opts.onAcquire(t);
+      // Fenced while starting it (the store slowed past the deadline): undo the start.
+      if (!held.has(t)) {
+        await opts.onLose(t, "fenced").catch(() => {});
+        return false;
+      }
+      opts.onChange?.("acquired", t);
+      log.info({ targetId: t, epoch }, "lease acquired");
+      return true;
+    } catch (e) {
+      held.delete(t);
+      log.warn({ targetId: t, error: String(e) }, "could not start a leased target; releasing it");
+      await release(pool, me, [t]).catch(() => {});
+      return false;
+    }
+  }
+
+  // Takes free targets a batch per statement until the tick's budget is spent; what is left
+  // waits for the next tick, so the next renewal always comes before the fence deadline.
+  async function acquireWithin(wanted: readonly string[], budgetEnd: number): Promise<void> {
+    for (let i = 0; i < wanted.length && !stopped && performance.now() < budgetEnd; i += ACQUIRE_BATCH) {
+      const got = await acquire(pool, me, ttlMs, wanted.slice(i, i + ACQUIRE_BATCH));
+      for (const [t, epoch] of got) held.set(t, epoch);
+      const unstarted: string[] = [];
+      for (const [t, epoch] of got) {
+        if (!held.has(t)) continue; // fenced meanwhile: already given up
+        if (stopped || performance.now() >= budgetEnd) unstarted.push(t);
+        else await startServing(t, epoch);
+      }
+      if (unstarted.length) {
+        // Taken but out of time to start: free them now rather than hold them unwatched.
+        for (const t of unstarted) held.delete(t);
+        await release(pool, me, unstarted);
+      }
+    }
+  }
+
+  // Stop first, release second (one statement): the next holder never overlaps with us.
+  async function handOver(targetIds: readonly string[]): Promise<void> {
+    if (targetIds.length === 0) return;
+    await Promise.all(targetIds.map((t) => lose(t, "shed")));
+    await release(pool, me, targetIds);
+  }
+
   async function tick(): Promise<void> {
+    // Renewal first, before any acquisition or hand-over work of this tick.
     const sentAt = performance.now();
     await heartbeat(pool, me, ttlMs);
     const kept = await renew(pool, me, ttlMs, held);
@@ -122,43 +179,15 @@ export function createLeaseManager(opts: LeaseManagerOptions): LeaseManager {
       targets,
       held: new Set(held.keys()),
       leases: fleet.leases.map((l) => ({ targetId: l.target_id, holder: l.holder, live: l.live })),
-      instances: Math.max(1, fleet.instances.length),
+      instances: fleet.instances.some((i) => i.id === me.id) ? fleet.instances.map((i) => i.id) : [...fleet.instances.map((i) => i.id), me.id],
       random: opts.random,
     });
-    for (const t of plan.acquire) {
-      if (stopped) return;
-      const epoch = await acquire(pool, me, ttlMs, t);
-      if (epoch === null) continue;
-      held.set(t, epoch);
-      armFence(sentAt);
-      try {
-        await opts.onAcquire(t);
-        // Fenced while starting it (the store slowed past the deadline): undo the start.
-        if (!held.has(t)) {
-          await opts.onLose(t, "fenced").catch(() => {});
-          continue;
-        }
-        opts.onChange?.("acquired", t);
-        log.info({ targetId: t, epoch }, "lease acquired");
-      } catch (e) {
-        held.delete(t);
-        log.warn({ targetId: t, error: String(e) }, "could not start a leased target; releasing it");
-        await release(pool, me, [t]).catch(() => {});
-      }
-    }
-    if (plan.shed) {
-      // Stop first, release second: the next holder never overlaps with us.
-      await lose(plan.shed, "shed");
-      await release(pool, me, [plan.shed]);
-    }
+    await handOver(plan.shed);
     // A target dropped from the config is no longer ours to watch.
-    for (const t of [...held.keys()]) {
-      if (!targets.includes(t)) {
-        await lose(t, "shed");
-        await release(pool, me, [t]);
-      }
-    }
-    if (plan.acquire.length || plan.shed) view = { self: me, ...(await readFleet(pool)), readAt: new Date() };
+    await handOver([...held.keys()].filter((t) => !targets.includes(t)));
+    if (plan.acquire.length) armFence(sentAt);
+    await acquireWithin(plan.acquire, sentAt + ttlMs * ACQUIRE_BUDGET);
+    if (plan.acquire.length || plan.shed.length) view = { self: me, ...(await readFleet(pool)), readAt: new Date() };
     if (++ticks % FORGET_EVERY_TICKS === 0) await forgetOldInstances(pool);
   }
 
