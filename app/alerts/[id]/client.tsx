@@ -14,7 +14,7 @@ export function AlertDetailClient({ id }: { id: string }) {
             <Link href="/alerts" className={LINK}>
               Alerts
             </Link>{" "}
-            · <span className="font-mono text-base">{id}</span>
+            · <span className="text-base">alert #{id}</span>
           </>
         }
       />
