@@ -20,9 +20,10 @@ export function OverviewFiringRules({ targetId, rules, pending }: { targetId: st
   return (
     <ul className="flex flex-wrap gap-x-2 gap-y-0.5 text-xs" data-testid={`overview-firing-rules-${targetId}`}>
       {rules.map((r) => (
-        <li key={r.rule} className="flex items-center gap-1" data-testid={`overview-firing-rule-${r.rule}`}>
+        <li key={r.rule} className="flex min-w-0 items-center gap-1" data-testid={`overview-firing-rule-${r.rule}`}>
           <BadgeSeverity severity={r.severity} />
-          <Link href={firingRuleHref(targetId, r)} className={LINK}>
+          {/* A long rule id wraps inside a phone's card instead of running past its edge. */}
+          <Link href={firingRuleHref(targetId, r)} className={`${LINK} min-w-0 wrap-anywhere`}>
             {r.rule}
           </Link>
           {r.count > 1 ? <span className="tabular">×{r.count}</span> : null}

@@ -6,7 +6,8 @@ import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { Pager } from "@/components/ui/pager";
-import { Select, TextInput } from "@/components/ui/select";
+import { FilterInput } from "@/components/ui/filter-input";
+import { Select } from "@/components/ui/select";
 import { Value } from "@/components/ui/value";
 import { bloatReliabilityText, indexAdvice } from "@/lib/analysis/index-advice";
 import type { IndexRow } from "@/lib/api/indexes";
@@ -160,7 +161,7 @@ export function PanelIndexes({
                 </option>
               ))}
             </Select>
-            <TextInput placeholder="filter indexes" aria-label="Filter indexes" defaultValue={q ?? ""} onChange={(e) => onChange({ q: e.target.value.trim() || null, page: 1 })} className="w-56" />
+            <FilterInput placeholder="filter indexes" aria-label="Filter indexes" value={q} onFilter={(q) => onChange({ q, page: 1 })} className="w-56" />
           </>
         }
       />

@@ -5,7 +5,7 @@ import { cx } from "@/components/ui/cx";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { LINK, MARK, TONE_NOTE, TONE_TEXT } from "@/components/ui/palette";
 import { Pager } from "@/components/ui/pager";
-import { TextInput } from "@/components/ui/select";
+import { FilterInput } from "@/components/ui/filter-input";
 import { Time, Value } from "@/components/ui/value";
 import { LIST_PAGE_SIZE, type TableSort } from "@/lib/api/list-sorts";
 import type { TablesParams, TimeRange } from "@/lib/api/search-params";
@@ -204,7 +204,7 @@ export function PanelTables({
           pager: <Pager label="Tables" page={params.page} pageSize={LIST_PAGE_SIZE} total={total} onPage={(page) => onChange({ page })} />,
         }}
         maxHeight="36rem"
-        toolbar={<TextInput placeholder="filter tables" aria-label="Filter tables" defaultValue={params.q ?? ""} onChange={(e) => onChange({ q: e.target.value.trim() || null, page: 1 })} className="w-56" />}
+        toolbar={<FilterInput placeholder="filter tables" aria-label="Filter tables" value={params.q} onFilter={(q) => onChange({ q, page: 1 })} className="w-56" />}
       />
     </Panel>
   );
