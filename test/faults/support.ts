@@ -8,6 +8,7 @@ import pino from "pino";
 import { configSchema, type PgpulseConfig } from "@/lib/config/schema";
 import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded/postgres";
 import { startPgpulse, type Pgpulse, type PgpulseOptions } from "@/lib/server/wiring/compose";
+import { FAULT_LINE_PREFIX } from "./child-protocol";
 
 // Shared by the fault-injection tests: real PostgreSQL servers a test owns (so it can stop,
 // crash and restart them), short cadences, a silent logger, polling waits, and a TCP "target"
@@ -281,8 +282,8 @@ export function startChildPgpulse(env: Record<string, string>, script = "test/fa
     while ((i = buf.indexOf("\n")) >= 0) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
-      if (line.startsWith("FAULT ")) {
-        const obj = JSON.parse(line.slice(6)) as Record<string, unknown>;
+      if (line.startsWith(FAULT_LINE_PREFIX)) {
+        const obj = JSON.parse(line.slice(FAULT_LINE_PREFIX.length)) as Record<string, unknown>;
         lines.push(obj);
         if (obj.ready) onReady();
       } else out += `${line}\n`;
