@@ -20,31 +20,27 @@ export function serverUrl(major: number | string = 17): string {
 
 export const SUPPORTED_MAJORS = [13, 14, 15, 16, 17, 18] as const;
 
-export async function createTestDatabase(major: number | string = 17, prefix = "t"): Promise<TestDatabase> {
+/**
+ * A fresh database's name and URL, chosen at once; `create()` makes it. For a set-up that must
+ * hand out the URL (or a lazily connecting pool) before its beforeAll runs.
+ */
+export function planTestDatabase(major: number | string = 17, prefix = "t"): TestDatabase & { create(): Promise<void> } {
   const adminUrl = serverUrl(major);
   const name = `${prefix}_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const onAdmin = async (sql: string) => void (await withClient(adminUrl, (c) => c.query(sql)));
   return {
-    url,
+    url: adminUrl.replace(/\/postgres$/, `/${name}`),
     name,
     adminUrl,
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
+    create: () => onAdmin(`CREATE DATABASE ${name}`),
+    drop: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
+}
+
+export async function createTestDatabase(major: number | string = 17, prefix = "t"): Promise<TestDatabase> {
+  const db = planTestDatabase(major, prefix);
+  await db.create();
+  return db;
 }
 
 /** The same server and database as another role: the superuser's password is random per run. */

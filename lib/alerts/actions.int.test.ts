@@ -1,18 +1,16 @@
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "@/lib/config/schema";
 import { acknowledge, createSilence, expireSilence, listSilences } from "./actions";
 import { createDeliveryWorker } from "./delivery";
 import { createAlertEngine } from "./engine";
 import { AlertError } from "./errors";
 import { alertCounts, getAlert, listAlerts, listNotifications, mttaMttr } from "./read";
-import { clock, createAlertStore, ok, startReceiver } from "@/test/support/alerts";
+import { feed, quietLog, setUpAlertStore } from "@/test/support/alert-store";
+import { clock, ok, startReceiver } from "@/test/support/alerts";
 
-const quiet = { info() {}, warn() {}, error() {} };
 const responder = { name: "ana", role: "responder" as const };
 
-let store: Awaited<ReturnType<typeof createAlertStore>>;
-let pool: pg.Pool;
+const { pool } = setUpAlertStore();
 const c = clock();
 
 const config = configSchema.parse({
@@ -24,29 +22,20 @@ const config = configSchema.parse({
 });
 
 beforeAll(async () => {
-  store = await createAlertStore();
-  pool = store.pool;
   // A small history: prod down (critical, resolved after 3 min), two slow queries on dev (one still firing).
-  const engine = createAlertEngine({ pool, config, log: quiet, now: c.now });
+  const engine = createAlertEngine({ pool, config, log: quietLog, now: c.now });
   await engine.start();
-  const feed = async (r: ReturnType<typeof ok>) => {
-    engine.accept(r);
-    await engine.idle();
-  };
-  await feed(ok("up", "prod", c.now(), [{ up: 0, error: "refused" }]));
+  await feed(engine, ok("up", "prod", c.now(), [{ up: 0, error: "refused" }]));
   c.advance(30);
-  await feed(ok("up", "prod", c.now(), [{ up: 0, error: "refused" }]));
-  await feed(ok("slow_queries", "dev", c.now(), [
+  await feed(engine, ok("up", "prod", c.now(), [{ up: 0, error: "refused" }]));
+  await feed(engine, ok("slow_queries", "dev", c.now(), [
     { source: "running", fingerprint: "q1", query: "select 1", duration_ms: 5000 },
     { source: "running", fingerprint: "q2", query: "select 2", duration_ms: 2500 },
   ]));
   c.advance(180);
-  await feed(ok("up", "prod", c.now(), [{ up: 1, error: null }]));
-  await feed(ok("slow_queries", "dev", c.now(), [{ source: "running", fingerprint: "q1", query: "select 1", duration_ms: 8000 }]));
+  await feed(engine, ok("up", "prod", c.now(), [{ up: 1, error: null }]));
+  await feed(engine, ok("slow_queries", "dev", c.now(), [{ source: "running", fingerprint: "q1", query: "select 1", duration_ms: 8000 }]));
   await engine.stop();
-});
-afterAll(async () => {
-  await store.close();
 });
 
 const audit = async (action: string) => (await pool.query(`SELECT actor, role, action, object, before, after, source_address FROM pgpulse.audit_log WHERE action = $1 ORDER BY at`, [action])).rows;
@@ -80,7 +69,7 @@ describe("reads", () => {
   it("lists an alert's notifications with their delivery attempts", async () => {
     const hook = await startReceiver();
     try {
-      const worker = createDeliveryWorker({ pool, log: quiet, channels: configSchema.parse({ channels: [{ id: "hook", type: "webhook", url: hook.url }] }).channels });
+      const worker = createDeliveryWorker({ pool, log: quietLog, channels: configSchema.parse({ channels: [{ id: "hook", type: "webhook", url: hook.url }] }).channels });
       await worker.runOnce();
     } finally {
       await hook.close();

@@ -1,30 +1,21 @@
 import { Pool as PgPool } from "pg";
-import type pg from "pg";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema } from "@/lib/config/schema";
 import { createDeliveryWorker, type DeliveryWorkerOptions } from "./delivery";
 import { createAlertEngine } from "./engine";
 import { AlertError } from "./errors";
-import { clock, createAlertStore, ok, startReceiver, waitFor, type Receiver } from "@/test/support/alerts";
+import { setUpAlertStore } from "@/test/support/alert-store";
+import { clock, ok, startReceiver, waitFor, type Receiver } from "@/test/support/alerts";
 
 const GB = 1024 ** 3;
 
-let store: Awaited<ReturnType<typeof createAlertStore>>;
-let pool: pg.Pool;
+const { pool, url } = setUpAlertStore({ emptyBeforeEach: true });
 const receivers: Receiver[] = [];
 const logs: unknown[] = [];
 const log = { info: (o: object) => logs.push(o), warn: (o: object) => logs.push(o), error: (o: object) => logs.push(o) };
 
-beforeAll(async () => {
-  store = await createAlertStore();
-  pool = store.pool;
-});
-afterAll(async () => {
-  await store.close();
-});
-beforeEach(async () => {
+beforeEach(() => {
   logs.length = 0;
-  await pool.query("TRUNCATE pgpulse.alerts, pgpulse.alert_events, pgpulse.notification_outbox, pgpulse.notification_attempts CASCADE");
 });
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
@@ -192,7 +183,7 @@ describe("delivery worker", () => {
     const channels = channelsFor({ hook: { url: hook.url } });
     const tables = Array.from({ length: 20 }, (_, i) => `t${i}`);
     await fire(channels, tables, true);
-    const pools = Array.from({ length: 6 }, () => new PgPool({ connectionString: store.db.url, max: 1 }));
+    const pools = Array.from({ length: 6 }, () => new PgPool({ connectionString: url, max: 1 }));
     const workers = pools.map((p) => worker({ channels, pool: p, pollIntervalMs: 20, retry: { baseMs: 50, capMs: 200 }, random: Math.random }));
     try {
       workers.forEach((w) => w.start());

@@ -1,10 +1,10 @@
-import type pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configSchema } from "@/lib/config/schema";
 import { createSilence } from "./actions";
-import { createAlertEngine, type AlertEngine } from "./engine";
+import { createAlertEngine } from "./engine";
 import { listAlerts } from "./read";
-import { clock, createAlertStore, ok } from "@/test/support/alerts";
+import { feed, quietLog, setUpAlertStore } from "@/test/support/alert-store";
+import { clock, ok } from "@/test/support/alerts";
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
@@ -17,33 +17,12 @@ const config = configSchema.parse({
   ],
 });
 
-const quiet = { info() {}, warn() {}, error() {} };
-
-let store: Awaited<ReturnType<typeof createAlertStore>>;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  store = await createAlertStore();
-  pool = store.pool;
-});
-afterAll(async () => {
-  await store.close();
-});
-beforeEach(async () => {
-  await pool.query("TRUNCATE pgpulse.alerts, pgpulse.alert_events, pgpulse.notification_outbox, pgpulse.notification_attempts, pgpulse.silences CASCADE");
-});
+const { pool } = setUpAlertStore({ emptyBeforeEach: true });
 
 async function engineWith(c = clock()) {
-  const engine = createAlertEngine({ pool, config, log: quiet, now: c.now, publicUrl: "https://pgpulse.test" });
+  const engine = createAlertEngine({ pool, config, log: quietLog, now: c.now, publicUrl: "https://pgpulse.test" });
   await engine.start();
   return engine;
-}
-
-async function feed(engine: AlertEngine, ...results: ReturnType<typeof ok>[]) {
-  for (const r of results) {
-    engine.accept(r);
-    await engine.idle();
-  }
 }
 
 const count = async (sql: string, params: unknown[] = []) => Number((await pool.query(sql, params)).rows[0].n);
@@ -149,7 +128,7 @@ describe("alert engine with a real store", () => {
   it("accept() never throws: a malformed result is logged and later results still count", async () => {
     const c = clock();
     const errors: object[] = [];
-    const engine = createAlertEngine({ pool, config, log: { ...quiet, error: (o: object) => errors.push(o) }, now: c.now });
+    const engine = createAlertEngine({ pool, config, log: { ...quietLog, error: (o: object) => errors.push(o) }, now: c.now });
     await engine.start();
     expect(() => engine.accept({ status: "ok", metric: "db_stats", targetId: "prod", ts: new Date(c.now()), durationMs: 1, rows: null as never })).not.toThrow();
     expect(() => engine.accept({ status: "ok", metric: "stat_activity", targetId: "prod", ts: new Date(c.now()), durationMs: 1, rows: "nope" as never })).not.toThrow();

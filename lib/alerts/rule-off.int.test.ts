@@ -1,17 +1,16 @@
-import type pg from "pg";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configSchema } from "@/lib/config/schema";
 import type { FenceToken } from "@/lib/fleet/lease-store";
 import { createAlertEngine, RULE_TURNED_OFF, type AlertEngineOptions } from "./engine";
 import { listAlerts } from "./read";
-import { clock, createAlertStore, ok } from "@/test/support/alerts";
+import { feed, quietLog, setUpAlertStore } from "@/test/support/alert-store";
+import { clock, ok } from "@/test/support/alerts";
 
 // A rule turned off (globally or for one target, in the file before a restart or through
 // setConfig) closes the episodes it had open, on a real store: resolved or ended with the reason,
 // a "resolved" message to the channels told of the firing, and only by the target's lease holder.
 
 const GB = 1024 ** 3;
-const quiet = { info() {}, warn() {}, error() {} };
 const targets = [
   { id: "prod", name: "Prod", url: "postgres://mon@127.0.0.1/prod" },
   { id: "stage", name: "Stage", url: "postgres://mon@127.0.0.1/stage" },
@@ -22,33 +21,14 @@ const configOf = (extra: Record<string, unknown> = {}) => configSchema.parse({ t
 const big = [{ schemaname: "public", relname: "birth_charts", total_bytes: 12 * GB, parent: null, is_partitioned: true }];
 const slow = [{ source: "slow_query_log", fingerprint: "fp1", query: "select 1", duration_ms: 2000, calls: 1 }];
 
-let store: Awaited<ReturnType<typeof createAlertStore>>;
-let pool: pg.Pool;
-
-beforeAll(async () => {
-  store = await createAlertStore();
-  pool = store.pool;
-});
-afterAll(async () => {
-  await store.close();
-});
-beforeEach(async () => {
-  await pool.query("TRUNCATE pgpulse.alerts, pgpulse.alert_events, pgpulse.notification_outbox, pgpulse.notification_attempts, pgpulse.silences, pgpulse.leases CASCADE");
-});
+const { pool } = setUpAlertStore({ emptyBeforeEach: true });
 
 const c = clock();
 async function engineWith(config: AlertEngineOptions["config"], fence?: AlertEngineOptions["fence"]) {
-  const engine = createAlertEngine({ pool, config, log: quiet, now: c.now, publicUrl: "https://pgpulse.test", fence });
+  const engine = createAlertEngine({ pool, config, log: quietLog, now: c.now, publicUrl: "https://pgpulse.test", fence });
   await engine.start();
   await engine.idle();
   return engine;
-}
-type Engine = Awaited<ReturnType<typeof engineWith>>;
-async function feed(engine: Engine, ...results: ReturnType<typeof ok>[]) {
-  for (const r of results) {
-    engine.accept(r);
-    await engine.idle();
-  }
 }
 const states = async () => (await pool.query<{ s: string }>("SELECT target_id || ':' || rule || ':' || state AS s FROM pgpulse.alerts ORDER BY 1")).rows.map((r) => r.s);
 const outbox = async () =>

@@ -116,7 +116,7 @@ export function createLanePools(opts: LanePoolsOptions): LanePools {
       lp.holders++;
       try {
         if (!limits) return await fn(lp.pool);
-        lp.slot ??= limits.server.acquire(() => reclaim(lane, lp));
+        lp.slot ??= limits.server.acquire({ reclaim: () => reclaim(lane, lp) });
         await lp.slot;
         const releaseGlobal = await limits.global.acquire();
         const hold = setTimeout(releaseGlobal, GLOBAL_SLOT_HOLD_MS);

@@ -1,27 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type pg from "pg";
-import { createStorePool } from "@/lib/db/pool";
 import type { MetricResult } from "@/lib/metrics/types";
-import { migrate } from "@/lib/store/migrate";
-import { createTestDatabase, type TestDatabase } from "@/test/db";
 
-// Shared by the alert integration tests: a migrated store on a fresh database, a controllable
-// clock, real-shaped collector results and a local HTTP receiver on 127.0.0.1.
-
-export async function createAlertStore(): Promise<{ db: TestDatabase; pool: pg.Pool; close(): Promise<void> }> {
-  const db = await createTestDatabase(17, "alerts");
-  const pool = createStorePool(db.url, 6);
-  await migrate(pool);
-  return {
-    db,
-    pool,
-    async close() {
-      await pool.end();
-      await db.drop();
-    },
-  };
-}
+// Shared by the alert integration tests: a controllable clock, real-shaped collector results and
+// a local HTTP receiver on 127.0.0.1 (the store they run on: ./alert-store.ts).
 
 export function clock(start = Date.UTC(2026, 0, 5, 9)) {
   let t = start;

@@ -4,9 +4,10 @@ import { alertDetailResponseSchema, alertListResponseSchema, notificationListRes
 import { parseInput } from "@/lib/server/http/parse";
 import { configSchema } from "@/lib/config/schema";
 import { acknowledge, createSilence, expireSilence } from "@/lib/alerts/actions";
-import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
+import { createAlertEngine } from "@/lib/alerts/engine";
 import { createDeliveryWorker } from "@/lib/alerts/delivery";
-import { clock, createAlertStore, ok, startReceiver, type Receiver } from "@/test/support/alerts";
+import { feed, quietLog, setUpAlertStore } from "@/test/support/alert-store";
+import { clock, ok, startReceiver, type Receiver } from "@/test/support/alerts";
 import { DomainError, isDomainError } from "@/lib/errors";
 import { ackAlert, addSilence } from "@/lib/server/commands/alert-actions";
 import { alertDetailView, alertListView, notificationsView, parseAlertListQuery, parseId } from "./alerts-read";
@@ -14,24 +15,18 @@ import { alertDetailView, alertListView, notificationsView, parseAlertListQuery,
 // The read side of the alert routes against a real store, with alerts made by the real engine.
 
 const MB = 1024 ** 2;
-const quiet = { info() {}, warn() {}, error() {} };
 const ana = { name: "ana", role: "responder" } as const;
 
-let store: Awaited<ReturnType<typeof createAlertStore>>;
-let pool: pg.Pool;
+const { pool } = setUpAlertStore({ emptyBeforeEach: true });
 let receiver: Receiver;
 
 beforeAll(async () => {
-  store = await createAlertStore();
-  pool = store.pool;
   receiver = await startReceiver();
 });
 afterAll(async () => {
   await receiver.close();
-  await store.close();
 });
-beforeEach(async () => {
-  await pool.query("TRUNCATE pgpulse.alerts, pgpulse.alert_events, pgpulse.notification_outbox, pgpulse.notification_attempts, pgpulse.silences CASCADE");
+beforeEach(() => {
   receiver.requests.length = 0;
 });
 
@@ -41,19 +36,12 @@ const config = () =>
     channels: [{ id: "hook", type: "webhook", url: receiver.url, minSeverity: "info" }],
   });
 
-async function feed(engine: AlertEngine, ...results: ReturnType<typeof ok>[]) {
-  for (const r of results) {
-    engine.accept(r);
-    await engine.idle();
-  }
-}
-
 // The runtime as the alert reads see it: the store and the targets' names.
 const src = { store: { get pool() { return pool; }, read: <T,>(fn: (p: pg.Pool) => Promise<T>) => fn(pool) }, target: (id: string) => (id === "prod" ? { name: "Production" } : undefined) };
 const url = (q: string) => new URL(`http://x/api/alerts${q}`);
 
 async function fireSome(c = clock(Date.now() - 3_600_000)) {
-  const engine = createAlertEngine({ pool, config: config(), log: quiet, now: c.now });
+  const engine = createAlertEngine({ pool, config: config(), log: quietLog, now: c.now });
   await engine.start();
   await feed(
     engine,
@@ -188,7 +176,7 @@ describe("alert reads for the API", () => {
     await fireSome();
     receiver.respond = (_req, n) => ({ status: n === 1 ? 503 : 200 });
     const [table] = (await alertListView(src, "responder", parseAlertListQuery(url("?rule=table_size")))).alerts;
-    const worker = createDeliveryWorker({ pool, channels: config().channels, log: quiet, retry: { baseMs: 1, capMs: 1 }, random: () => 0 });
+    const worker = createDeliveryWorker({ pool, channels: config().channels, log: quietLog, retry: { baseMs: 1, capMs: 1 }, random: () => 0 });
     await worker.runOnce();
     await new Promise((r) => setTimeout(r, 20));
     await worker.runOnce();

@@ -1,17 +1,20 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePlan } from "@/lib/analysis/explain-plan";
-import { createSemaphore } from "@/lib/collector/limits";
+import { createLanePools, type LanePools } from "@/lib/collector/lane-pools";
+import { createCollectionLimits, createSemaphore } from "@/lib/collector/limits";
 import { createTargetPool } from "@/lib/db/pool";
 import { isDomainError } from "@/lib/errors";
 import { prepareExplain, runExplain } from "@/lib/server/commands/explain";
 import { signalBackend } from "@/lib/server/commands/session-action";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { budgetedConnector } from "./action-connections";
+import { until } from "@/test/faults/support";
+import { budgetedConnector, type ActionConnector } from "./action-connections";
 
 // EXPLAIN and session actions draw on the server's monitoring budget (collection.connectionsPerServer):
 // a burst over many targets of one server never has more sessions open than the budget, on a
-// real server, counted in pg_stat_activity.
+// real server, counted in pg_stat_activity. And a person's request is served ahead of the
+// collection runs waiting for the budget.
 
 const APP = "pgpulse-action-burst";
 // Long enough (a few hundred ms) for the burst's runs to overlap if nothing held them back.
@@ -78,9 +81,11 @@ describe("action connections within the server budget", () => {
   it("collection's idle connection gives its slot to a waiting action", async () => {
     const budget = createSemaphore(1);
     let reclaimed = 0;
-    const collection = await budget.acquire(() => {
-      reclaimed++;
-      collection();
+    const collection = await budget.acquire({
+      reclaim: () => {
+        reclaimed++;
+        collection();
+      },
     });
     const client = await budgetedConnector(targetPool(), budget, 1_000).connect();
     expect(reclaimed).toBe(1);
@@ -107,4 +112,62 @@ describe("action connections within the server budget", () => {
     const plan = await runExplain(connector, prepared);
     expect(parsePlan(plan).analyzed).toBe(false);
   });
+
+  it("a cancel gets the next free slot ahead of the collection runs queued before it, which run after it", async () => {
+    const limits = createCollectionLimits({ connectionsPerServer: 2, concurrentRuns: 16 });
+    const budget = limits.server("one-server");
+    const targets: LanePools[] = Array.from({ length: 4 }, () => createLanePools({ url: db.url, limits: { server: budget, global: limits.global } }));
+    const [a, b, c, d] = targets;
+    const victim = new pg.Client({ connectionString: db.url, application_name: "runaway" });
+    await victim.connect();
+    try {
+      // Two collection runs hold the whole budget (their connections busy) until let go.
+      const gates = [gate(), gate()];
+      const holding = [a, b].map((t, i) =>
+        t.run("live", async (pool) => {
+          await pool.query("/* pgpulse */ SELECT 1");
+          await gates[i].opened;
+        }),
+      );
+      await until("the budget held by collection", () => budget.inUse() === 2);
+      const order: string[] = [];
+      const queued = [c, d].map((t, i) =>
+        t.run("live", async (pool) => {
+          order.push(`collect ${"cd"[i]}`);
+          await pool.query("/* pgpulse */ SELECT count(*) FROM pg_stat_activity");
+        }),
+      );
+      await until("two runs queued", () => budget.waiting() === 2);
+
+      const pid = Number((await victim.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
+      const runaway = victim.query("SELECT pg_sleep(60)").then(() => "finished", (e: { code?: string }) => e.code);
+      await until("the runaway query running", async () => (await watcher.query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0]?.state === "active");
+      // The cancel's connection, noted when the budget lets it open.
+      const connector = budgetedConnector(targetPool(), budget);
+      const noted: ActionConnector = { connect: () => connector.connect().then((client) => (order.push("cancel"), client)) };
+      const cancelling = signalBackend(noted, pid, "cancel");
+      await until("the cancel queued", () => budget.waiting() === 3);
+
+      // One slot frees up: the cancel takes it, though both runs asked first.
+      gates[0].open();
+      const outcome = await cancelling;
+      expect(outcome).toMatchObject({ kind: "done", ok: true, outcome: "ended" });
+      expect(await runaway).toBe("57014");
+      // Collection is not starved: with no request waiting, the queued runs take the slots in order.
+      gates[1].open();
+      await Promise.all([...holding, ...queued]);
+      expect(order).toEqual(["cancel", "collect c", "collect d"]);
+      expect(budget.waiting()).toBe(0);
+    } finally {
+      await victim.end();
+      await Promise.all(targets.map((t) => t.end()));
+    }
+  });
 });
+
+/** A promise the test opens when it chooses. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}

@@ -6,7 +6,8 @@ import { DomainError } from "@/lib/errors";
 // EXPLAIN and session actions (cancel, terminate) connect to a target on request. Their
 // connections count in the server's monitoring budget (collection.connectionsPerServer) like
 // collection's: a burst of EXPLAINs over many databases of one server cannot open more than the
-// budget promises. Collection gives idle connections back as soon as one waits (limits.ts).
+// budget promises. Collection gives idle connections back as soon as one waits (limits.ts), and
+// a request is served ahead of every collection run waiting for a slot: someone is waiting on it.
 
 /** How a request reaches a target: one connection at a time, within its server's budget. */
 export interface ActionConnector {
@@ -14,15 +15,16 @@ export interface ActionConnector {
 }
 
 /**
- * How long a request waits for a budget slot. Collection runs take a few seconds at most, so a
- * slot frees up well within this unless the server is saturated; then the caller is told so.
+ * How long a request waits for a budget slot. It is next in line once a slot frees up, and
+ * collection runs take a few seconds at most, so one does well within this unless the server is
+ * saturated (or other requests hold the budget); then the caller is told so.
  */
 export const ACTION_SLOT_WAIT_MS = 10_000;
 
 export function budgetedConnector(pool: Pool, budget: Semaphore, waitMs = ACTION_SLOT_WAIT_MS): ActionConnector {
   return {
     async connect() {
-      const free = await budget.acquire(undefined, waitMs).catch(() => {
+      const free = await budget.acquire({ waitMs, urgent: true }).catch(() => {
         throw new DomainError(
           503,
           `every monitoring connection to this server is in use (collection.connectionsPerServer); try again in a few seconds`,
