@@ -205,7 +205,7 @@ async function main() {
   // so a slow first build does not swallow the first conditions while nothing watches.
   const startDemoWorkload = async () => {
     if (args.workload) {
-      workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports, archiveDir, standby: standby?.server ? standby : undefined });
+      workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports, archiveDir, standby: standby?.server ? standby : undefined, webhook });
       say(`Workload running (${elapsed()}): ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
     } else {
       // The workload prunes the WAL archive; without it, so does this.
@@ -288,7 +288,9 @@ async function main() {
   say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
   say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort}, its standby on 127.0.0.1:${standbyPort}, ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
   say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min, nothing archived for ${DEMO_ARCHIVE_STALE_SECONDS / 60} min, requested checkpoints judged over ${(DEMO_CHECKPOINT_WINDOW_TIMEOUTS * DEMO_CHECKPOINT_TIMEOUT_SECONDS) / 60} min (README: "What the demo shows").`);
-  say(`  Webhook:    notifications go to ${webhook.url} (this terminal logs each one; it refuses them for 90 s in each 30-minute cycle, so a retry shows)`);
+  const { startMs, holdMs, periodMs } = DEFAULT_SCHEDULE.webhookRefusal;
+  const refusals = args.workload ? `; it refuses them for ${holdMs / 1000} s from minute ${startMs / 60_000} of each ${periodMs / 60_000}-minute cycle, so a retry shows` : "";
+  say(`  Webhook:    notifications go to ${webhook.url} (this terminal logs each one${refusals})`);
   say(`  Stop:       Ctrl-C`);
 }
 

@@ -22,6 +22,7 @@ import {
 import type { ReportsServer } from "./reports-server";
 import { scheduleOperations, type DemoStandbyHandle, type OperationsSchedule } from "./operations-schedule";
 import { createScheduler, type Burst, type Episode, type Hold } from "./scheduler";
+import { scheduleRefusals, type DemoWebhookReceiver } from "./webhook-receiver";
 
 // The demo's traffic: the application's ordinary operations at `rate` per second, and on a
 // schedule (lib/demo/scheduler.ts) every condition the default alerts watch, each followed by
@@ -49,6 +50,11 @@ export interface WorkloadSchedule extends OperationsSchedule {
    */
   reports: { startMs: number; freezeAfterMs: number; restartAfterMs: number; downMs: number; periodMs: number };
   cacheExpiry: number;
+  /**
+   * The demo webhook receiver answers 503 for `holdMs`: one delivery in each cycle is retried.
+   * It starts a few minutes in, when the first alerts of a cycle fire, and outlasts the first retry.
+   */
+  webhookRefusal: Episode;
 }
 
 const MIN = 60_000;
@@ -72,6 +78,7 @@ export const DEFAULT_SCHEDULE: WorkloadSchedule = {
   connectionSurge: { startMs: 4 * MIN, holdMs: 150_000, periodMs: 15 * MIN },
   reports: { startMs: MIN, freezeAfterMs: 8 * MIN, restartAfterMs: 13 * MIN, downMs: 2 * MIN, periodMs: DEMO_CYCLE_MS },
   cacheExpiry: 30_000,
+  webhookRefusal: { startMs: 4 * MIN, holdMs: 90_000, periodMs: DEMO_CYCLE_MS },
   // The operations rules, on the same 30-minute cycle (README: "What the demo shows"). The
   // standby is cut off at minute 23, after the abandoned slot is gone and away from the partner
   // import, so its own slot (inactive meanwhile) stays under the demo's 64 MB slot line.
@@ -114,6 +121,8 @@ export interface WorkloadOptions {
   archiveDir?: string;
   /** The standby: without it, no replay pause or cut. */
   standby?: DemoStandbyHandle;
+  /** The demo's webhook receiver: without it, no delivery failure window. */
+  webhook?: Pick<DemoWebhookReceiver, "refusing">;
 }
 
 export interface Workload {
@@ -228,6 +237,7 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     return () => surge.release();
   });
 
+  if (opts.webhook) scheduleRefusals(clock, sched.webhookRefusal, opts.webhook, log);
   await scheduleOperations(clock, sched, { url: opts.url, pool, archiveDir: opts.archiveDir, standby: opts.standby, log, job });
 
   if (opts.reports) {
