@@ -132,8 +132,12 @@ export async function vacuumSessions(db: Db): Promise<void> {
 
 // ── Checkpoints requested, not timed ───────────────────────────────────────────────────────────
 
-/** The scratch table of the horoscope-archive migration; dropped at its last step. */
-const MIGRATION_TABLE = "horoscope_archive_migration";
+/**
+ * The migration's scratch table: each step needs writes for its CHECKPOINT to flush, and the
+ * rows mean nothing, so the name says it is the demo's (like demo_seed), not the application's.
+ * It shows on the tables page during the burst and is dropped at its last step.
+ */
+const MIGRATION_SCRATCH_TABLE = "demo_migration_scratch";
 
 /**
  * One step of a data migration that ends every step with CHECKPOINT (its author wanted a short
@@ -141,13 +145,13 @@ const MIGRATION_TABLE = "horoscope_archive_migration";
  * most checkpoints of the hour requested rather than timed. `last` drops the scratch table.
  */
 export async function checkpointedMigrationStep(db: Db, rows: number, last: boolean): Promise<void> {
-  await db.query(`CREATE TABLE IF NOT EXISTS ${MIGRATION_TABLE} (day date NOT NULL, sign text NOT NULL, body text NOT NULL)`);
+  await db.query(`CREATE TABLE IF NOT EXISTS ${MIGRATION_SCRATCH_TABLE} (day date NOT NULL, sign text NOT NULL, body text NOT NULL)`);
   await db.query(
-    `INSERT INTO ${MIGRATION_TABLE} SELECT current_date - (g % 365), 'sign ' || (g % 12), md5(g::text) FROM generate_series(1, $1::int) g`,
+    `INSERT INTO ${MIGRATION_SCRATCH_TABLE} SELECT current_date - (g % 365), 'sign ' || (g % 12), md5(g::text) FROM generate_series(1, $1::int) g`,
     [rows],
   );
   await db.query(`CHECKPOINT`);
-  if (last) await db.query(`DROP TABLE ${MIGRATION_TABLE}`);
+  if (last) await db.query(`DROP TABLE ${MIGRATION_SCRATCH_TABLE}`);
 }
 
 // ── A sequence near the end of its type ────────────────────────────────────────────────────────
