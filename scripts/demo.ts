@@ -9,6 +9,7 @@ import {
   DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_SLOT_RETAINED_BYTES, DEMO_STANDBY_NAME, DEMO_STANDBY_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID,
   DEMO_VACUUM_WINDOW_SECONDS, DEMO_XID_AGE_THRESHOLD,
 } from "@/lib/demo/constants";
+import { undoInterruptedCycle } from "@/lib/demo/clean-start";
 import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 import { prepareDemoDatabase } from "@/lib/demo/prepare";
 import { startDemoWebhookReceiver, type DemoWebhookReceiver } from "@/lib/demo/webhook-receiver";
@@ -201,6 +202,15 @@ async function main() {
     );
   }
 
+  // What a run stopped mid-cycle left behind would raise its alerts as soon as the dashboard
+  // watches, instead of at their minute (lib/demo/clean-start.ts lists each). Undone right
+  // before the app starts (after a build), so the scenarios start clean near the workload's minute 0.
+  const reportsUrl = reports.url;
+  const cleanStart = async () => {
+    const undone = await undoInterruptedCycle({ url: demo.adminUrl, reportsUrl });
+    say(`Clean start (${elapsed()}): ${undone.join("; ")}.`);
+  };
+
   // The schedule counts from the workload's start: with the app, it starts once the app answers,
   // so a slow first build does not swallow the first conditions while nothing watches.
   const startDemoWorkload = async () => {
@@ -216,6 +226,7 @@ async function main() {
   };
 
   if (!args.app) {
+    await cleanStart();
     await startDemoWorkload();
     say(`\nNo app (--no-app). Monitoring role pgpulse_monitor (password in ${secretsShown}) on 127.0.0.1:${args.pgPort}/${DEMO_DATABASE}, its standby 127.0.0.1:${standbyPort} and 127.0.0.1:${reportsPort}/${DEMO_REPORTS_DATABASE}. Ctrl-C to stop.`);
     return;
@@ -268,6 +279,8 @@ async function main() {
       return shutdown(1);
     }
   }
+  await cleanStart();
+  if (stopping) return;
   next = spawnPrefixed(nextBin, ["start", "-H", "127.0.0.1", "-p", String(args.appPort)], childEnv, "[next] ");
   const child = next;
   child.on("exit", (code) => {

@@ -198,13 +198,14 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
   // must not hold up the cold-scan report queued behind it on `report`.
   clock.episodes("cache index bloat", sched.bloat, false, async () => {
     const before = await measureBloat(pool);
-    // A bloat left by an earlier run is kept, and fixed on this run's schedule.
+    // A bloat still there (the start rebuilds a stopped run's; this one's REINDEX failed) is
+    // kept, and fixed on this episode's schedule.
     if (before.bloatPct === null || before.bloatPct < 35 || before.indexBytes < 10 * 1024 * 1024) {
       const r = await job(opts.url, APP_NAME, (c) => runCacheBloat(c, opts.bloatRows ?? 200_000));
       const pct = r.bloatPct === null ? "unknown (pgstattuple missing)" : `${r.bloatPct.toFixed(0)} %`;
       log(`workload: cache purge left ${r.index} at ${mb(r.indexBytes)}, bloat ${pct}; REINDEX in ${seconds(sched.bloat.holdMs)}`);
     } else {
-      log(`workload: ${before.index} is still ${before.bloatPct.toFixed(0)} % bloated from an earlier run; REINDEX in ${seconds(sched.bloat.holdMs)}`);
+      log(`workload: ${before.index} is still ${before.bloatPct.toFixed(0)} % bloated; REINDEX in ${seconds(sched.bloat.holdMs)}`);
     }
     return async () => {
       const r = await job(opts.url, MAINTENANCE_APP_NAME, (c) => reindexConcurrently(c));
