@@ -9,6 +9,7 @@ import {
   DEMO_REPORTS_DATABASE, DEMO_REPORTS_TARGET_ID, DEMO_SLOT_RETAINED_BYTES, DEMO_STANDBY_NAME, DEMO_STANDBY_TARGET_ID, DEMO_TABLE_SIZE_BYTES, DEMO_TARGET_ID,
   DEMO_VACUUM_WINDOW_SECONDS, DEMO_XID_AGE_THRESHOLD,
 } from "@/lib/demo/constants";
+import { undoInterruptedCycle } from "@/lib/demo/clean-start";
 import { buildIsStale, portInUse, postgresRunning, runToCompletion, spawnPrefixed, stopChild, waitForHealth } from "@/lib/demo/launch-helpers";
 import { prepareDemoDatabase } from "@/lib/demo/prepare";
 import { startDemoWebhookReceiver, type DemoWebhookReceiver } from "@/lib/demo/webhook-receiver";
@@ -201,11 +202,20 @@ async function main() {
     );
   }
 
+  // What a run stopped mid-cycle left behind would raise its alerts as soon as the dashboard
+  // watches, instead of at their minute (lib/demo/clean-start.ts lists each). Undone right
+  // before the app starts (after a build), so the scenarios start clean near the workload's minute 0.
+  const reportsUrl = reports.url;
+  const cleanStart = async () => {
+    const undone = await undoInterruptedCycle({ url: demo.adminUrl, reportsUrl });
+    say(`Clean start (${elapsed()}): ${undone.join("; ")}.`);
+  };
+
   // The schedule counts from the workload's start: with the app, it starts once the app answers,
   // so a slow first build does not swallow the first conditions while nothing watches.
   const startDemoWorkload = async () => {
     if (args.workload) {
-      workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports, archiveDir, standby: standby?.server ? standby : undefined });
+      workload = await startWorkload({ url: demo.adminUrl, rate: args.rate, log: say, reports, archiveDir, standby: standby?.server ? standby : undefined, webhook });
       say(`Workload running (${elapsed()}): ${args.rate} operations/s as kundli-app, reports as kundli-report; alert conditions start within ~2 minutes.`);
     } else {
       // The workload prunes the WAL archive; without it, so does this.
@@ -216,6 +226,7 @@ async function main() {
   };
 
   if (!args.app) {
+    await cleanStart();
     await startDemoWorkload();
     say(`\nNo app (--no-app). Monitoring role pgpulse_monitor (password in ${secretsShown}) on 127.0.0.1:${args.pgPort}/${DEMO_DATABASE}, its standby 127.0.0.1:${standbyPort} and 127.0.0.1:${reportsPort}/${DEMO_REPORTS_DATABASE}. Ctrl-C to stop.`);
     return;
@@ -268,6 +279,8 @@ async function main() {
       return shutdown(1);
     }
   }
+  await cleanStart();
+  if (stopping) return;
   next = spawnPrefixed(nextBin, ["start", "-H", "127.0.0.1", "-p", String(args.appPort)], childEnv, "[next] ");
   const child = next;
   child.on("exit", (code) => {
@@ -288,7 +301,9 @@ async function main() {
   say(`  Dashboard:  http://127.0.0.1:${args.appPort}`);
   say(`  Databases:  ${DEMO_DATABASE} on 127.0.0.1:${args.pgPort}, its standby on 127.0.0.1:${standbyPort}, ${DEMO_REPORTS_DATABASE} on 127.0.0.1:${reportsPort}, watched as pgpulse_monitor (password in ${secretsShown})`);
   say(`  Alerts:     every rule the demo makes fires and resolves within ~30 minutes; demo thresholds: table size > ${DEMO_TABLE_SIZE_BYTES / 1048576} MiB, xid age on ${DEMO_REPORTS_DATABASE} > ${DEMO_XID_AGE_THRESHOLD.toLocaleString("en-US")}, on ${DEMO_DATABASE} an inactive slot > ${DEMO_SLOT_RETAINED_BYTES / 1048576} MiB, backups older than ${DEMO_BACKUP_STALE_SECONDS / 60} min, no vacuum for ${DEMO_VACUUM_WINDOW_SECONDS / 60} min, nothing archived for ${DEMO_ARCHIVE_STALE_SECONDS / 60} min, requested checkpoints judged over ${(DEMO_CHECKPOINT_WINDOW_TIMEOUTS * DEMO_CHECKPOINT_TIMEOUT_SECONDS) / 60} min (README: "What the demo shows").`);
-  say(`  Webhook:    notifications go to ${webhook.url} (this terminal logs each one; it refuses them for 90 s in each 30-minute cycle, so a retry shows)`);
+  const { startMs, holdMs, periodMs } = DEFAULT_SCHEDULE.webhookRefusal;
+  const refusals = args.workload ? `; it refuses them for ${holdMs / 1000} s from minute ${startMs / 60_000} of each ${periodMs / 60_000}-minute cycle, so a retry shows` : "";
+  say(`  Webhook:    notifications go to ${webhook.url} (this terminal logs each one${refusals})`);
   say(`  Stop:       Ctrl-C`);
 }
 

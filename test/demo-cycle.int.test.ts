@@ -25,7 +25,8 @@ const MB = 1024 * 1024;
 const TABLE_LINE = 24 * MB; // planetary_positions (≈ 45 MB at this seed) is over it all along
 const XID_LINE = 200_000;
 
-const SCHEDULE: WorkloadSchedule = {
+/** Without the webhook receiver (the demo's own process): no failure window. */
+const SCHEDULE: Omit<WorkloadSchedule, "webhookRefusal"> = {
   slow: { startMs: 1_000, everyMs: 1_000, forMs: 3_000, periodMs: 600_000 },
   // After the bloat burst and the import, whose millions of buffer hits would dilute the scans' reads.
   coldScan: { startMs: 25_000, everyMs: 1_500, forMs: 9_000, periodMs: 600_000 },

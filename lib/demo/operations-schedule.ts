@@ -111,8 +111,7 @@ export async function scheduleOperations(clock: Scheduler, s: OperationsSchedule
       log(`workload: the backup job missed its run (the backup host was down); the next one is in ${minutes(s.backups.everyMs)}`);
       return;
     }
-    const label = `nightly-${new Date().toISOString().slice(0, 16)}`;
-    await recordBackup(pool, label);
+    const label = await recordBackup(pool);
     log(`workload: backup job: ${label} ok (backup_log)`);
   });
 

@@ -89,12 +89,13 @@ export async function pruneArchive(dir: string, keep: number): Promise<number> {
  * One run of the backup job, as it records itself in backup_log. The demo has no backup tool:
  * the row says what one would (label, start, end, outcome, size of the database, tool).
  */
-export async function recordBackup(db: Db, label: string, ok = true): Promise<void> {
+export async function recordBackup(db: Db, label = `nightly-${new Date().toISOString().slice(0, 16)}`, ok = true): Promise<string> {
   await db.query(
     `INSERT INTO backup_log (label, started_at, finished_at, ok, size_bytes, tool)
      VALUES ($1, now() - interval '40 seconds', now(), $2, pg_database_size(current_database()), 'demo-backup')`,
     [label, ok],
   );
+  return label;
 }
 
 // ── A table autovacuum never visits ────────────────────────────────────────────────────────────
@@ -132,8 +133,12 @@ export async function vacuumSessions(db: Db): Promise<void> {
 
 // ── Checkpoints requested, not timed ───────────────────────────────────────────────────────────
 
-/** The scratch table of the horoscope-archive migration; dropped at its last step. */
-const MIGRATION_TABLE = "horoscope_archive_migration";
+/**
+ * The migration's scratch table: each step needs writes for its CHECKPOINT to flush, and the
+ * rows mean nothing, so the name says it is the demo's (like demo_seed), not the application's.
+ * It shows on the tables page during the burst and is dropped at its last step.
+ */
+export const MIGRATION_SCRATCH_TABLE = "demo_migration_scratch";
 
 /**
  * One step of a data migration that ends every step with CHECKPOINT (its author wanted a short
@@ -141,13 +146,20 @@ const MIGRATION_TABLE = "horoscope_archive_migration";
  * most checkpoints of the hour requested rather than timed. `last` drops the scratch table.
  */
 export async function checkpointedMigrationStep(db: Db, rows: number, last: boolean): Promise<void> {
-  await db.query(`CREATE TABLE IF NOT EXISTS ${MIGRATION_TABLE} (day date NOT NULL, sign text NOT NULL, body text NOT NULL)`);
+  await db.query(`CREATE TABLE IF NOT EXISTS ${MIGRATION_SCRATCH_TABLE} (day date NOT NULL, sign text NOT NULL, body text NOT NULL)`);
   await db.query(
-    `INSERT INTO ${MIGRATION_TABLE} SELECT current_date - (g % 365), 'sign ' || (g % 12), md5(g::text) FROM generate_series(1, $1::int) g`,
+    `INSERT INTO ${MIGRATION_SCRATCH_TABLE} SELECT current_date - (g % 365), 'sign ' || (g % 12), md5(g::text) FROM generate_series(1, $1::int) g`,
     [rows],
   );
   await db.query(`CHECKPOINT`);
-  if (last) await db.query(`DROP TABLE ${MIGRATION_TABLE}`);
+  if (last) await db.query(`DROP TABLE ${MIGRATION_SCRATCH_TABLE}`);
+}
+
+/** The scratch table of a migration stopped before its last step; true when there was one. */
+export async function dropMigrationScratch(db: Db): Promise<boolean> {
+  const r = await db.query<{ there: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS there`, [MIGRATION_SCRATCH_TABLE]);
+  if (r.rows[0].there) await db.query(`DROP TABLE IF EXISTS ${MIGRATION_SCRATCH_TABLE}`);
+  return r.rows[0].there;
 }
 
 // ── A sequence near the end of its type ────────────────────────────────────────────────────────
@@ -170,6 +182,14 @@ export async function importLegacyOutbox(db: Db): Promise<void> {
   )`);
   await db.query(`SELECT setval(pg_get_serial_sequence('sms_outbox', 'id'), $1::bigint)`, [LEGACY_ID_START]);
   await db.query(`INSERT INTO sms_outbox (phone, body) SELECT '+91' || (9000000000 + g)::text, 'Your daily horoscope is ready' FROM generate_series(1, 100) g`);
+}
+
+/** True while the outbox's sequence is still int4: imported, not yet widened. */
+export async function legacyOutboxNarrow(db: Db): Promise<boolean> {
+  const r = await db.query<{ narrow: boolean }>(
+    `SELECT data_type = 'integer'::regtype AS narrow FROM pg_sequences WHERE schemaname = 'public' AND sequencename = 'sms_outbox_id_seq'`,
+  );
+  return r.rows[0]?.narrow === true;
 }
 
 /** The fix the alert proposes: the column and its sequence to bigint. */

@@ -1,26 +1,20 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEMO_CYCLE_MS } from "./constants";
+import type { Episode, Scheduler } from "./scheduler";
 
 // The demo's notification channel: a webhook receiver inside the demo process, so a newcomer
 // sees the outbox deliver, retry and keep its idempotency key without configuring anything.
-// For REFUSE_MS of every demo cycle it answers 503, so one delivery in each cycle is retried and
-// the alert detail shows its attempts.
-
-/** Starts a few minutes in, when the first alerts of a cycle fire; longer than the first retry. */
-const REFUSE_FROM_MS = 4 * 60_000;
-const REFUSE_MS = 90_000;
-
-/** Whether `at` (ms since the receiver started) falls in the cycle's refusal window. */
-export function refusing(sinceStartMs: number): boolean {
-  const inCycle = sinceStartMs % DEMO_CYCLE_MS;
-  return inCycle >= REFUSE_FROM_MS && inCycle < REFUSE_FROM_MS + REFUSE_MS;
-}
+// While the workload's failure window is open it answers 503, so one delivery in each cycle is
+// retried and the alert detail shows its attempts. The window is one of the workload's episodes
+// (lib/demo/workload.ts): it follows the same clock as the conditions whose alerts it refuses,
+// not the receiver's start, which comes a build earlier.
 
 export interface DemoWebhookReceiver {
   url: string;
   received: number;
   refused: number;
+  /** True while the failure window is open. */
+  refusing: boolean;
   close(): Promise<void>;
 }
 
@@ -32,10 +26,8 @@ interface Message {
   severity?: string;
 }
 
-export async function startDemoWebhookReceiver(opts: { port: number; log: (line: string) => void; now?: () => number }): Promise<DemoWebhookReceiver> {
-  const now = opts.now ?? Date.now;
-  const started = now();
-  const r: DemoWebhookReceiver = { url: "", received: 0, refused: 0, close: async () => {} };
+export async function startDemoWebhookReceiver(opts: { port: number; log: (line: string) => void }): Promise<DemoWebhookReceiver> {
+  const r: DemoWebhookReceiver = { url: "", received: 0, refused: 0, refusing: false, close: async () => {} };
   const server: Server = createServer((req, res) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -54,7 +46,7 @@ export async function startDemoWebhookReceiver(opts: { port: number; log: (line:
       const what = `${m.state ?? "?"} ${m.rule ?? "?"} on ${m.target?.name ?? "?"} (${m.severity ?? "?"}), key ${String(key)}`;
       if (req.method !== "POST") {
         res.writeHead(405).end();
-      } else if (refusing(now() - started)) {
+      } else if (r.refusing) {
         r.refused++;
         opts.log(`webhook: refused ${what}: the demo's failure window, pgpulse retries it`);
         res.writeHead(503, { "retry-after": "30" }).end("demo failure window");
@@ -76,4 +68,16 @@ export async function startDemoWebhookReceiver(opts: { port: number; log: (line:
       server.close(() => resolve());
     });
   return r;
+}
+
+/** Opens the receiver's failure window on the workload's clock, `e.holdMs` at a time. */
+export function scheduleRefusals(clock: Scheduler, e: Episode, receiver: Pick<DemoWebhookReceiver, "refusing">, log: (line: string) => void): void {
+  clock.episodes("webhook failure window", e, true, async () => {
+    receiver.refusing = true;
+    log(`workload: the webhook receiver refuses deliveries for ${Math.round(e.holdMs / 1000)} s (pgpulse retries them)`);
+    return async () => {
+      receiver.refusing = false;
+      log("workload: the webhook receiver accepts deliveries again");
+    };
+  });
 }

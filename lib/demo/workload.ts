@@ -22,6 +22,7 @@ import {
 import type { ReportsServer } from "./reports-server";
 import { scheduleOperations, type DemoStandbyHandle, type OperationsSchedule } from "./operations-schedule";
 import { createScheduler, type Burst, type Episode, type Hold } from "./scheduler";
+import { scheduleRefusals, type DemoWebhookReceiver } from "./webhook-receiver";
 
 // The demo's traffic: the application's ordinary operations at `rate` per second, and on a
 // schedule (lib/demo/scheduler.ts) every condition the default alerts watch, each followed by
@@ -49,6 +50,11 @@ export interface WorkloadSchedule extends OperationsSchedule {
    */
   reports: { startMs: number; freezeAfterMs: number; restartAfterMs: number; downMs: number; periodMs: number };
   cacheExpiry: number;
+  /**
+   * The demo webhook receiver answers 503 for `holdMs`: one delivery in each cycle is retried.
+   * It starts a few minutes in, when the first alerts of a cycle fire, and outlasts the first retry.
+   */
+  webhookRefusal: Episode;
 }
 
 const MIN = 60_000;
@@ -72,6 +78,7 @@ export const DEFAULT_SCHEDULE: WorkloadSchedule = {
   connectionSurge: { startMs: 4 * MIN, holdMs: 150_000, periodMs: 15 * MIN },
   reports: { startMs: MIN, freezeAfterMs: 8 * MIN, restartAfterMs: 13 * MIN, downMs: 2 * MIN, periodMs: DEMO_CYCLE_MS },
   cacheExpiry: 30_000,
+  webhookRefusal: { startMs: 4 * MIN, holdMs: 90_000, periodMs: DEMO_CYCLE_MS },
   // The operations rules, on the same 30-minute cycle (README: "What the demo shows"). The
   // standby is cut off at minute 23, after the abandoned slot is gone and away from the partner
   // import, so its own slot (inactive meanwhile) stays under the demo's 64 MB slot line.
@@ -114,6 +121,8 @@ export interface WorkloadOptions {
   archiveDir?: string;
   /** The standby: without it, no replay pause or cut. */
   standby?: DemoStandbyHandle;
+  /** The demo's webhook receiver: without it, no delivery failure window. */
+  webhook?: Pick<DemoWebhookReceiver, "refusing">;
 }
 
 export interface Workload {
@@ -189,13 +198,14 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
   // must not hold up the cold-scan report queued behind it on `report`.
   clock.episodes("cache index bloat", sched.bloat, false, async () => {
     const before = await measureBloat(pool);
-    // A bloat left by an earlier run is kept, and fixed on this run's schedule.
+    // A bloat still there (the start rebuilds a stopped run's; this one's REINDEX failed) is
+    // kept, and fixed on this episode's schedule.
     if (before.bloatPct === null || before.bloatPct < 35 || before.indexBytes < 10 * 1024 * 1024) {
       const r = await job(opts.url, APP_NAME, (c) => runCacheBloat(c, opts.bloatRows ?? 200_000));
       const pct = r.bloatPct === null ? "unknown (pgstattuple missing)" : `${r.bloatPct.toFixed(0)} %`;
       log(`workload: cache purge left ${r.index} at ${mb(r.indexBytes)}, bloat ${pct}; REINDEX in ${seconds(sched.bloat.holdMs)}`);
     } else {
-      log(`workload: ${before.index} is still ${before.bloatPct.toFixed(0)} % bloated from an earlier run; REINDEX in ${seconds(sched.bloat.holdMs)}`);
+      log(`workload: ${before.index} is still ${before.bloatPct.toFixed(0)} % bloated; REINDEX in ${seconds(sched.bloat.holdMs)}`);
     }
     return async () => {
       const r = await job(opts.url, MAINTENANCE_APP_NAME, (c) => reindexConcurrently(c));
@@ -228,6 +238,7 @@ export async function startWorkload(opts: WorkloadOptions): Promise<Workload> {
     return () => surge.release();
   });
 
+  if (opts.webhook) scheduleRefusals(clock, sched.webhookRefusal, opts.webhook, log);
   await scheduleOperations(clock, sched, { url: opts.url, pool, archiveDir: opts.archiveDir, standby: opts.standby, log, job });
 
   if (opts.reports) {
