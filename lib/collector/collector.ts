@@ -51,6 +51,8 @@ export interface Collector {
   start(): void;
   stop(): Promise<void>;
   snapshot(): TargetSnapshot;
+  /** The latest result of one metric, without copying the whole snapshot (answer versions ask per request). */
+  latest(metricId: string): MetricResult | undefined;
   /** Runs a task now (joins the run in flight if there is one); "server" runs the probe. */
   runNow(taskId: string): Promise<MetricResult>;
 }
@@ -328,6 +330,7 @@ export function createCollector(opts: CollectorOptions): Collector {
     },
 
     snapshot,
+    latest: (metricId) => metrics[metricId],
 
     async runNow(taskId) {
       if (taskId === SERVER_ID) return probeNow();
