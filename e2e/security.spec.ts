@@ -568,6 +568,42 @@ test("no-store and the API headers on every API answer: success, refusals, error
   }
 });
 
+test("read lane: hot reads answered ahead of Next give Next's answer, headers and refusals", async () => {
+  // The lane takes a listed route at its canonical path (lib/server/http/read-lane.ts); with the
+  // target id percent-encoded the same route goes through Next, which decodes it. Both must give
+  // the same status, body and headers, whoever asks.
+  const viaNext = (p: string) => p.replace(`/targets/${SEC_TARGET_ID}/`, `/targets/%${SEC_TARGET_ID.charCodeAt(0).toString(16)}${SEC_TARGET_ID.slice(1)}/`);
+  const transport = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length", "vary", "content-encoding"]);
+  const cases: Array<[string, Omit<RawRequest, "port"> & { role?: SecRole | null }, number]> = [
+    ["tables page, viewer", { path: `/api/targets/${SEC_TARGET_ID}/tables?limit=5&sort=size&dir=desc`, role: "viewer" }, 200],
+    ["indexes page, admin", { path: `/api/targets/${SEC_TARGET_ID}/indexes?limit=5`, role: "admin" }, 200],
+    ["activity, viewer (redacted)", { path: `/api/targets/${SEC_TARGET_ID}/activity`, role: "viewer" }, 200],
+    ["no session", { path: `/api/targets/${SEC_TARGET_ID}/activity` }, 401],
+    ["rebound host", { path: `/api/targets/${SEC_TARGET_ID}/activity`, role: "admin", headers: { host: `rebind.attacker.example:${SEC_APP_PORT}` } }, 421],
+    ["bad parameter", { path: `/api/targets/${SEC_TARGET_ID}/tables?limit=0`, role: "viewer" }, 400],
+  ];
+  for (const [label, r, status] of cases) {
+    // A new sample may land between the two requests: the pair is asked again, not the rule relaxed.
+    let pair: [RawAnswer, RawAnswer] | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      pair = [await raw(r), await raw({ ...r, path: viaNext(r.path) })];
+      if (pair[0].text === pair[1].text) break;
+    }
+    const [lane, next] = pair!;
+    expect([label, lane.status, next.status]).toEqual([label, status, status]);
+    expect(lane.text, label).toBe(next.text);
+    const names = new Set([...Object.keys(lane.headers), ...Object.keys(next.headers)].filter((n) => !transport.has(n)));
+    for (const n of names) expect([label, n, lane.headers[n]]).toEqual([label, n, next.headers[n]]);
+  }
+  // And the lane did answer them: its own counter in the Prometheus exposition.
+  const metrics = (await rawRequest({ port: SEC_APP_PORT, path: "/api/metrics", headers: { authorization: `Bearer ${SEC_METRICS_TOKEN}` } })).text;
+  const count = (route: string, status: number) => Number(new RegExp(`^pgpulse_http_read_lane_answers_total\\{route="${route.replace(/[[\]]/g, "\\$&")}",status="${status}"\\} (\\d+)`, "m").exec(metrics)?.[1] ?? 0);
+  expect(count("/api/targets/[id]/tables", 200)).toBeGreaterThanOrEqual(1);
+  expect(count("/api/targets/[id]/activity", 401)).toBeGreaterThanOrEqual(1);
+  expect(count("/api/targets/[id]/activity", 421)).toBeGreaterThanOrEqual(1);
+  expect(count("/api/targets/[id]/tables", 400)).toBeGreaterThanOrEqual(1);
+});
+
 // ---------------------------------------------------------------------------------------------
 // 6. The host rule (DNS rebinding) and where sign-in may send you.
 

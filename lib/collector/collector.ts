@@ -7,7 +7,7 @@ import { sourceStatuses } from "./source-status";
 import { backoffMs, createSingleFlight, effectiveIntervalMs, jitter, type SingleFlight } from "./schedule";
 import { deliver, type CollectorLog } from "./sinks";
 import { isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
-import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TaskContext, TaskStats } from "./types";
+import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TargetState, TaskContext, TaskStats } from "./types";
 import type { ShareMember, ShareMembership } from "./server-share";
 import type { Semaphore } from "./limits";
 import { createLanePools } from "./lane-pools";
@@ -51,6 +51,10 @@ export interface Collector {
   start(): void;
   stop(): Promise<void>;
   snapshot(): TargetSnapshot;
+  /** The latest result of one metric, without copying the whole snapshot (answer versions ask per request). */
+  latest(metricId: string): MetricResult | undefined;
+  /** Up or down and since when, without the metrics and task figures. */
+  state(): TargetState;
   /** Runs a task now (joins the run in flight if there is one); "server" runs the probe. */
   runNow(taskId: string): Promise<MetricResult>;
 }
@@ -328,6 +332,8 @@ export function createCollector(opts: CollectorOptions): Collector {
     },
 
     snapshot,
+    latest: (metricId) => metrics[metricId],
+    state: () => ({ targetId, up, downSince, lastError, lastSampleAt, capabilities: caps }),
 
     async runNow(taskId) {
       if (taskId === SERVER_ID) return probeNow();

@@ -24,8 +24,8 @@ export interface Capabilities {
   checkedAt: Date;
 }
 
-/** In-memory latest state of one target: what route handlers read instead of the target. */
-export interface TargetSnapshot {
+/** Whether a target answers, and since when: the part of a snapshot health is made of. */
+export interface TargetState {
   targetId: string;
   up: boolean;
   /** When the target was first seen down in the current outage. */
@@ -33,6 +33,10 @@ export interface TargetSnapshot {
   lastError: string | null;
   lastSampleAt: Date | null;
   capabilities: Capabilities | null;
+}
+
+/** In-memory latest state of one target: what route handlers read instead of the target. */
+export interface TargetSnapshot extends TargetState {
   /** Latest result per metric id; an error never replaces the last ok result (kept as stale data). */
   metrics: Record<string, MetricResult>;
   /** Scheduling figures per task (runs, overruns, last duration). */

@@ -1,5 +1,6 @@
 import "server-only";
 import type pg from "pg";
+import { processWide } from "@/lib/process-wide";
 import { exec } from "./query";
 
 // Each collection run has its own statement timeout, without a statement of its own per run.
@@ -12,7 +13,7 @@ import { exec } from "./query";
 // of 2 s and 3 s timeouts or between bulk ones. lib/metrics/run.int.test.ts counts them.
 
 /** The timeout each connection has now, as far as we set it; null while a change is unconfirmed. */
-const current = new WeakMap<pg.ClientBase, number | null>();
+const current = processWide("statementTimeouts", () => new WeakMap<pg.ClientBase, number | null>());
 
 /** What the connection was opened with (pg keeps its connection parameters on the client). */
 function startupTimeout(client: pg.ClientBase): number | null {

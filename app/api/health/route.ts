@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 // Built once per change of the targets' or the store's state.
 export const GET = publicRoute(async (_req, { rt, actor }) => {
   const details = !!actor && allows("viewer", actor.role);
-  const version = healthVersion(rt.targets.map((t) => rt.snapshot(t.id)), rt.store.status());
+  const version = healthVersion(rt.targets.map((t) => rt.state(t.id)), rt.store.status());
   return jsonAnswer(
     await oncePerVersion(rt, details ? "health:details" : "health:status", version, async () => {
       const health = rt.health();

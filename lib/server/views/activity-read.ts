@@ -27,6 +27,6 @@ export async function activityView(rt: Runtime, target: TargetConfig, role: Role
  * snapshot has no stat_activity yet (the availability is then read from the store).
  */
 export function activityVersion(rt: Runtime, target: TargetConfig, role: Role): { key: string; version: readonly unknown[] | null } {
-  const m = rt.snapshot(target.id)?.metrics;
-  return { key: `activity:${target.id}:${role === "viewer" ? "redacted" : "full"}`, version: m?.stat_activity ? [m.stat_activity, m.connections] : null };
+  const activity = rt.latest(target.id, "stat_activity");
+  return { key: `activity:${target.id}:${role === "viewer" ? "redacted" : "full"}`, version: activity ? [activity, rt.latest(target.id, "connections")] : null };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { processWide } from "@/lib/process-wide";
 
 // Snapshot routes (activity, tables, indexes, health) answer every viewer the same thing until
 // the collector lands a new result. Building and validating a megabyte answer per request kept
@@ -14,8 +15,9 @@ interface Entry {
   value: Promise<unknown>;
 }
 
-const byOwner = new WeakMap<object, Map<string, Entry>>();
-const counts = { builds: 0, hits: 0 };
+// One per process: the read lane and the route handlers answer from the same entries.
+const byOwner = processWide("answerCache", () => new WeakMap<object, Map<string, Entry>>());
+const counts = processWide("answerCacheCounts", () => ({ builds: 0, hits: 0 }));
 
 const sameVersion = (a: Version, b: Version) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 
@@ -47,7 +49,19 @@ export function oncePerVersion<T>(owner: object, key: string, version: Version |
 /** Builds and hits since start, for tests and the process's own figures. */
 export const answerCacheCounts = () => ({ ...counts });
 
+/** The text each JSON answer was made from, for the read lane (lib/server/http/read-lane.ts). */
+const answerTexts = processWide("answerTexts", () => new WeakMap<Response, string>());
+
 /** A JSON answer already serialized: sent as is. */
 export function jsonAnswer(body: string, init?: ResponseInit): Response {
-  return new Response(body, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
+  const res = new Response(body, { ...init, headers: { "content-type": "application/json", ...init?.headers } });
+  answerTexts.set(res, body);
+  return res;
 }
+
+/**
+ * The serialized text behind an answer made by jsonAnswer, so the read lane writes the shared
+ * string to the socket instead of reading it back through the Response's stream (a copy and a
+ * stream per request).
+ */
+export const jsonAnswerText = (res: Response): string | undefined => (res.bodyUsed ? undefined : answerTexts.get(res));

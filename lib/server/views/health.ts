@@ -1,4 +1,4 @@
-import type { TargetSnapshot } from "@/lib/collector/types";
+import type { TargetSnapshot, TargetState } from "@/lib/collector/types";
 import type { Health, InstanceHealth, TargetHealth } from "@/lib/api/health";
 import type { TargetConfig } from "@/lib/config/schema";
 
@@ -83,10 +83,10 @@ export function computeHealth(
 }
 
 /** What the health answer is made of, as identities and times: a change is a new version (answer-cache.ts). */
-export function healthVersion(snapshots: (TargetSnapshot | undefined)[], store: StoreHealth): unknown[] {
+export function healthVersion(states: (TargetState | undefined)[], store: StoreHealth): unknown[] {
   return [
     store.reachable,
     store.unreachableSince?.getTime(),
-    ...snapshots.flatMap((s) => [s?.up, s?.lastSampleAt?.getTime(), s?.lastError, s?.downSince?.getTime(), s?.capabilities]),
+    ...states.flatMap((s) => [s?.up, s?.lastSampleAt?.getTime(), s?.lastError, s?.downSince?.getTime(), s?.capabilities]),
   ];
 }

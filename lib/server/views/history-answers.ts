@@ -4,6 +4,7 @@ import type { SeriesQuery } from "@/lib/api/series";
 import { alertsChangeCount } from "@/lib/alerts/changes";
 import type { Role } from "@/lib/auth/roles";
 import type { Runtime } from "@/lib/server/wiring/runtime";
+import { processWide } from "@/lib/process-wide";
 import { boundedAnswers } from "./bounded-answers";
 import type { parseAlertListQuery } from "./alerts-read";
 
@@ -12,8 +13,8 @@ import type { parseAlertListQuery } from "./alerts-read";
 // Keyed by the normalized query; bounded by bytes (bounded-answers.ts).
 
 /** A series over the window ending now is asked with a slightly different `to` by every viewer. */
-const series = boundedAnswers(32 * 1024 * 1024);
-const alerts = boundedAnswers(4 * 1024 * 1024);
+const series = processWide("seriesAnswers", () => boundedAnswers(32 * 1024 * 1024));
+const alerts = processWide("alertListAnswers", () => boundedAnswers(4 * 1024 * 1024));
 
 /**
  * An explicit past window reads rows that no longer change; it is kept this long all the same,

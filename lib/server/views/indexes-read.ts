@@ -37,6 +37,6 @@ function statsResetAt(dbStats: { status: string; rows?: Record<string, unknown>[
 
 /** Built once per index_stats / index_bloat / db_stats result (answer-cache.ts); null until the snapshot has index_stats. */
 export function indexesVersion(rt: Runtime, target: TargetConfig): { key: string; version: readonly unknown[] | null } {
-  const m = rt.snapshot(target.id)?.metrics;
-  return { key: `indexes:${target.id}`, version: m?.index_stats?.status === "ok" && m.index_bloat ? [m.index_stats, m.index_bloat, m.db_stats] : null };
+  const [stats, bloat] = [rt.latest(target.id, "index_stats"), rt.latest(target.id, "index_bloat")];
+  return { key: `indexes:${target.id}`, version: stats?.status === "ok" && bloat ? [stats, bloat, rt.latest(target.id, "db_stats")] : null };
 }

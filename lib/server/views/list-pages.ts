@@ -1,6 +1,7 @@
 import "server-only";
 import { INDEX_SORT, indexRowSchema, type IndexesResponse, type IndexRow, type IndexSort } from "@/lib/api/indexes";
 import type { IndexFlag } from "@/lib/api/list-sorts";
+import { processWide } from "@/lib/process-wide";
 import { boundedAnswers } from "./bounded-answers";
 import { filterAndSort, slicePage, type PageQuery } from "@/lib/api/paging";
 import { TABLE_SORT, tableRowSchema, type TableRow, type TableSort, type TablesResponse } from "@/lib/api/tables";
@@ -13,7 +14,7 @@ import { TABLE_SORT, tableRowSchema, type TableRow, type TableSort, type TablesR
  * Pages already cut and serialized, per snapshot version and query: 100 viewers of the first
  * page share one. Bounded: a page is tens of kB; 16 MB holds hundreds of distinct pages.
  */
-export const pageAnswers = boundedAnswers(16 * 1024 * 1024);
+export const pageAnswers = processWide("pageAnswers", () => boundedAnswers(16 * 1024 * 1024));
 
 /** The cache key of a page: every parameter that shapes it, normalized by the query schema. */
 export const pageKey = (base: string, q: PageQuery<string> & { flag?: string }) => [base, q.sort, q.dir, q.offset, q.limit ?? "", q.flag ?? "", q.q ?? ""].join("\u0000");

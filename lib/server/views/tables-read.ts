@@ -56,7 +56,7 @@ export async function tablesView(rt: Runtime, targetId: string, q: TablesRange, 
  * is "as of the snapshot it was built on", as its takenAt says.
  */
 export function tablesVersion(rt: Runtime, targetId: string, q: TablesRange): { key: string; version: readonly unknown[] | null } {
-  const latest = rt.snapshot(targetId)?.metrics.table_stats;
+  const latest = rt.latest(targetId, "table_stats");
   return { key: `tables:${targetId}:${q.range ?? "default"}`, version: q.from === undefined && q.to === undefined && latest?.status === "ok" ? [latest] : null };
 }
 

@@ -1,5 +1,7 @@
 import "server-only";
-import { startRuntimeOnce } from "./runtime";
+import { installReadLane } from "@/lib/server/http/read-lane";
+import { READ_LANE_ROUTES } from "@/lib/server/http/read-lane-routes";
+import { runtimeIfStarted, startRuntimeOnce } from "./runtime";
 import { startupFailureLine } from "./startup-failure";
 
 /**
@@ -8,6 +10,8 @@ import { startupFailureLine } from "./startup-failure";
  * leave `next start` up: Next logs a failed instrumentation hook and answers every request 500.
  */
 export async function boot(): Promise<void> {
+  // Before the runtime: a read arriving while pgpulse starts gets its route's own 503.
+  installReadLane(READ_LANE_ROUTES, (route, status) => runtimeIfStarted()?.selfMetrics.readLaneAnswer(route, status));
   try {
     await startRuntimeOnce();
   } catch (e) {

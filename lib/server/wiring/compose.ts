@@ -12,7 +12,8 @@ import { createCollectionLimits } from "@/lib/collector/limits";
 import { budgetedConnector, type ActionConnector } from "./action-connections";
 import { createDiscovery, type DiscoveryChange } from "@/lib/fleet/discovery";
 import { closeOpenAlerts } from "@/lib/alerts/retire";
-import type { TargetSnapshot } from "@/lib/collector/types";
+import type { TargetSnapshot, TargetState } from "@/lib/collector/types";
+import type { MetricResult } from "@/lib/metrics/types";
 import { createStore, type Store, type StoreOptions } from "@/lib/store/index";
 import { createAlertEngine, type AlertEngine } from "@/lib/alerts/engine";
 import { createDeliveryWorker, type DeliveryWorker } from "@/lib/alerts/delivery";
@@ -74,6 +75,9 @@ export interface Pgpulse {
   thresholds(targetId: string): Thresholds;
   target(targetId: string): TargetConfig | undefined;
   snapshot(targetId: string): TargetSnapshot | undefined;
+  /** One metric's latest result: what a cached answer's version is made of, at no copy. */
+  latest(targetId: string, metricId: string): MetricResult | undefined;
+  state(targetId: string): TargetState | undefined;
   /** How often a metric is collected here: its interval or its override. Pages judge staleness by it. */
   cadenceMs(metricId: string): number;
   /** How far apart a metric's sets in the row history are (the history pages draw). */
@@ -242,6 +246,8 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     thresholds: (id) => thresholdsFor(config, byId.get(id) ?? config.targets[0]),
     target: (id) => byId.get(id),
     snapshot: (id) => collectors.get(id)?.snapshot(),
+    latest: (id, metricId) => collectors.get(id)?.latest(metricId),
+    state: (id) => collectors.get(id)?.state(),
     cadenceMs: (metricId) => metricCadenceMs(metricId, opts.intervals),
     rowHistoryCadenceMs: (metricId) => rowHistoryCadenceMs(metricId, opts.intervals, store.rowHistoryEveryMs),
     actionPool(id) {

@@ -31,6 +31,11 @@ export function getRuntime(): Runtime {
   return rt;
 }
 
+/** The runtime once started, else null (for observers that must not throw while it starts). */
+export function runtimeIfStarted(): Runtime | null {
+  return holder[KEY] ?? null;
+}
+
 /**
  * The seam for tests that call route handlers directly: they build a runtime with startPgpulse
  * and hand it in here; undefined takes it away again. The server never calls it.

@@ -17,6 +17,8 @@ export interface SelfMetrics {
   storeWrite(seconds: number, ok: boolean): void;
   delivery(outcome: keyof RunCounts): void;
   leaseChange(change: LeaseChange, targetId: string): void;
+  /** An answer of the read lane (lib/server/http/read-lane.ts): its route path and status. */
+  readLaneAnswer(route: string, status: number): void;
 }
 
 export function createSelfMetrics(): SelfMetrics {
@@ -50,6 +52,13 @@ export function createSelfMetrics(): SelfMetrics {
     registers: [registry],
   });
 
+  const readLane = new Counter({
+    name: "pgpulse_http_read_lane_answers_total",
+    help: "Answers to hot reads served ahead of Next's request pipeline, per route and status",
+    labelNames: ["route", "status"],
+    registers: [registry],
+  });
+
   return {
     registry,
     sink: {
@@ -64,5 +73,6 @@ export function createSelfMetrics(): SelfMetrics {
     storeWrite: (seconds, ok) => writes.observe({ outcome: ok ? "ok" : "error" }, seconds),
     delivery: (outcome) => deliveries.inc({ outcome }),
     leaseChange: (change, target) => leases.inc({ target, change }),
+    readLaneAnswer: (route, status) => readLane.inc({ route, status: String(status) }),
   };
 }
