@@ -99,7 +99,13 @@ export function readLaneListener(routes: readonly ReadRoute[], next: RequestList
       return next(req, res); // a header fetch's Headers will not hold: Next's answer, as before
     }
     answer(req, res, pathname, url, headers, found.route, found.params).then(
-      (status) => observe?.(found.route.path, status),
+      (status) => {
+        try {
+          observe?.(found.route.path, status);
+        } catch {
+          // A counter must never turn an answered request into an unhandled rejection.
+        }
+      },
       (e) => {
         // Unreachable in practice (route() turns every failure into an answer); never a hang.
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
