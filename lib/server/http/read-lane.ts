@@ -96,7 +96,7 @@ export function readLaneListener(routes: readonly ReadRoute[], next: RequestList
     try {
       headers = toHeaders(req);
     } catch {
-      return next(req, res); // a header fetch's Headers will not hold: Next's answer, as before
+      return next(req, res); // a header value the fetch API's Headers refuses: Next answers it, as before
     }
     answer(req, res, pathname, url, headers, found.route, found.params).then(
       (status) => {
