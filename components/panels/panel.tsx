@@ -54,14 +54,15 @@ export function Panel({
   reserveSubtitle?: boolean;
 }) {
   const shown = unavailable && state === "empty" ? "empty" : state;
+  const body = (
+    <PanelBody state={state} testId={testId} error={error} takenAt={takenAt} empty={empty} unavailable={unavailable} bodyHeight={bodyHeight}>
+      {children}
+    </PanelBody>
+  );
   return (
     <Card ref={slot} data-testid={testId} data-state={shown} aria-busy={state === "loading"} className={className}>
       <CardHeader title={title} subtitle={subtitle} actions={actions} reserveSubtitle={reserveSubtitle} />
-      <div style={bodyHeight ? { minHeight: bodyHeight } : undefined}>
-        <PanelBody state={state} testId={testId} error={error} takenAt={takenAt} empty={empty} unavailable={unavailable} bodyHeight={bodyHeight}>
-          {children}
-        </PanelBody>
-      </div>
+      {bodyHeight ? <div style={{ minHeight: bodyHeight }}>{body}</div> : body}
     </Card>
   );
 }
