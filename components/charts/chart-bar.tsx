@@ -4,6 +4,7 @@ import { useState } from "react";
 import { REFERENCE_COLOR, SERIES_COLORS } from "@/components/ui/palette";
 import { bandIndexAt, barRects, bands } from "./bar-layout";
 import { ChartTooltip, type Reference } from "./chart-parts";
+import { CHART_HEIGHT } from "./chart-height";
 import { linearScale, valueTicks, yDomainOf } from "./scales";
 import { referenceLabelTops } from "./svg-paths";
 import { LABEL_FONT } from "./time-frame";
@@ -28,7 +29,7 @@ export function ChartBar({
   labels,
   valueFormatter,
   references = [],
-  height = 200,
+  height = CHART_HEIGHT,
 }: {
   data: BarRow[];
   index: string;

@@ -2,6 +2,7 @@
 
 import { REFERENCE_COLOR, REFERENCE_SOFT_COLOR, SERIES_COLORS } from "@/components/ui/palette";
 import type { CartesianProps } from "./chart-parts";
+import { CHART_HEIGHT } from "./chart-height";
 import { yDomainOf } from "./scales";
 import { areaPath, linePath, referenceLabelTops, seriesRuns, stackedRuns, stackTops, type Pt } from "./svg-paths";
 import { LABEL_FONT, TimeFrame, type Frame } from "./time-frame";
@@ -23,7 +24,7 @@ export function ChartXY({
   xDomain,
   yDomain = [0, "auto"],
   rangeMs,
-  height = 200,
+  height = CHART_HEIGHT,
   colors = SERIES_COLORS,
 }: CartesianProps & { kind: "line" | "area" }) {
   const runs = kind === "area" ? stackedRuns(data, categories) : categories.map((c) => seriesRuns(data, c));

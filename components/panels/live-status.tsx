@@ -16,23 +16,26 @@ export function LiveStatus({ targetId, paused, onPausedChange }: { targetId: str
   const takenAt = q.data?.takenAt ?? null;
   const stale = takenAt !== null && isStale(takenAt, q.data?.cadenceMs ?? 0, now, REFRESH_MS.live);
   const state = paused ? "paused" : q.error ? "error" : stale ? "stale" : takenAt ? "fresh" : "waiting";
+  const text = [
+    paused ? "paused · " : "",
+    takenAt ? `${stale && !paused ? "stale: " : ""}last updated ${formatAgo(takenAt, now)}` : "waiting for the first sample",
+    q.error ? ` — refresh failed: ${q.error.message}` : "",
+  ].join("");
+  // One line of a fixed width whatever the words: the page header's height never depends on
+  // them. What does not fit is in the title; the panels below say stale and failed in full.
+  const why = stale && !paused ? " — the collector is behind" : "";
   return (
     <div className="flex items-center gap-2 text-sm" data-testid="live-status" data-state={state}>
       <span
         aria-live="polite"
-        className={
-          state === "fresh"
-            ? TONE_TEXT.secondary
-            : state === "paused"
-              ? "text-slate-500 dark:text-slate-400"
-              : cx("font-medium", TONE_TEXT.warn)
-        }
-        title={takenAt ?? undefined}
+        className={cx(
+          "block w-56 truncate",
+          state === "fresh" ? TONE_TEXT.secondary : state === "paused" ? "text-slate-500 dark:text-slate-400" : cx("font-medium", TONE_TEXT.warn),
+        )}
+        title={`${text}${why}${takenAt ? ` (sampled ${takenAt})` : ""}`}
       >
-        {paused ? "paused · " : ""}
-        {takenAt ? `last updated ${formatAgo(takenAt, now)}` : "waiting for the first sample"}
-        {stale && !paused ? " — stale: the collector is behind" : ""}
-        {q.error ? ` — refresh failed: ${q.error.message}` : ""}
+        {text}
+        <span className="sr-only">{why}</span>
       </span>
       <Button size="sm" onClick={() => onPausedChange(!paused)} aria-pressed={paused} data-testid="live-pause">
         {paused ? "Resume" : "Pause"}

@@ -14,7 +14,7 @@ import { RANGE_MS } from "@/lib/limits";
 import { AckButton, SilenceButton } from "./alert-dialogs";
 import { Panel } from "./panel";
 import { alertCsvColumns } from "./panel-alert-csv";
-import { useAlerts, useMe, useSeries } from "./queries";
+import { useActiveAlerts, useMe, useSeries } from "./queries";
 import { usePanelState } from "./use-panel-state";
 import { formatAlertValue, sortAlerts, sparklineMetricFor } from "@/lib/api/alert-view";
 
@@ -22,7 +22,7 @@ import { formatAlertValue, sortAlerts, sparklineMetricFor } from "@/lib/api/aler
 // against what, for how long, and the two actions a responder takes.
 
 export function PanelAlertsActive() {
-  const q = useAlerts({ state: ["firing", "pending"] });
+  const q = useActiveAlerts();
   const me = useMe();
   const { state, now } = usePanelState(q, { everyMs: 1000 });
   const alerts = sortAlerts(q.data?.alerts ?? []);

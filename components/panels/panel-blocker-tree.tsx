@@ -14,10 +14,12 @@ import { usePanelState } from "./use-panel-state";
 // Who blocks whom. The roots are what a DBA acts on: the session everyone waits for, what it
 // runs and for how long. "No blocking" is a real, calm answer, drawn as such (not as empty).
 
+/** The calm answer's one line of text: the box the panel keeps until its first answer. */
+const CALM_HEIGHT = "1.25rem";
+
 export function PanelBlockerTree({ targetId, paused }: { targetId: string; paused: boolean }) {
   const q = useActivity(targetId, paused);
   const { state } = usePanelState(q, {
-    everyMs: 1000,
     sampled: { takenAt: q.data?.takenAt ?? null, cadenceMs: q.data?.cadenceMs ?? 0, slackMs: REFRESH_MS.live },
   });
   const tree = q.data?.blockerTree ?? [];
@@ -31,6 +33,8 @@ export function PanelBlockerTree({ targetId, paused }: { targetId: string; pause
       error={q.error}
       takenAt={q.data?.takenAt}
       unavailable={q.data?.unavailable}
+      reserveSubtitle
+      bodyHeight={CALM_HEIGHT}
     >
       {tree.length === 0 ? (
         <p data-testid="blocker-tree-none" className={cx("text-sm", TONE_TEXT.good)}>

@@ -2,6 +2,7 @@
 
 import { ChartArea } from "@/components/charts/lazy";
 import { ChartLine } from "@/components/charts/lazy";
+import { CHART_HEIGHT } from "@/components/charts/chart-height";
 import type { Reference, YBound } from "@/components/charts/chart-parts";
 import { hasValues, joinSeries } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
@@ -69,7 +70,7 @@ export function PanelChart({
   }), charts !== null);
   const Chart = kind === "area" ? ChartArea : ChartLine;
   return (
-    <Panel slot={slot} testId={testId} title={title} subtitle={subtitle} state={state} error={failed} takenAt={newest} unavailable={unavailable} empty={empty}>
+    <Panel slot={slot} testId={testId} title={title} subtitle={subtitle} state={state} error={failed} takenAt={newest} unavailable={unavailable} empty={empty} bodyHeight={`${height ?? CHART_HEIGHT}px`}>
       <Chart
         data={data}
         categories={categories}

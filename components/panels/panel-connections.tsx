@@ -1,6 +1,7 @@
 "use client";
 
 import { ChartArea } from "@/components/charts/lazy";
+import { CHART_HEIGHT } from "@/components/charts/chart-height";
 import type { Reference } from "@/components/charts/chart-parts";
 import { hasValues, joinSeries, remainder } from "@/components/charts/join-series";
 import { formatterForUnit } from "@/components/charts/unit-format";
@@ -40,7 +41,7 @@ export function PanelConnections({ targetId, rangeMs, paused }: { targetId: stri
   if (sat?.usable && sat.usable !== sat.max) refs.push({ y: sat.usable, label: `usable ${sat.usable}`, kind: "context" });
   if (activity.data?.poolSize) refs.push({ y: activity.data.poolSize, label: `pool ${activity.data.poolSize}`, kind: "context" });
   return (
-    <Panel slot={slot} testId="panel-connections" title="Connections by state" subtitle={sat?.ratio != null ? `${Math.round(sat.ratio * 100)} % of usable connections in use` : undefined} state={state} error={error} takenAt={newest} unavailable={total.data?.unavailable}>
+    <Panel slot={slot} testId="panel-connections" title="Connections by state" subtitle={sat?.ratio != null ? `${Math.round(sat.ratio * 100)} % of usable connections in use` : undefined} state={state} error={error} takenAt={newest} unavailable={total.data?.unavailable} bodyHeight={`${CHART_HEIGHT}px`} reserveSubtitle>
       <ChartArea
         data={data}
         categories={cats}

@@ -10,6 +10,9 @@ import { chartCadenceMs, drawnState, newestValueAt, panelState } from "./panel-s
 import { useChartsInView } from "@/components/charts/use-charts";
 import { useSeriesForTargets } from "./queries";
 
+/** Taller than the default: one line per target. */
+const HEIGHT = 220;
+
 /** Connections of the list's first targets on one chart, refreshed in place without a reload. */
 export function PanelOverviewConnections({
   targets,
@@ -48,6 +51,7 @@ export function PanelOverviewConnections({
       state={state}
       error={error}
       takenAt={newest}
+      bodyHeight={`${HEIGHT}px`}
       empty={total === 0 ? "No targets configured: add one to pgpulse.config.json or set DATABASE_URL." : targets.length === 0 ? "No target matches the list's filters." : undefined}
     >
       <ChartLine
@@ -57,7 +61,7 @@ export function PanelOverviewConnections({
         valueFormatter={formatterForUnit("count")}
         xDomain={[now - rangeMs, now]}
         rangeMs={rangeMs}
-        height={220}
+        height={HEIGHT}
       />
     </Panel>
   );

@@ -22,6 +22,12 @@ import { usePanelState } from "./use-panel-state";
 
 const old = (ms: number | null) => ms !== null && ms > HIGHLIGHT_AGE_MS;
 
+/**
+ * The panel's body in every state: filters and rows scroll inside it, so neither the first
+ * answer nor a change in the number of sessions moves the page below.
+ */
+const BODY_HEIGHT = "34rem";
+
 function ageColumn(id: string, header: string, ms: (s: Session) => number | null): Column<Session> {
   return {
     id,
@@ -51,11 +57,86 @@ export function PanelSessions({
   const states = useMemo(() => [...new Set(sessions.map((s) => s.state).filter((s): s is string => s !== null))].sort(), [sessions]);
   const admin = can(me.data?.role, "cancel");
   const { state } = usePanelState(q, {
-    everyMs: 1000,
     sampled: { takenAt: q.data?.takenAt ?? null, cadenceMs: q.data?.cadenceMs ?? 0, slackMs: REFRESH_MS.live },
   });
   const counts = q.data?.countsByState;
 
+  // Kept between renders, so the table re-sorts only when the sessions or the sort change.
+  const columns = useMemo(() => sessionColumns(targetId, admin), [targetId, admin]);
+
+  const sortIdFor: Record<SessionSortKey, string> = { duration: "duration", xact: "xact", pid: "pid", user: "user", application: "application", state: "state" };
+  const selected = params.pid !== null ? sessions.find((s) => s.pid === params.pid) : undefined;
+
+  return (
+    <Panel
+      testId="panel-sessions"
+      title="Sessions"
+      subtitle={
+        counts
+          ? `${counts.total} total · ${counts.active} active · ${counts.idleInTransaction + counts.idleInTransactionAborted} idle in transaction · ${counts.waitingLock} waiting on locks${counts.hidden ? ` · ${counts.hidden} hidden by privileges` : ""}`
+          : undefined
+      }
+      reserveSubtitle
+      state={state}
+      error={q.error}
+      takenAt={q.data?.takenAt}
+      unavailable={q.data?.unavailable}
+      bodyHeight={BODY_HEIGHT}
+    >
+      <div className="flex flex-col" style={{ height: BODY_HEIGHT }}>
+        {params.pid !== null ? (
+          <p data-testid="selected-session" className={cx("mb-2 rounded px-2 py-1 text-sm", MARK.selected)}>
+            {selected ? `Session ${params.pid} is highlighted below.` : `Session ${params.pid} is not running any more.`}{" "}
+            <button type="button" className="underline" onClick={() => setParams({ pid: null })}>
+              clear
+            </button>
+          </p>
+        ) : null}
+        <DataTable
+          label="Sessions"
+          rows={shown}
+          columns={columns}
+          rowKey={(s) => String(s.pid)}
+          rowTestId={(s) => `session-row-${s.pid}`}
+          rowClassName={(s) => cx(s.pid === params.pid && MARK.selectedStrong, s.blockedBy.length > 0 && MARK.blocked)}
+          detail={(s) => (
+            <pre className="max-h-64 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs whitespace-pre-wrap dark:bg-slate-800">
+              {s.hidden ? "hidden: insufficient privilege" : (s.query ?? "")}
+              {"\n\n"}backend start {s.backendStart ?? "—"} · xact start {s.xactStart ?? "—"} · query start {s.queryStart ?? "—"} · state change {s.stateChange ?? "—"}
+              {s.queryId ? ` · query_id ${s.queryId}` : ""}
+            </pre>
+          )}
+          sort={{ id: sortIdFor[params.sort], dir: params.dir }}
+          onSortChange={(s) => setParams({ sort: (Object.keys(sortIdFor) as SessionSortKey[]).find((k) => sortIdFor[k] === s.id) ?? "duration", dir: s.dir })}
+          csvName={`sessions-${targetId}`}
+          fill
+          toolbar={
+            <>
+              <label className="text-xs">
+                <span className="sr-only">State</span>
+                <Select value={params.state ?? ""} onChange={(e) => setParams({ state: e.target.value || null })} aria-label="Filter by state" data-testid="filter-state">
+                  <option value="">all states</option>
+                  {states.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
+                  <option value="hidden">hidden</option>
+                </Select>
+              </label>
+              <TextInput placeholder="user" aria-label="Filter by user" defaultValue={params.user ?? ""} onChange={(e) => setParams({ user: e.target.value.trim() || null })} className="w-28" />
+              <TextInput placeholder="application" aria-label="Filter by application" defaultValue={params.app ?? ""} onChange={(e) => setParams({ app: e.target.value.trim() || null })} className="w-32" />
+              <TextInput placeholder="query text or pid" aria-label="Filter by query text" defaultValue={params.q ?? ""} onChange={(e) => setParams({ q: e.target.value.trim() || null })} className="w-56" data-testid="filter-text" />
+            </>
+          }
+        />
+      </div>
+    </Panel>
+  );
+}
+
+/** The table's columns; the actions column only for those allowed to cancel and terminate. */
+function sessionColumns(targetId: string, admin: boolean): Column<Session>[] {
   const columns: Column<Session>[] = [
     { id: "pid", header: "pid", width: "5.5rem", cell: (s) => <span className="font-mono">{s.pid}</span>, sort: (s) => s.pid },
     { id: "user", header: "user", width: "8rem", cell: (s) => s.user ?? <em className="text-slate-500 dark:text-slate-400">hidden</em>, sort: (s) => s.user },
@@ -87,70 +168,5 @@ export function PanelSessions({
     },
   ];
   if (admin) columns.push({ id: "actions", header: "", width: "10rem", cell: (s) => (s.hidden ? null : <SessionActions targetId={targetId} session={s} />) });
-
-  const sortIdFor: Record<SessionSortKey, string> = { duration: "duration", xact: "xact", pid: "pid", user: "user", application: "application", state: "state" };
-  const selected = params.pid !== null ? sessions.find((s) => s.pid === params.pid) : undefined;
-
-  return (
-    <Panel
-      testId="panel-sessions"
-      title="Sessions"
-      subtitle={
-        counts
-          ? `${counts.total} total · ${counts.active} active · ${counts.idleInTransaction + counts.idleInTransactionAborted} idle in transaction · ${counts.waitingLock} waiting on locks${counts.hidden ? ` · ${counts.hidden} hidden by privileges` : ""}`
-          : undefined
-      }
-      state={state}
-      error={q.error}
-      takenAt={q.data?.takenAt}
-      unavailable={q.data?.unavailable}
-    >
-      {params.pid !== null ? (
-        <p data-testid="selected-session" className={cx("mb-2 rounded px-2 py-1 text-sm", MARK.selected)}>
-          {selected ? `Session ${params.pid} is highlighted below.` : `Session ${params.pid} is not running any more.`}{" "}
-          <button type="button" className="underline" onClick={() => setParams({ pid: null })}>
-            clear
-          </button>
-        </p>
-      ) : null}
-      <DataTable
-        label="Sessions"
-        rows={shown}
-        columns={columns}
-        rowKey={(s) => String(s.pid)}
-        rowTestId={(s) => `session-row-${s.pid}`}
-        rowClassName={(s) => cx(s.pid === params.pid && MARK.selectedStrong, s.blockedBy.length > 0 && MARK.blocked)}
-        detail={(s) => (
-          <pre className="max-h-64 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs whitespace-pre-wrap dark:bg-slate-800">
-            {s.hidden ? "hidden: insufficient privilege" : (s.query ?? "")}
-            {"\n\n"}backend start {s.backendStart ?? "—"} · xact start {s.xactStart ?? "—"} · query start {s.queryStart ?? "—"} · state change {s.stateChange ?? "—"}
-            {s.queryId ? ` · query_id ${s.queryId}` : ""}
-          </pre>
-        )}
-        sort={{ id: sortIdFor[params.sort], dir: params.dir }}
-        onSortChange={(s) => setParams({ sort: (Object.keys(sortIdFor) as SessionSortKey[]).find((k) => sortIdFor[k] === s.id) ?? "duration", dir: s.dir })}
-        csvName={`sessions-${targetId}`}
-        maxHeight="32rem"
-        toolbar={
-          <>
-            <label className="text-xs">
-              <span className="sr-only">State</span>
-              <Select value={params.state ?? ""} onChange={(e) => setParams({ state: e.target.value || null })} aria-label="Filter by state" data-testid="filter-state">
-                <option value="">all states</option>
-                {states.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-                <option value="hidden">hidden</option>
-              </Select>
-            </label>
-            <TextInput placeholder="user" aria-label="Filter by user" defaultValue={params.user ?? ""} onChange={(e) => setParams({ user: e.target.value.trim() || null })} className="w-28" />
-            <TextInput placeholder="application" aria-label="Filter by application" defaultValue={params.app ?? ""} onChange={(e) => setParams({ app: e.target.value.trim() || null })} className="w-32" />
-            <TextInput placeholder="query text or pid" aria-label="Filter by query text" defaultValue={params.q ?? ""} onChange={(e) => setParams({ q: e.target.value.trim() || null })} className="w-56" data-testid="filter-text" />
-          </>
-        }
-      />
-    </Panel>
-  );
+  return columns;
 }

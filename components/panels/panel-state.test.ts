@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chartCadenceMs, drawnState, lastValueAt, newestValueAt, panelState, type PanelStateInput } from "./panel-state";
+import { chartCadenceMs, drawnState, lastValueAt, newestValueAt, panelState, staleAfter, type PanelStateInput } from "./panel-state";
 
 const now = Date.parse("2025-01-01T12:00:00Z");
 const base: PanelStateInput = { isPending: false, error: null, hasData: true, takenAt: "2025-01-01T11:59:58Z", cadenceMs: 3000, now };
@@ -31,6 +31,19 @@ describe("panelState", () => {
     expect(newestValueAt([newer, undefined, older])).toBe("2025-01-01T11:59:30Z");
     expect(newestValueAt([undefined, [["2025-01-01T11:59:00Z", null]]])).toBeNull();
     expect(newestValueAt([])).toBeNull();
+  });
+});
+
+describe("staleAfter", () => {
+  it("is the moment 2× cadence plus the slack has passed: the panel's one clock tick", () => {
+    expect(staleAfter("2025-01-01T11:59:50Z", 3000, 5000)).toBe(Date.parse("2025-01-01T12:00:01Z"));
+    expect(staleAfter("2025-01-01T11:59:50Z", 3000)).toBe(Date.parse("2025-01-01T11:59:56Z"));
+    expect(staleAfter("not a time", 3000)).toBeNull();
+  });
+  it("agrees with panelState on either side of it", () => {
+    const at = staleAfter(base.takenAt!, base.cadenceMs)!;
+    expect(panelState({ ...base, now: at })).toBe("ready");
+    expect(panelState({ ...base, now: at + 1 })).toBe("stale");
   });
 });
 

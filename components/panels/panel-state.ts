@@ -33,8 +33,14 @@ export function panelState(i: PanelStateInput): PanelState {
 }
 
 export function isStale(takenAt: string, cadenceMs: number, now: number, slackMs = 0): boolean {
+  const at = staleAfter(takenAt, cadenceMs, slackMs);
+  return at !== null && now > at;
+}
+
+/** The last moment (epoch ms) a sample still counts as fresh; null when its time is unreadable. */
+export function staleAfter(takenAt: string, cadenceMs: number, slackMs = 0): number | null {
   const t = Date.parse(takenAt);
-  return !Number.isNaN(t) && now - t > STALE_FACTOR * cadenceMs + slackMs;
+  return Number.isNaN(t) ? null : t + STALE_FACTOR * cadenceMs + slackMs;
 }
 
 /** The newest timestamp carrying a real value, for series whose freshness is their last point. */

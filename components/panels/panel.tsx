@@ -25,6 +25,8 @@ export function Panel({
   children,
   className,
   slot,
+  bodyHeight,
+  reserveSubtitle,
 }: {
   testId: string;
   title: ReactNode;
@@ -42,35 +44,75 @@ export function Panel({
   className?: string;
   /** For a chart panel: its frame, always rendered, starts the chart chunk's load in view. */
   slot?: Ref<HTMLElement>;
+  /**
+   * The height the loaded content takes (CSS length), kept by every state: the loading
+   * placeholder fills it and a shorter answer (none, failed) sits in it, so the first data
+   * moves nothing below the panel.
+   */
+  bodyHeight?: string;
+  /** The subtitle comes with the data: its line is kept from the first render. */
+  reserveSubtitle?: boolean;
 }) {
-  const now = useNow(1000);
   const shown = unavailable && state === "empty" ? "empty" : state;
+  const body = (
+    <PanelBody state={state} testId={testId} error={error} takenAt={takenAt} empty={empty} unavailable={unavailable} bodyHeight={bodyHeight}>
+      {children}
+    </PanelBody>
+  );
   return (
     <Card ref={slot} data-testid={testId} data-state={shown} aria-busy={state === "loading"} className={className}>
-      <CardHeader title={title} subtitle={subtitle} actions={actions} />
-      {state === "loading" ? (
-        <div role="status" className="h-24 animate-pulse rounded bg-slate-100 dark:bg-slate-800" aria-label="Loading" />
-      ) : state === "error" ? (
-        <p role="alert" className={cx("rounded p-3 text-sm", TONE_NOTE.bad)}>
-          Could not load: {error?.message ?? "unknown error"}
-        </p>
-      ) : state === "empty" ? (
-        unavailable ? (
-          <EmptyState title={`Unavailable: ${unavailable.replace(/^unavailable:\s*/i, "")}`} action={fixFor(unavailable)} />
-        ) : (
-          <EmptyState title="No data yet" action={empty ?? "The collector has not sampled this yet; it appears within one cadence."} />
-        )
-      ) : (
-        <>
-          {state === "stale" ? (
-            <p data-testid={`${testId}-stale`} className={cx("mb-2 rounded px-2 py-1 text-xs", TONE_NOTE.warn)}>
-              stale — last sample {takenAt ? formatAgo(takenAt, now) : "unknown"}
-              {error ? ` · refresh failed: ${error.message}` : ""}
-            </p>
-          ) : null}
-          {children}
-        </>
-      )}
+      <CardHeader title={title} subtitle={subtitle} actions={actions} reserveSubtitle={reserveSubtitle} />
+      {bodyHeight ? <div style={{ minHeight: bodyHeight }}>{body}</div> : body}
     </Card>
   );
+}
+
+function PanelBody({
+  state,
+  testId,
+  error,
+  takenAt,
+  empty,
+  unavailable,
+  bodyHeight,
+  children,
+}: {
+  state: PanelState;
+  testId: string;
+  error?: Error | null;
+  takenAt?: string | null;
+  empty?: ReactNode;
+  unavailable?: string | null;
+  bodyHeight?: string;
+  children?: ReactNode;
+}) {
+  return state === "loading" ? (
+    <div role="status" className={cx("animate-pulse rounded bg-slate-100 dark:bg-slate-800", !bodyHeight && "h-24")} style={bodyHeight ? { height: bodyHeight } : undefined} aria-label="Loading" />
+  ) : state === "error" ? (
+    <p role="alert" className={cx("rounded p-3 text-sm", TONE_NOTE.bad)}>
+      Could not load: {error?.message ?? "unknown error"}
+    </p>
+  ) : state === "empty" ? (
+    unavailable ? (
+      <EmptyState title={`Unavailable: ${unavailable.replace(/^unavailable:\s*/i, "")}`} action={fixFor(unavailable)} />
+    ) : (
+      <EmptyState title="No data yet" action={empty ?? "The collector has not sampled this yet; it appears within one cadence."} />
+    )
+  ) : (
+    <>
+      {state === "stale" ? (
+        <p data-testid={`${testId}-stale`} className={cx("mb-2 rounded px-2 py-1 text-xs", TONE_NOTE.warn)}>
+          stale — last sample {takenAt ? <Ago iso={takenAt} /> : "unknown"}
+          {error ? ` · refresh failed: ${error.message}` : ""}
+        </p>
+      ) : null}
+      {children}
+    </>
+  );
+}
+
+/** "N s ago" that keeps counting: its own clock, so only the notice re-renders every second. */
+function Ago({ iso }: { iso: string }) {
+  const now = useNow(1000);
+  return <>{formatAgo(iso, now)}</>;
 }

@@ -186,6 +186,11 @@ export function useAlerts(q: { state?: AlertState[]; target?: string | null; rul
   });
 }
 
+/** What fires now (the alerts page's first panel; its page waits on the same answer). */
+export function useActiveAlerts() {
+  return useAlerts({ state: ["firing", "pending"] });
+}
+
 export function useAlertStats(range: TimeRange) {
   return useQuery({
     queryKey: ["alert-stats", rangeKey(range)],

@@ -1,7 +1,7 @@
 "use client";
 
-import { useNow } from "@/components/ui/use-now";
-import { panelState, type PanelState } from "./panel-state";
+import { useNow, useNowPast } from "@/components/ui/use-now";
+import { panelState, staleAfter, type PanelState } from "./panel-state";
 
 /** What a panel reads of its query's result. */
 interface Answer {
@@ -11,8 +11,11 @@ interface Answer {
 }
 
 export interface PanelStateOptions {
-  /** How often the clock is re-read: for staleness and for the panel's own "… ago" labels. */
-  everyMs: number;
+  /**
+   * How often the clock is re-read, for the panel's own "… ago" labels. A panel without such
+   * labels leaves it out: it then re-renders only on new data and when the sample turns stale.
+   */
+  everyMs?: number;
   /** Something to draw. By default any answer is, since an empty list is an answer too. */
   hasData?: boolean;
   /**
@@ -24,8 +27,11 @@ export interface PanelStateOptions {
 
 /** The state of a panel drawing one query, with the clock it was judged at. */
 export function usePanelState(q: Answer, o: PanelStateOptions): { state: PanelState; now: number } {
-  const now = useNow(o.everyMs);
   const takenAt = o.sampled?.takenAt ?? null;
+  // A tick at the moment the sample turns stale, so staleness needs no per-second clock.
+  const staleAt = takenAt === null ? null : staleAfter(takenAt, o.sampled?.cadenceMs ?? 0, o.sampled?.slackMs);
+  const ticked = useNow(o.everyMs ?? null);
+  const now = Math.max(ticked, useNowPast(staleAt));
   const state = panelState({
     isPending: q.isPending,
     error: q.error,

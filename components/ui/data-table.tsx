@@ -51,6 +51,7 @@ export function DataTable<T>({
   server,
   toolbar,
   maxHeight = "70vh",
+  fill = false,
   label,
   testId,
 }: {
@@ -74,6 +75,11 @@ export function DataTable<T>({
   server?: { total: number; csvHref: string; pager: ReactNode };
   toolbar?: ReactNode;
   maxHeight?: string;
+  /**
+   * Fill what is left of a flex column of fixed height instead of growing with the rows up to
+   * `maxHeight`: the rows scroll in a box whose size never depends on their number.
+   */
+  fill?: boolean;
   label: string;
   testId?: string;
 }) {
@@ -119,8 +125,9 @@ export function DataTable<T>({
       return next;
     });
 
+  const scrollBox = fill ? { className: "min-h-0 flex-1", style: undefined } : { className: "", style: { maxHeight } };
   return (
-    <div data-testid={testId}>
+    <div data-testid={testId} className={fill ? "flex min-h-0 flex-1 flex-col" : undefined}>
       {toolbar || csvName ? (
         <div className="mb-2 flex flex-wrap items-center gap-2">
           {toolbar}
@@ -137,7 +144,7 @@ export function DataTable<T>({
         </div>
       ) : null}
       {narrow ? (
-        <div ref={scrollRef} role="list" aria-label={label} className="overflow-auto" style={{ maxHeight }}>
+        <div ref={scrollRef} role="list" aria-label={label} className={cx("overflow-auto", scrollBox.className)} style={scrollBox.style}>
           <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
             {virtualizer.getVirtualItems().map((vi) => {
               const row = sorted[vi.index];
@@ -159,7 +166,7 @@ export function DataTable<T>({
           </div>
         </div>
       ) : (
-        <div ref={scrollRef} role="table" aria-label={label} aria-rowcount={sorted.length + 1} className="overflow-auto rounded border border-slate-200 dark:border-slate-800" style={{ maxHeight }}>
+        <div ref={scrollRef} role="table" aria-label={label} aria-rowcount={sorted.length + 1} className={cx("overflow-auto rounded border border-slate-200 dark:border-slate-800", scrollBox.className)} style={scrollBox.style}>
           <div className="min-w-max">
             <div
               role="row"
