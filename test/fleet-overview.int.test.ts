@@ -47,13 +47,17 @@ describe("fleet overview across instances", () => {
     const settled = async () => {
       await collector.store.flush();
       const rows = byId((await overviewView(pages)).targets);
-      const ready = rows.alpha?.status === "ok" && rows.bravo?.status === "critical" && rows.charlie?.status === "down" && rows.alpha.sparkline.values.some((v) => v !== null);
+      // The last sample time rides on the holder's next lease renewal: a tick after the sample.
+      const ready =
+        rows.alpha?.status === "ok" && rows.bravo?.status === "critical" && rows.charlie?.status === "down" && rows.alpha.sparkline.values.some((v) => v !== null) && rows.alpha.lastSampleAt !== null;
       return ready ? rows : null;
     };
     const seen = await until("the pages instance sees every target's status", settled, 30_000, 500);
 
     expect(seen.alpha).toMatchObject({ source: "store", up: true, heldBy: { name: "collector" }, tags: { env: "prod" }, downSince: null });
     expect(seen.alpha.lastSampleAt).not.toBeNull();
+    // Role and version as the collector recorded them, not "—" for being polled elsewhere.
+    expect(seen.alpha).toMatchObject({ role: "primary", serverVersion: expect.stringMatching(/^17\./) });
     expect(seen.charlie).toMatchObject({ source: "store", up: false, heldBy: { name: "collector" } });
     expect(seen.charlie.lastError).toMatch(/ECONNREFUSED|refused/i);
     expect(seen.bravo.firing).toEqual([{ rule: "xid_wraparound", severity: "critical", count: 1, alertId: expect.any(String) }]);

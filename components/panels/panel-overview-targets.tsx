@@ -105,13 +105,15 @@ function fleetColumns(now: number): Column<OverviewTarget>[] {
     {
       id: "connections",
       header: "Sessions",
-      title: "sessions on the target's database / usable connection slots of its server",
+      title: "sessions on the target's database / usable connection slots of its server; for a target another pgpulse instance polls, the average of the last stored minute (avg)",
       width: "6.5rem",
       align: "right",
       sort: (r) => r.connections.used,
       csv: (r) => r.connections.used,
       cell: (r) => (
-        <span>
+        // Polled elsewhere: no live session list here, only the stored per-minute average.
+        <span title={r.source === "store" ? "average over the last stored minute" : undefined} data-testid={`overview-target-${r.id}-sessions`}>
+          {r.source === "store" && r.connections.used !== null ? <span className={cx("text-xs", TONE_TEXT.muted)}>avg </span> : null}
           <Value value={r.connections.used} kind="count" />
           <span className={cx("text-xs", TONE_TEXT.muted)}> / {r.connections.usable ?? "—"}</span>
         </span>

@@ -4,7 +4,12 @@ import { serverRoleSchema } from "./common";
 export const targetHealthSchema = z.object({
   id: z.string(),
   name: z.string(),
-  up: z.boolean().nullable(), // null: not polled yet
+  /**
+   * From this instance's poll, or for a target another instance polls (heldBy) from what that
+   * instance recorded in the store, as are the fields below. null: unknown — not polled yet, or
+   * no instance holds its lease.
+   */
+  up: z.boolean().nullable(),
   serverVersion: z.string().nullable(),
   /** From the last probe (re-checked every minute); null until the target has answered one. */
   role: serverRoleSchema.nullable(),

@@ -40,7 +40,10 @@ export const overviewTargetSchema = z.object({
   /** Firing alerts by rule, worst severity first; alertId when the rule has one alert here. */
   firing: z.array(z.object({ rule: z.string(), severity: severitySchema, count: z.number().int().positive(), alertId: z.string().nullable() })),
   sessions: z.object({ total: z.number().int(), active: z.number().int(), max: nullableInt }).nullable(),
-  /** Sessions on the target's database against its server's usable slots (max − reserved). */
+  /**
+   * Sessions on the target's database against its server's usable slots (max − reserved). For
+   * source "store", `used` is the average of the last stored minute, not a live count.
+   */
   connections: z.object({ used: nullableNumber, usable: nullableNumber }),
   /** The longest-running active statement now, seconds; null when none runs or unknown. */
   longestQuerySeconds: nullableNumber,

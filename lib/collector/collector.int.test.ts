@@ -78,7 +78,8 @@ describe("collector engine", () => {
     });
     collector.start();
     await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
-    expect(rec.ups()[0]).toEqual({ up: 1, error: null });
+    // With the server it reached: what other instances show of the target from the store.
+    expect(rec.ups()[0]).toEqual({ up: 1, error: null, server_version: expect.stringMatching(/^17\./), role: "primary" });
     expect(collector.snapshot().capabilities?.serverVersionNum).toBeGreaterThanOrEqual(170000);
     await expect.poll(() => rec.oks("stat_activity").length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
 
@@ -91,6 +92,8 @@ describe("collector engine", () => {
     const lastUp = rec.ups().at(-1);
     expect(lastUp?.up).toBe(0);
     expect(lastUp?.error).toBe(down.lastError);
+    // Down, it still names the server last reached, as the snapshot's capabilities do.
+    expect(lastUp?.server_version).toBe(down.capabilities?.serverVersion);
     expect(collector.snapshot().up).toBe(false);
 
     // Stay down a while: the probe keeps retrying, nothing throws, up stays 0.
@@ -107,7 +110,7 @@ describe("collector engine", () => {
     await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
     expect(collector.snapshot().downSince).toBeNull();
     expect(collector.snapshot().lastError).toBeNull();
-    expect(rec.ups().at(-1)).toEqual({ up: 1, error: null });
+    expect(rec.ups().at(-1)).toMatchObject({ up: 1, error: null, role: "primary" });
     await expect.poll(() => rec.oks("stat_activity", restartedAt).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
 
     await collector.stop();

@@ -152,8 +152,13 @@ export function createCollector(opts: CollectorOptions): Collector {
   /** A cluster-scope task another member of the server runs now. */
   const runElsewhere = (e: Entry) => e.task.scope === "cluster" && membership !== undefined && !membership.owns();
 
-  function emitUp(ok: boolean, error: string | null, durationMs: number): void {
-    record({ status: "ok", metric: "up", targetId, ts: now(), durationMs, rows: [{ up: ok ? 1 : 0, error }] }, null);
+  /**
+   * At the probe's time, so the store's transition and this snapshot's downSince agree; with the
+   * server last reached (kept while down), which other instances show from the store.
+   */
+  function emitUp(ok: boolean, error: string | null, durationMs: number, ts: Date): void {
+    const rows = [{ up: ok ? 1 : 0, error, server_version: caps?.serverVersion ?? null, role: caps?.role ?? null }];
+    record({ status: "ok", metric: "up", targetId, ts, durationMs, rows }, null);
   }
 
   /** Bounds a run: past its timeout plus a margin, give up on it (a late result is dropped). */
@@ -227,7 +232,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       downSince = null;
       lastError = null;
       failedProbes = 0;
-      emitUp(true, null, durationMs);
+      emitUp(true, null, durationMs, result.ts);
       for (const r of sourceStatuses(outcome.caps, targetId, result.ts)) record(r, null);
       if (!wasUp) {
         log.info({ targetId }, "target up");
@@ -247,7 +252,7 @@ export function createCollector(opts: CollectorOptions): Collector {
         pools.replace("live");
         pools.replace("bulk");
       }
-      emitUp(false, error, durationMs);
+      emitUp(false, error, durationMs, result.ts);
     }
     scheduleProbe();
     return result;

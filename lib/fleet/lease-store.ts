@@ -26,17 +26,29 @@ export async function heartbeat(pool: Pool, me: Identity, ttlMs: number): Promis
 
 const renewedRow = z.object({ target_id: z.string(), epoch: z.number() });
 
-/** Extends the leases still ours (same holder, same epoch); returns those. The rest were taken. */
-export async function renew(pool: Pool, me: Identity, ttlMs: number, held: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+/**
+ * Extends the leases still ours (same holder, same epoch); returns those. The rest were taken.
+ * Each row also takes the target's last sample time here (never moved back): the other
+ * instances show it, and the row is rewritten at every tick anyway.
+ */
+export async function renew(
+  pool: Pool,
+  me: Identity,
+  ttlMs: number,
+  held: ReadonlyMap<string, number>,
+  lastSampleAt: (targetId: string) => Date | null = () => null,
+): Promise<Map<string, number>> {
   if (held.size === 0) return new Map();
+  const ids = [...held.keys()];
   const rows = await many(
     pool,
     renewedRow,
-    `UPDATE pgpulse.leases l SET renewed_at = now(), expires_at = now() + ${ttl}
-       FROM unnest($2::text[], $4::bigint[]) AS h(target_id, epoch)
+    `UPDATE pgpulse.leases l SET renewed_at = now(), expires_at = now() + ${ttl},
+            last_sample_at = greatest(l.last_sample_at, h.last_sample_at)
+       FROM unnest($2::text[], $4::bigint[], $5::timestamptz[]) AS h(target_id, epoch, last_sample_at)
       WHERE l.target_id = h.target_id AND l.epoch = h.epoch AND l.holder = $1
      RETURNING l.target_id, l.epoch`,
-    [me.id, [...held.keys()], ttlMs, [...held.values()]],
+    [me.id, ids, ttlMs, [...held.values()], ids.map((t) => lastSampleAt(t)?.toISOString() ?? null)],
     "leases: renew",
   );
   return new Map(rows.map((r) => [r.target_id, r.epoch]));
@@ -76,16 +88,52 @@ export async function leave(pool: Pool, me: Identity): Promise<void> {
   await exec(pool, `DELETE FROM pgpulse.instances WHERE id = $1`, [me.id]);
 }
 
-const leaseRow = z.object({ target_id: z.string(), holder: z.string(), holder_name: z.string(), epoch: z.number(), live: z.boolean() });
+const leaseRow = z.object({
+  target_id: z.string(),
+  holder: z.string(),
+  holder_name: z.string(),
+  epoch: z.number(),
+  live: z.boolean(),
+  last_sample_at: z.date().nullable(),
+  /** From the newest row of target_up_changes (null: none yet): the state its holder last recorded. */
+  up: z.boolean().nullable(),
+  /** When down: the first down row after the last up row, the start of the outage. */
+  down_since: z.date().nullable(),
+  error: z.string().nullable(),
+  server_version: z.string().nullable(),
+  role: z.enum(["primary", "standby"]).nullable(),
+});
 const instanceRow = z.object({ id: z.string(), name: z.string(), started_at: z.date(), heartbeat_at: z.date() });
 
 export type LeaseRow = z.infer<typeof leaseRow>;
 export type InstanceRow = z.infer<typeof instanceRow>;
 
-/** The whole fleet as the store sees it: every lease, and the instances whose heartbeat is live. */
+/**
+ * The whole fleet as the store sees it: every lease with its target's recorded state, and the
+ * instances whose heartbeat is live. One read serves the lease plan, /api/health and the fleet
+ * list; the state is a few index probes per lease (the newest change, and the outage's start).
+ */
 export async function readFleet(pool: Pool): Promise<{ leases: LeaseRow[]; instances: InstanceRow[] }> {
   const [leases, instances] = await Promise.all([
-    many(pool, leaseRow, `SELECT target_id, holder, holder_name, epoch, expires_at > now() AS live FROM pgpulse.leases ORDER BY target_id`, [], "leases: read"),
+    many(
+      pool,
+      leaseRow,
+      `SELECT l.target_id, l.holder, l.holder_name, l.epoch, l.expires_at > now() AS live, l.last_sample_at,
+              c.up, d.since AS down_since, c.error, c.server_version, c.role
+         FROM pgpulse.leases l
+         LEFT JOIN LATERAL (
+           SELECT up, ts, error, server_version, role FROM pgpulse.target_up_changes
+            WHERE target_id = l.target_id ORDER BY ts DESC LIMIT 1
+         ) c ON true
+         LEFT JOIN LATERAL (
+           SELECT min(o.ts) AS since FROM pgpulse.target_up_changes o
+            WHERE NOT c.up AND o.target_id = l.target_id
+              AND o.ts > coalesce((SELECT max(u.ts) FROM pgpulse.target_up_changes u WHERE u.target_id = l.target_id AND u.up), '-infinity')
+         ) d ON true
+        ORDER BY l.target_id`,
+      [],
+      "leases: read",
+    ),
     many(pool, instanceRow, `SELECT id, name, started_at, heartbeat_at FROM pgpulse.instances WHERE expires_at > now() ORDER BY started_at, id`, [], "instances: read"),
   ]);
   return { leases, instances };

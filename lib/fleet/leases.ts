@@ -39,6 +39,8 @@ export interface LeaseManagerOptions {
   /** Stop serving it (stop its collector, forget its alert state). */
   onLose(targetId: string, reason: LoseReason): Promise<void>;
   onChange?(change: LeaseChange, targetId: string): void;
+  /** A held target's last sample time, recorded with each renewal for the other instances. */
+  lastSampleAt?(targetId: string): Date | null;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   random?: () => number;
 }
@@ -165,7 +167,7 @@ export function createLeaseManager(opts: LeaseManagerOptions): LeaseManager {
     // Renewal first, before any acquisition or hand-over work of this tick.
     const sentAt = performance.now();
     await heartbeat(pool, me, ttlMs);
-    const kept = await renew(pool, me, ttlMs, held);
+    const kept = await renew(pool, me, ttlMs, held, (t) => opts.lastSampleAt?.(t) ?? null);
     if (held.size > 0 || kept.size > 0) armFence(sentAt);
     soloWarned = false;
     for (const t of [...held.keys()]) if (!kept.has(t)) await lose(t, "taken");

@@ -33,7 +33,11 @@ describe("convertResult", () => {
   it("up: a gauge and the up/down state", () => {
     const c = convertResult(okResult("up", [{ up: 0, error: "connection refused" }]), lookup);
     expect(c.samples.map((s) => [s.name, s.value])).toEqual([["up.up", 0]]);
-    expect(c.up).toEqual({ up: false, error: "connection refused" });
+    expect(c.up).toEqual({ up: false, error: "connection refused", serverVersion: null, role: null });
+    // The server last reached rides along (other instances show it); an unknown role is none.
+    const up = convertResult(okResult("up", [{ up: 1, error: null, server_version: "17.2", role: "standby" }]), lookup);
+    expect(up.up).toEqual({ up: true, error: null, serverVersion: "17.2", role: "standby" });
+    expect(convertResult(okResult("up", [{ up: 1, error: null, role: "leader" }]), lookup).up?.role).toBeNull();
   });
 
   it("row-history metrics: one row per object with the extracted numbers, no per-object series", () => {

@@ -57,8 +57,8 @@ export interface Converted {
   samples: SampleWrite[];
   historyRows: HistoryRowWrite[];
   events: EventWrite[];
-  /** Set for the synthetic `up` metric. */
-  up?: { up: boolean; error: string | null };
+  /** Set for the synthetic `up` metric: the probe's outcome and the server it last reached. */
+  up?: { up: boolean; error: string | null; serverVersion: string | null; role: "primary" | "standby" | null };
   /** A metric with rows but no definition: nothing is stored for it. */
   unknownMetric?: boolean;
 }
@@ -209,7 +209,8 @@ export function convertResult(result: MetricResult, lookup: DefinitionLookup, op
     const up = toNumber(row.up);
     if (up !== null) {
       pushSeries([{ name: "up.up", labels: {}, value: up, kind: "gauge" }]);
-      out.up = { up: up === 1, error: str(row.error) };
+      const role = row.role === "primary" || row.role === "standby" ? row.role : null;
+      out.up = { up: up === 1, error: str(row.error), serverVersion: str(row.server_version), role };
     }
     return out;
   }

@@ -80,26 +80,3 @@ export async function prefetchSeries(pool: Pool, targetIds: readonly string[], n
     },
   };
 }
-
-const upChangeRow = z.object({ target_id: z.string(), ts: z.date(), up: z.boolean(), error: z.string().nullable() });
-
-export interface StoredUpState {
-  up: boolean;
-  /** When it last changed: the start of the outage when down. */
-  since: Date;
-  error: string | null;
-}
-
-/** Each target's last up/down transition as its collecting instance recorded it. */
-export async function latestUpStates(pool: Pool, targetIds: readonly string[]): Promise<Map<string, StoredUpState>> {
-  if (targetIds.length === 0) return new Map();
-  const rows = await many(
-    pool,
-    upChangeRow,
-    `SELECT DISTINCT ON (target_id) target_id, ts, up, error FROM pgpulse.target_up_changes
-      WHERE target_id = ANY($1::text[]) ORDER BY target_id, ts DESC`,
-    [targetIds],
-    "fleet: up states",
-  );
-  return new Map(rows.map((r) => [r.target_id, { up: r.up, since: r.ts, error: r.error }]));
-}

@@ -369,18 +369,22 @@ describe("metric status", () => {
     store.accept({ status: "error", metric: "db_size", targetId: "t1", ts: at(ts, 60), durationMs: 5, error: "canceling statement due to statement timeout", code: "57014" });
     store.accept(ok("up", "t1", ts, [{ up: 0, error: "connection refused" }]));
     store.accept(ok("up", "t1", at(ts, 15), [{ up: 0, error: "connection refused" }]));
-    store.accept(ok("up", "t1", at(ts, 30), [{ up: 1, error: null }]));
+    store.accept(ok("up", "t1", at(ts, 30), [{ up: 1, error: null, server_version: "17.2", role: "standby" }]));
+    store.accept(ok("up", "t1", at(ts, 45), [{ up: 1, error: null, server_version: "17.2", role: "standby" }]));
+    // Promoted: a change of role is a row, as a transition is (other instances show it).
+    store.accept(ok("up", "t1", at(ts, 60), [{ up: 1, error: null, server_version: "17.2", role: "primary" }]));
     await store.flush();
     const st = await store.metricStatus("t1");
     const byMetric = Object.fromEntries(st.map((s) => [s.metric, s]));
     expect(byMetric.index_bloat).toMatchObject({ status: "unavailable", reason: "extension pgstattuple is not installed", errorCount: 0 });
     expect(byMetric.db_size).toMatchObject({ status: "error", errorCount: 2, since: ts });
-    const { rows } = await sql.query("SELECT up, error FROM pgpulse.target_up_changes WHERE target_id = 't1' ORDER BY ts");
+    const { rows } = await sql.query("SELECT up, error, server_version, role FROM pgpulse.target_up_changes WHERE target_id = 't1' ORDER BY ts");
     expect(rows).toEqual([
-      { up: false, error: "connection refused" },
-      { up: true, error: null },
+      { up: false, error: "connection refused", server_version: null, role: null },
+      { up: true, error: null, server_version: "17.2", role: "standby" },
+      { up: true, error: null, server_version: "17.2", role: "primary" },
     ]);
     const up = await store.seriesRange("t1", "up.up", null, ts, at(ts, 60), { resolution: "raw" });
-    expect(up.series[0].points.map((p) => p.lastValue)).toEqual([0, 0, 1]);
+    expect(up.series[0].points.map((p) => p.lastValue)).toEqual([0, 0, 1, 1]);
   });
 });

@@ -116,7 +116,7 @@ export function createStore(opts: StoreOptions): Store {
   const statuses = new Map<string, StatusWrite>();
   let upChanges: UpChange[] = [];
   const lastStatus = new Map<string, string>();
-  const lastUp = new Map<string, boolean>();
+  const lastUp = new Map<string, string>();
   const seriesIds = new Map<string, number>();
   const knownDays = { samples: new Set<string>(), snapshot_sets: new Set<string>(), snapshot_values: new Set<string>() };
   const warnedUnknown = new Set<string>();
@@ -170,9 +170,11 @@ export function createStore(opts: StoreOptions): Store {
         warnedUnknown.add(result.metric);
         log.warn({ metric: result.metric }, "store: no definition for metric; its rows are not stored");
       }
-      if (c.up && lastUp.get(result.targetId) !== c.up.up) {
-        lastUp.set(result.targetId, c.up.up);
-        upChanges.push({ targetId: result.targetId, ts: result.ts, up: c.up.up, error: c.up.error });
+      // Once per change of up/down, error, server version or role: what other instances show of it.
+      const upState = c.up && [c.up.up, c.up.error, c.up.serverVersion, c.up.role].join("\u0000");
+      if (c.up && upState && lastUp.get(result.targetId) !== upState) {
+        lastUp.set(result.targetId, upState);
+        upChanges.push({ targetId: result.targetId, ts: result.ts, ...c.up });
         if (upChanges.length > 1_000) upChanges.splice(0, upChanges.length - 1_000);
       }
       if (c.samples.length) st.dropped += pushBounded(samples, c.samples, maxSamples);

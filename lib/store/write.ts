@@ -203,15 +203,24 @@ export interface UpChange {
   ts: Date;
   up: boolean;
   error: string | null;
+  serverVersion: string | null;
+  role: "primary" | "standby" | null;
 }
 
 export async function insertUpChanges(pool: Pool, rows: UpChange[]): Promise<void> {
   await exec(
     pool,
-    `INSERT INTO pgpulse.target_up_changes (target_id, ts, up, error)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bool[], $4::text[])
+    `INSERT INTO pgpulse.target_up_changes (target_id, ts, up, error, server_version, role)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::bool[], $4::text[], $5::text[], $6::text[])
      ON CONFLICT DO NOTHING`,
-    [rows.map((r) => r.targetId), rows.map((r) => r.ts.toISOString()), rows.map((r) => r.up), rows.map((r) => r.error)],
+    [
+      rows.map((r) => r.targetId),
+      rows.map((r) => r.ts.toISOString()),
+      rows.map((r) => r.up),
+      rows.map((r) => r.error),
+      rows.map((r) => r.serverVersion),
+      rows.map((r) => r.role),
+    ],
   );
 }
 

@@ -8,10 +8,10 @@ export const dynamic = "force-dynamic";
 
 // Liveness for load balancers, public. 200 even when targets are down: pgpulse itself is
 // serving; the status says what is wrong. Details only for a caller who may read them.
-// Built once per change of the targets' or the store's state.
+// Built once per change of the targets' or the store's state, or a new read of the fleet.
 export const GET = publicRoute(async (_req, { rt, actor }) => {
   const details = !!actor && allows("viewer", actor.role);
-  const version = healthVersion(rt.targets.map((t) => rt.state(t.id)), rt.store.status());
+  const version = healthVersion(rt.targets.map((t) => rt.state(t.id)), rt.store.status(), rt.fleet());
   return jsonAnswer(
     await oncePerVersion(rt, details ? "health:details" : "health:status", version, async () => {
       const health = rt.health();

@@ -4,7 +4,7 @@ import { listAlerts } from "@/lib/alerts/read";
 import type { Point } from "@/lib/api/common";
 import type { OverviewResponse } from "@/lib/api/overview";
 import { readFleet } from "@/lib/fleet/lease-store";
-import { latestUpStates, prefetchSeries } from "@/lib/store/read-fleet";
+import { prefetchSeries } from "@/lib/store/read-fleet";
 import type { SeriesReader } from "@/lib/store/types";
 import type { Runtime } from "@/lib/server/wiring/runtime";
 import { summarizeTarget } from "@/lib/server/views/targets";
@@ -34,23 +34,22 @@ const FLEET_SERIES = [
   "db_stats.blks_read",
   "db_stats.stats_reset_epoch",
   "connections.usable",
-  "up.up",
 ];
 // How many targets read their largest table from the store at once when not in memory.
 const TABLE_READS_AT_ONCE = 8;
 
 export async function overviewView(rt: Runtime, now = new Date()): Promise<OverviewResponse> {
   const ids = rt.targets.map((t) => t.id);
-  const elsewhere = ids.filter((id) => !rt.collectors.has(id));
   const from = new Date(now.getTime() - PREFETCH_MS);
-  const [alerts, reader, fleet, upStates] = await Promise.all([
+  const [alerts, reader, fleet] = await Promise.all([
     rt.store.read((p) => listAlerts(p, { state: ["pending", "firing"], limit: 5000 })),
     rt.store.read((p) => prefetchSeries(p, ids, FLEET_SERIES, from, now)),
-    // The lease table itself, not this instance's cached view: a pages-only instance has none.
+    // The lease table with each target's recorded state, read now rather than this instance's
+    // view of a few seconds ago: the list is as current as the store.
     rt.store.read((p) => readFleet(p)),
-    rt.store.read((p) => latestUpStates(p, elsewhere)),
   ]);
   const holder = new Map(fleet.leases.filter((l) => l.live).map((l) => [l.target_id, { id: l.holder, name: l.holder_name }]));
+  const lease = new Map(fleet.leases.map((l) => [l.target_id, l]));
   const tables = await mapLimited(rt.targets, TABLE_READS_AT_ONCE, async (t) => {
     const r = await currentRows(rt, t.id, "table_stats");
     return r ? parseRows(r.rows, tableRow).rows : null;
@@ -60,19 +59,18 @@ export async function overviewView(rt: Runtime, now = new Date()): Promise<Overv
     rt.targets.map(async (t, i) => {
       const database = summarizeTarget(t).database;
       const series = (metric: SeriesMetric, windowMs: number, step: number) => seriesPoints(reader, t.id, database, metric, now, windowMs, step);
-      const [connections, tps, longestQuery, cacheWindow, up, usable] = await Promise.all([
+      const [connections, tps, longestQuery, cacheWindow, usable] = await Promise.all([
         series("connections_total", SPARK_MS, SPARK_STEP_S),
         series("tps", HEADLINE_MS, SPARK_STEP_S),
         series("longest_query_seconds", HEADLINE_MS, SPARK_STEP_S),
         series("cache_hit_ratio", HEADLINE_MS, RATIO_STEP_S),
-        reader.seriesRange(t.id, "up.up", null, new Date(now.getTime() - SPARK_MS), now, { resolution: "1m" }),
         reader.seriesRange(t.id, "connections.usable", null, new Date(now.getTime() - SPARK_MS), now, { resolution: "1m" }),
       ]);
       return toOverviewTarget(
         {
           target: t,
           snapshot: rt.collectors.has(t.id) ? rt.snapshot(t.id) : undefined,
-          stored: { heldBy: holder.get(t.id) ?? null, upState: upStates.get(t.id), lastUpAt: lastUpTime(up.series.flatMap((s) => s.points)) },
+          stored: { heldBy: holder.get(t.id) ?? null, lease: lease.get(t.id) },
           alerts,
           tables: tables[i],
           series: { connections, tps, longestQuery },
@@ -97,14 +95,6 @@ function lastStored(points: ReadonlyArray<{ lastTs: Date; lastValue: number }>):
   let best: { lastTs: Date; lastValue: number } | null = null;
   for (const p of points) if (!best || p.lastTs > best.lastTs) best = p;
   return best?.lastValue ?? null;
-}
-
-/** The newest probe that answered (up = 1), from raw samples or rollup buckets ending up. */
-function lastUpTime(points: ReadonlyArray<{ lastTs: Date; lastValue: number }>): Date | null {
-  let best: Date | null = null;
-  // A bucket that ended down had its up samples at times a rollup does not keep: left out.
-  for (const p of points) if (p.lastValue >= 1 && (!best || p.lastTs > best)) best = p.lastTs;
-  return best;
 }
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

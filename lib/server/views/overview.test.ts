@@ -5,7 +5,8 @@ import { alertCountsFor, firingByRule, largestTable, lastValue, toOverviewTarget
 
 const T = new Date("2026-03-01T10:00:00Z");
 const target = { id: "a", name: "A", url: "postgres://m@db1:5433/app", tags: { env: "prod" } };
-const nobody = { heldBy: null, upState: undefined, lastUpAt: null };
+const nobody = { heldBy: null, lease: undefined };
+const recorded = { live: true, last_sample_at: new Date(T.getTime() - 5_000), error: null, server_version: "17.2", role: "primary" as const };
 const noSeries = { connections: [], tps: [], longestQuery: [] };
 const row = (over: Partial<OverviewInput>) =>
   toOverviewTarget({ target, snapshot: undefined, stored: nobody, alerts: [], tables: null, series: noSeries, cacheHitRatioWindow: [], storedUsable: null, ...over }, 60, T);
@@ -63,15 +64,16 @@ describe("overview row", () => {
 
   it("a target another instance polls reads its state from the store, not as down", () => {
     const since = new Date(T.getTime() - 300_000);
-    const elsewhere = { heldBy: { id: "i2", name: "pgpulse-2" }, lastUpAt: new Date(T.getTime() - 5_000) };
-    const fine = row({ stored: { ...elsewhere, upState: { up: true, since, error: null } }, storedUsable: 97, series: { ...noSeries, connections: [["2026-03-01T09:59:00.000Z", 4]] } });
+    const heldBy = { id: "i2", name: "pgpulse-2" };
+    const fine = row({ stored: { heldBy, lease: { ...recorded, up: true, down_since: since } }, storedUsable: 97, series: { ...noSeries, connections: [["2026-03-01T09:59:00.000Z", 4]] } });
     expect(fine).toMatchObject({ up: true, status: "ok", source: "store", heldBy: { name: "pgpulse-2" }, downSince: null, lastSampleAt: "2026-03-01T09:59:55.000Z" });
+    expect(fine).toMatchObject({ serverVersion: "17.2", role: "primary" });
     expect(fine.connections).toEqual({ used: 4, usable: 97 });
-    const down = row({ stored: { ...elsewhere, upState: { up: false, since, error: "connection refused" } } });
-    expect(down).toMatchObject({ up: false, status: "down", downSince: since.toISOString(), lastError: "connection refused" });
+    const down = row({ stored: { heldBy, lease: { ...recorded, up: false, down_since: since, error: "connection refused" } } });
+    expect(down).toMatchObject({ up: false, status: "down", downSince: since.toISOString(), lastError: "connection refused", serverVersion: "17.2" });
     // Its holder's lease ran out: the stored state is no longer current.
-    const orphan = row({ stored: { heldBy: null, upState: { up: false, since, error: "x" }, lastUpAt: null } });
-    expect(orphan).toMatchObject({ up: null, status: "unknown", lastError: null });
+    const orphan = row({ stored: { heldBy: null, lease: { ...recorded, live: false, up: false, down_since: since, error: "x" } } });
+    expect(orphan).toMatchObject({ up: null, status: "unknown", lastError: null, role: null });
   });
 
   it("firing alerts by rule: the worst severity of each, worst rules first, an id only for a lone alert", () => {

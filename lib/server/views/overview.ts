@@ -4,11 +4,11 @@ import { SEVERITY_ORDER } from "@/lib/api/alert-view";
 import { fleetStatus } from "@/lib/api/fleet";
 import type { CompactSeries, OverviewTarget } from "@/lib/api/overview";
 import type { TargetConfig } from "@/lib/config/schema";
-import type { StoredUpState } from "@/lib/store/read-fleet";
 import { summarizeTarget } from "./targets";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { activityRow, connectionsRow, parseRows, type TableStatsRow } from "./rows";
 import { replicationFigures } from "./overview-replication";
+import { snapshotState, storedState, type StoredTarget } from "./target-state";
 
 // One fleet row per target, from the collector's snapshot, the store's series and the alert
 // table: never a query on the target.
@@ -25,9 +25,8 @@ export interface AlertLike {
 export interface StoredState {
   /** The live lease's holder; null: nobody polls it now, so its last state is not current. */
   heldBy: { id: string; name: string } | null;
-  upState: StoredUpState | undefined;
-  /** The newest successful probe in the store's up series. */
-  lastUpAt: Date | null;
+  /** Its lease row with the state its holder recorded (lib/fleet/lease-store.ts readFleet). */
+  lease: StoredTarget | undefined;
 }
 
 export interface OverviewInput {
@@ -90,26 +89,6 @@ export function compact(points: readonly Point[], stepSeconds: number, fallbackF
   return { from: points[0]?.[0] ?? fallbackFrom.toISOString(), stepSeconds, values: points.map((p) => p[1]) };
 }
 
-/** Up, since when and why: the snapshot here, else the store's record while someone polls it. */
-function upFields(s: TargetSnapshot | undefined, stored: StoredState) {
-  if (s) {
-    const polled = s.lastSampleAt !== null || s.lastError !== null;
-    return {
-      up: polled ? s.up : null,
-      downSince: s.downSince?.toISOString() ?? null,
-      lastError: s.lastError ?? null,
-      lastSampleAt: s.lastSampleAt?.toISOString() ?? null,
-    };
-  }
-  const u = stored.heldBy ? stored.upState : undefined;
-  return {
-    up: u ? u.up : null,
-    downSince: u && !u.up ? u.since.toISOString() : null,
-    lastError: u && !u.up ? u.error : null,
-    lastSampleAt: stored.lastUpAt?.toISOString() ?? null,
-  };
-}
-
 export function toOverviewTarget(input: OverviewInput, sparkStepSeconds: number, sparkFrom: Date): OverviewTarget {
   const s = input.snapshot;
   const summary = summarizeTarget(input.target, s);
@@ -118,7 +97,8 @@ export function toOverviewTarget(input: OverviewInput, sparkStepSeconds: number,
   const sessions = sa?.status === "ok" ? parseRows(sa.rows, activityRow).rows : null;
   const connRow = conn?.status === "ok" ? parseRows(conn.rows, connectionsRow).rows[0] : undefined;
   const alerts = alertCountsFor(input.target.id, input.alerts);
-  const up = upFields(s, input.stored);
+  // The snapshot here, else what the holder recorded in the store (the same as /api/health).
+  const state = s ? snapshotState(s) : storedState(input.stored.lease);
   return {
     id: input.target.id,
     name: input.target.name,
@@ -126,12 +106,10 @@ export function toOverviewTarget(input: OverviewInput, sparkStepSeconds: number,
     port: summary.port,
     database: summary.database,
     tags: input.target.tags ?? {},
-    status: fleetStatus({ up: up.up, firing: alerts }),
+    status: fleetStatus({ up: state.up, firing: alerts }),
     heldBy: input.stored.heldBy,
     source: s ? "memory" : "store",
-    ...up,
-    serverVersion: s?.capabilities?.serverVersion ?? null,
-    role: s?.capabilities?.role ?? null,
+    ...state,
     alerts,
     firing: firingByRule(input.target.id, input.alerts),
     sessions: sessions

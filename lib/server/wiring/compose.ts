@@ -20,7 +20,8 @@ import { createDeliveryWorker, type DeliveryWorker } from "@/lib/alerts/delivery
 import { createStorePool, createTargetPool } from "@/lib/db/pool";
 import type { Health } from "@/lib/api/health";
 import { computeHealth, fleetHealth } from "@/lib/server/views/health";
-import { createLeaseManager, type LeaseManager, type LoseReason } from "@/lib/fleet/leases";
+import { createLeaseManager, type FleetView, type LeaseManager, type LoseReason } from "@/lib/fleet/leases";
+import { createFleetWatch, type FleetWatch } from "@/lib/fleet/watch";
 import type { Identity } from "@/lib/fleet/lease-store";
 import { metricCadenceMs, rowHistoryCadenceMs } from "./cadence";
 import { createSelfMetrics, type SelfMetrics } from "./self-metrics";
@@ -90,6 +91,11 @@ export interface Pgpulse {
   actionPool(targetId: string): ActionConnector;
   /** EXPLAIN's pool: the target's planning role (explainUrl) when configured, else actionPool. */
   explainPool(targetId: string): ActionConnector;
+  /**
+   * The fleet as this instance last read it (its lease ticks, or a pages-only instance's own
+   * reads), and whether that read is younger than a lease (else it cannot vouch for live leases).
+   */
+  fleet(): { view: FleetView; fresh: boolean } | null;
   health(): Health;
   stop(): Promise<void>;
 }
@@ -191,13 +197,20 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     : null;
   await discovery?.start();
 
-  const leasePool = collect ? createStorePool(opts.storeUrl, 1, Math.max(1_000, (opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS) / 2)) : null;
-  if (leasePool) {
+  const leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  // A pages-only instance uses it to read the fleet (who polls what, and its recorded state).
+  const leasePool = createStorePool(opts.storeUrl, 1, Math.max(1_000, leaseTtlMs / 2));
+  let watch: FleetWatch | null = null;
+  if (!collect) {
+    watch = createFleetWatch({ pool: leasePool, me: instance, everyMs: Math.max(50, Math.floor(leaseTtlMs / 4)), log: log.child({ part: "fleet" }) });
+    await watch.start();
+  } else {
     leases = createLeaseManager({
       pool: leasePool,
       me: instance,
       targets: () => config.targets.map((t) => t.id),
-      ttlMs: opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+      ttlMs: leaseTtlMs,
+      lastSampleAt: (targetId) => collectors.get(targetId)?.state().lastSampleAt ?? null,
       async onAcquire(targetId) {
         const target = byId.get(targetId);
         if (!target) throw new Error(`unknown target ${targetId}`);
@@ -229,6 +242,11 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     return budgetedConnector(pool, limits.server(serverKey(target.url)));
   };
   let stopping: Promise<void> | null = null;
+  function fleetRead() {
+    const view = leases?.view() ?? watch?.view();
+    if (!view) return null;
+    return { view, fresh: view.readAt !== null && Date.now() - view.readAt.getTime() < leaseTtlMs };
+  }
 
   return {
     version: opts.version,
@@ -256,21 +274,25 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
     explainPool(id) {
       return actionPoolFor(id, "explain");
     },
+    fleet: fleetRead,
     health() {
       const s = store.status();
-      const fleet = leases?.view();
+      const fleet = fleetRead();
+      // A read older than a lease cannot say who polls a target now: its leases count as ended.
+      const leaseRows = fleet?.fresh ? fleet.view.leases : fleet?.view.leases.map((l) => ({ ...l, live: false }));
       return computeHealth(
         opts.version,
         config.targets,
         config.targets.map((t) => collectors.get(t.id)?.snapshot()),
         { reachable: s.reachable, unreachableSince: s.unreachableSince },
-        fleet ? fleetHealth(instance.id, fleet.instances, fleet.leases) : undefined,
+        fleet && leaseRows ? fleetHealth(instance.id, fleet.view.instances, leaseRows) : undefined,
       );
     },
     stop() {
       // Graceful: stop polling, evaluate what arrived, flush writes, then close connections.
       stopping ??= (async () => {
         discovery?.stop();
+        watch?.stop();
         await Promise.allSettled([...collectors.values()].map((c) => c.stop()));
         await Promise.allSettled([...actionPools.values(), ...explainPools.values()].map((p) => p.end()));
         await alerts.idle().catch(() => {});
@@ -278,7 +300,7 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
         // Leases go after the last alert writes (they are fenced by them), and at once rather
         // than at expiry, so another instance takes the targets at its next tick.
         await leases?.stop().catch(() => {});
-        await leasePool?.end().catch(() => {});
+        await leasePool.end().catch(() => {});
         await delivery.stop().catch(() => {});
         await store.flush().catch(() => {});
         await store.close().catch(() => {});

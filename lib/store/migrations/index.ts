@@ -11,6 +11,7 @@ import { m051 } from "./051-notifications";
 import { m052 } from "./052-silences";
 import { m100 } from "./100-audit-log";
 import { m150 } from "./150-fleet-leases";
+import { m151 } from "./151-target-state";
 import type { Migration } from "./types";
 
-export const migrations: Migration[] = [m001, m002, m003, m010, m011, m012, m050, m051, m052, m100, m150];
+export const migrations: Migration[] = [m001, m002, m003, m010, m011, m012, m050, m051, m052, m100, m150, m151];
