@@ -7,14 +7,13 @@ import { API_HEADERS, STATIC_HEADERS } from "@/lib/auth/security-headers";
 import { installReadLane, readLaneListener } from "@/lib/server/http/read-lane";
 import { READ_LANE_ROUTES } from "@/lib/server/http/read-lane-routes";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
-import { useRouteTestRuntime } from "@/test/support/route-runtime";
+import { SNAPSHOT_ONCE_INTERVALS, snapshotLanded, useRouteTestRuntime } from "@/test/support/route-runtime";
 
 // The read lane on a real HTTP server in front of a stand-in for Next (a listener that says
 // "next"), with pgpulse watching a real PostgreSQL: it answers exactly what the route handler
 // answers, with the same headers, runs the gate first, and hands everything else on.
 
 const ID = "lane";
-const HOUR = 3_600_000;
 const NEXT_STATUS = 299;
 
 describe("read lane", () => {
@@ -29,7 +28,7 @@ describe("read lane", () => {
     {
       id: ID,
       prefix: "lane",
-      intervals: { server: 1_000, stat_activity: HOUR, connections: HOUR, db_stats: HOUR, index_stats: HOUR, index_bloat: HOUR, table_stats: HOUR },
+      intervals: SNAPSHOT_ONCE_INTERVALS,
       // Enough tables for a tables answer over the 1 kB compression line.
       prepare: (admin) => admin.query("DO $$ BEGIN FOR i IN 1..30 LOOP EXECUTE format('CREATE TABLE t%s (id int PRIMARY KEY)', i); END LOOP; END $$"),
     },
@@ -49,8 +48,7 @@ describe("read lane", () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  // Every hourly metric has landed its one result: the snapshot answers hold still from here.
-  const ready = () => ["stat_activity", "connections", "db_stats", "index_stats", "index_bloat", "table_stats"].every((m) => rt.snapshot(ID)?.metrics[m]?.status === "ok");
+  const ready = () => snapshotLanded(rt, ID);
 
   /** The route handler's own answer to the same request, called directly as Next would. */
   async function direct(path: string): Promise<Response> {

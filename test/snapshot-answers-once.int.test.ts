@@ -6,14 +6,13 @@ import { GET as healthGET } from "@/app/api/health/route";
 import { PEER_HEADER } from "@/lib/auth/peer";
 import { answerCacheCounts } from "@/lib/server/views/answer-cache";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
-import { useRouteTestRuntime } from "@/test/support/route-runtime";
+import { SNAPSHOT_ONCE_INTERVALS, snapshotLanded, useRouteTestRuntime } from "@/test/support/route-runtime";
 
 // Snapshot routes build and validate their answer once per snapshot version: two requests on
 // the same snapshot do the work once, and the answer changes when a new result lands. The
 // collector runs for real; its cadences are an hour so that only runNow() lands a new result.
 
 const ID = "once";
-const HOUR = 3_600_000;
 
 describe("snapshot answers are built once per snapshot", () => {
   let rt: Pgpulse;
@@ -21,7 +20,7 @@ describe("snapshot answers are built once per snapshot", () => {
     {
       id: ID,
       prefix: "once",
-      intervals: { server: 1_000, stat_activity: HOUR, connections: HOUR, db_stats: HOUR, index_stats: HOUR, index_bloat: HOUR, table_stats: HOUR },
+      intervals: SNAPSHOT_ONCE_INTERVALS,
       prepare: (admin) => admin.query("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100); ANALYZE t"),
     },
     (fx) => ({ rt } = fx),
@@ -33,7 +32,7 @@ describe("snapshot answers are built once per snapshot", () => {
     expect(res.status, path).toBe(200);
     return res.text();
   };
-  const ready = () => ["stat_activity", "connections", "index_stats", "index_bloat", "table_stats"].every((m) => rt.snapshot(ID)?.metrics[m]?.status === "ok");
+  const ready = () => snapshotLanded(rt, ID);
 
   it("answers two requests on one snapshot with one build, and a new snapshot with a new one", async () => {
     await waitFor(ready, 45_000);

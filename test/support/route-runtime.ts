@@ -7,6 +7,20 @@ import { startPgpulse, type Pgpulse } from "@/lib/server/wiring/compose";
 import { setRuntimeForTests } from "@/lib/server/wiring/runtime";
 import { createTestDatabase, urlAs, type TestDatabase } from "@/test/db";
 
+const HOUR = 3_600_000;
+
+/**
+ * The probe every second and each snapshot metric once an hour: after the first results land,
+ * the snapshot answers hold still, and only runNow() lands a new result.
+ */
+export const SNAPSHOT_ONCE_INTERVALS = { server: 1_000, stat_activity: HOUR, connections: HOUR, db_stats: HOUR, index_stats: HOUR, index_bloat: HOUR, table_stats: HOUR };
+
+/** Every hourly metric of SNAPSHOT_ONCE_INTERVALS has its first result in the snapshot. */
+export const snapshotLanded = (rt: Pgpulse, id: string): boolean =>
+  Object.keys(SNAPSHOT_ONCE_INTERVALS)
+    .filter((m) => m !== "server")
+    .every((m) => rt.snapshot(id)?.metrics[m]?.status === "ok");
+
 export interface RouteTestRuntime {
   target: TestDatabase;
   storeDb: TestDatabase;
