@@ -6,6 +6,7 @@ import { PEER_HEADER } from "@/lib/auth/peer";
 import { historyAnswerCounts } from "@/lib/server/views/history-answers";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { useRouteTestRuntime } from "@/test/support/route-runtime";
+import { waitFor } from "@/test/support/wait";
 
 // Series and the alert list are shared by the viewers asking the same thing: a chart of the last
 // hour asked by two viewers a few milliseconds apart is read once, until the next sample of its
@@ -87,12 +88,4 @@ describe("history answers are shared until what they read changes", () => {
 
 function req(url: string): Request {
   return new Request(url, { headers: { [PEER_HEADER]: "127.0.0.1", host: new URL(url).host } });
-}
-
-async function waitFor(pred: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

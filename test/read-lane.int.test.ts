@@ -8,6 +8,7 @@ import { installReadLane, readLaneListener } from "@/lib/server/http/read-lane";
 import { READ_LANE_ROUTES } from "@/lib/server/http/read-lane-routes";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { SNAPSHOT_ONCE_INTERVALS, snapshotLanded, useRouteTestRuntime } from "@/test/support/route-runtime";
+import { waitFor } from "@/test/support/wait";
 
 // The read lane on a real HTTP server in front of a stand-in for Next (a listener that says
 // "next"), with pgpulse watching a real PostgreSQL: it answers exactly what the route handler
@@ -183,11 +184,3 @@ describe("read lane", () => {
     });
   }
 });
-
-async function waitFor(pred: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}

@@ -7,6 +7,7 @@ import { PEER_HEADER } from "@/lib/auth/peer";
 import { answerCacheCounts } from "@/lib/server/views/answer-cache";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { SNAPSHOT_ONCE_INTERVALS, snapshotLanded, useRouteTestRuntime } from "@/test/support/route-runtime";
+import { waitFor } from "@/test/support/wait";
 
 // Snapshot routes build and validate their answer once per snapshot version: two requests on
 // the same snapshot do the work once, and the answer changes when a new result lands. The
@@ -99,12 +100,4 @@ describe("snapshot answers are built once per snapshot", () => {
 
 function req(url: string): Request {
   return new Request(url, { headers: { [PEER_HEADER]: "127.0.0.1", host: new URL(url).host } });
-}
-
-async function waitFor(pred: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

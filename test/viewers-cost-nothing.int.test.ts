@@ -19,6 +19,7 @@ import type { Pgpulse } from "@/lib/server/wiring/compose";
 import type { TestDatabase } from "@/test/db";
 import { useRouteTestRuntime } from "@/test/support/route-runtime";
 import { FAST_INTERVALS } from "@/test/faults/support";
+import { waitFor } from "@/test/support/wait";
 
 // Viewers cost the target nothing: a real collector fills the snapshot and the store, then is
 // stopped, and 200 concurrent requests to every read endpoint are answered while
@@ -64,11 +65,11 @@ describe("read endpoints never query the target", () => {
       const groups = await rt.store.slowQueryGroups(ID, new Date(now.getTime() - 3_600_000), now);
       const tables = await rt.store.latestHistoryRows(ID, "table_stats");
       return groups.some((g) => g.exampleQuery.includes("pg_sleep")) && tables !== null;
-    }, 45_000);
+    }, 45_000, 250);
     await rt.store.flush();
 
     for (const c of rt.collectors.values()) await c.stop();
-    await waitFor(async () => (await monitorSessions()) === 0, 10_000);
+    await waitFor(async () => (await monitorSessions()) === 0, 10_000, 250);
     const before = await monitorCalls();
     expect(before).toBeGreaterThan(0); // the collector did run as this role
 
@@ -121,13 +122,4 @@ describe("read endpoints never query the target", () => {
 function req(url: string): Request {
   // Host as a browser sends it: route handlers answer only for the names pgpulse serves.
   return new Request(url, { headers: { [PEER_HEADER]: "127.0.0.1", host: new URL(url).host } });
-}
-
-async function waitFor(pred: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("condition not met in time");
 }

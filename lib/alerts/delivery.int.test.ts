@@ -5,7 +5,8 @@ import { createDeliveryWorker, type DeliveryWorkerOptions } from "./delivery";
 import { createAlertEngine } from "./engine";
 import { AlertError } from "./errors";
 import { setUpAlertStore } from "@/test/support/alert-store";
-import { clock, ok, startReceiver, waitFor, type Receiver } from "@/test/support/alerts";
+import { clock, ok, startReceiver, type Receiver } from "@/test/support/alerts";
+import { waitFor } from "@/test/support/wait";
 
 const GB = 1024 ** 3;
 

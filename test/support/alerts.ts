@@ -52,11 +52,3 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     });
   return r;
 }
-
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, stepMs = 25): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
