@@ -4,7 +4,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PEER_HEADER } from "@/lib/auth/peer";
 import { API_HEADERS, STATIC_HEADERS } from "@/lib/auth/security-headers";
-import { installReadLane, readLaneListener } from "@/lib/server/http/read-lane";
+import { compileReadRoutes, installReadLane, matchReadRoute, readLaneListener } from "@/lib/server/http/read-lane";
 import { READ_LANE_ROUTES } from "@/lib/server/http/read-lane-routes";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { SNAPSHOT_ONCE_INTERVALS, snapshotLanded, useRouteTestRuntime } from "@/test/support/route-runtime";
@@ -16,6 +16,7 @@ import { waitFor } from "@/test/support/wait";
 
 const ID = "lane";
 const NEXT_STATUS = 299;
+const compiled = compileReadRoutes(READ_LANE_ROUTES);
 
 describe("read lane", () => {
   let rt: Pgpulse;
@@ -53,7 +54,7 @@ describe("read lane", () => {
 
   /** The route handler's own answer to the same request, called directly as Next would. */
   async function direct(path: string): Promise<Response> {
-    const route = READ_LANE_ROUTES.find((r) => new RegExp(`^${r.path.replace(/\[[a-z]+\]/g, "[^/]+")}$`).test(path.split("?")[0]))!;
+    const { route } = matchReadRoute(compiled, path.split("?")[0])!;
     return route.GET(new Request(`http://${host}${path}`, { headers: { host, [PEER_HEADER]: "127.0.0.1" } }), { params: Promise.resolve({ id: ID }) });
   }
 
@@ -61,7 +62,7 @@ describe("read lane", () => {
     await waitFor(ready, 45_000);
     const paths = ["/api/health", `/api/targets/${ID}/activity`, `/api/targets/${ID}/tables?limit=50&sort=size&dir=desc`, `/api/targets/${ID}/indexes?limit=5`, `/api/targets/${ID}/series?metric=tps`, "/api/alerts", "/api/alerts/count", "/api/overview"];
     // Every listed route is exercised here.
-    expect(new Set(paths.map((p) => READ_LANE_ROUTES.find((r) => new RegExp(`^${r.path.replace(/\[[a-z]+\]/g, "[^/]+")}$`).test(p.split("?")[0]))?.path)).size).toBe(READ_LANE_ROUTES.length);
+    expect(new Set(paths.map((p) => matchReadRoute(compiled, p.split("?")[0])?.route.path)).size).toBe(READ_LANE_ROUTES.length);
     passedOn.length = 0;
     observed.length = 0;
     for (const p of paths) {

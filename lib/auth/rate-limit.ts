@@ -2,6 +2,8 @@
 // process answers a team; with several processes the limit is per process, which still bounds
 // guessing to a few attempts per minute per process. No server-only import: pure.
 
+import { processWide } from "@/lib/process-wide";
+
 export interface FailureLimiterOptions {
   maxFailures: number;
   windowMs: number;
@@ -102,11 +104,7 @@ export function createFailureLimiter({ maxFailures, windowMs, maxKeys = 10_000 }
   };
 }
 
-const LOGIN = Symbol.for("pgpulse.loginLimiter");
-
 /** The process-wide sign-in limiter: 5 attempts per 5 minutes per address and per user. */
 export function loginLimiter(): FailureLimiter {
-  const g = globalThis as Record<symbol, FailureLimiter | undefined>;
-  g[LOGIN] ??= createFailureLimiter({ maxFailures: 5, windowMs: 5 * 60_000 });
-  return g[LOGIN];
+  return processWide("loginLimiter", () => createFailureLimiter({ maxFailures: 5, windowMs: 5 * 60_000 }));
 }

@@ -5,6 +5,7 @@ import type { PgpulseConfig } from "@/lib/config/schema";
 import { parseRange } from "./cidr";
 import { hostName } from "./host";
 import { parseHash } from "./password";
+import { processWide } from "@/lib/process-wide";
 
 // Everything the auth layer needs, read once from the config file and the environment and
 // checked as a whole: a half-configured sign-in must stop start-up, not fail open later.
@@ -80,21 +81,11 @@ export function validateAuthSettings(s: AuthSettings): void {
   if (problems.length > 0) throw new AuthConfigError(`Authentication is misconfigured:\n  ${problems.join("\n  ")}`);
 }
 
-const CACHE = Symbol.for("pgpulse.authSettings");
-
-/** The process's auth settings, loaded and validated on first use. */
+/** The process's auth settings, loaded and validated on first use (a failure is not kept: the next call tries again). */
 export function authSettings(): AuthSettings {
-  const g = globalThis as Record<symbol, AuthSettings | undefined>;
-  let cached = g[CACHE];
-  if (!cached) {
+  return processWide("authSettings", () => {
     const e = env();
     const config = loadConfig({ configPath: e.PGPULSE_CONFIG });
-    cached = buildAuthSettings(
-      config.auth,
-      { sessionSecret: e.PGPULSE_SESSION_SECRET, metricsToken: e.PGPULSE_METRICS_TOKEN },
-      { publicUrl: config.publicUrl },
-    );
-    g[CACHE] = cached;
-  }
-  return cached;
+    return buildAuthSettings(config.auth, { sessionSecret: e.PGPULSE_SESSION_SECRET, metricsToken: e.PGPULSE_METRICS_TOKEN }, { publicUrl: config.publicUrl });
+  });
 }

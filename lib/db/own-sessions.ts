@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { z } from "zod";
 import { one } from "./query";
+import { processWide } from "@/lib/process-wide";
 
 // pgpulse's own sessions, recognised by what another client cannot forge: the backend pid of
 // each connection pgpulse opened, recorded as it opens and forgotten as it ends, per PostgreSQL
@@ -32,11 +33,9 @@ interface Registry {
   identities: WeakMap<pg.ClientBase, Promise<Identity | null>>;
 }
 
-// On globalThis: route handlers are bundled apart from the module that opened the pools
+// One per process: route handlers are bundled apart from the module that opened the pools
 // (instrumentation), and both must read the same registry.
-const KEY = Symbol.for("pgpulse.own-sessions");
-const g = globalThis as unknown as Record<symbol, Registry | undefined>;
-const registry = (): Registry => (g[KEY] ??= { byServer: new Map(), identities: new WeakMap() });
+const registry = (): Registry => processWide("own-sessions", () => ({ byServer: new Map(), identities: new WeakMap() }));
 
 const NONE: ReadonlySet<number> = new Set();
 

@@ -11,6 +11,7 @@ import { EXPLAIN_SETUP_FLAGS } from "@/lib/setup/opt-in-grants";
 import { reachedFunctions } from "./explain-calls";
 import { privilegeRefusal } from "./explain-privileges";
 import { placeholderCount } from "@/lib/analysis/placeholders";
+import { processWide } from "@/lib/process-wide";
 
 // EXPLAIN on demand, the one read a viewer's page can cause on a target, so it is narrow:
 // a single SELECT (parsed, never matched by regex), inside a read-only transaction with its own
@@ -164,11 +165,7 @@ export function mapExplainError(e: unknown): ExplainError {
   return new ExplainError(422, "failed", `EXPLAIN failed on the target${err.code ? ` (SQLSTATE ${err.code})` : ""}`);
 }
 
-const LIMITER = Symbol.for("pgpulse.explainLimiter");
-
 /** 6 EXPLAINs a minute per actor per target, per process. */
 export function explainLimiter(): FailureLimiter {
-  const g = globalThis as Record<symbol, FailureLimiter | undefined>;
-  g[LIMITER] ??= createFailureLimiter({ maxFailures: 6, windowMs: 60_000 });
-  return g[LIMITER];
+  return processWide("explainLimiter", () => createFailureLimiter({ maxFailures: 6, windowMs: 60_000 }));
 }
