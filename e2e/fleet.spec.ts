@@ -27,6 +27,20 @@ const rows = (page: Page) => page.locator('[data-testid="fleet-list"] [data-test
 const rowIds = async (page: Page, n: number): Promise<string[]> =>
   (await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")!.replace(/^overview-target-/, "")))).slice(0, n);
 const count = (page: Page) => page.getByTestId("fleet-count");
+/** What the list draws, read in one go: every drawn row's status and name, in screen order. */
+const drawn = (page: Page) =>
+  rows(page).evaluateAll((els) =>
+    els.map((e) => ({ id: e.getAttribute("data-testid")!.replace(/^overview-target-/, ""), status: e.querySelector("[data-status]")?.getAttribute("data-status") ?? "" })),
+  );
+const RANK = ["down", "critical", "warning", "unknown", "ok"];
+/** The list's order: trouble first, then names (numbers in order). */
+function expectWorstFirst(list: Array<{ id: string; status: string }>): void {
+  for (let i = 1; i < list.length; i++) {
+    const [a, b] = [list[i - 1], list[i]];
+    const byRank = RANK.indexOf(a.status) - RANK.indexOf(b.status);
+    expect(byRank < 0 || (byRank === 0 && a.id.localeCompare(b.id, "en", { numeric: true, sensitivity: "base" }) <= 0), `${a.id} (${a.status}) before ${b.id} (${b.status})`).toBe(true);
+  }
+}
 
 test("lists all 200 targets, down first, then critical, then warning, then by name", async ({ page, request }) => {
   test.setTimeout(180_000);
@@ -45,27 +59,23 @@ test("lists all 200 targets, down first, then critical, then warning, then by na
   await page.goto(`${FLEET_URL}/`);
   await expect(count(page)).toHaveAttribute("data-total", String(FLEET_TOTAL));
   await expect(count(page)).toHaveText(`showing ${FLEET_TOTAL} of ${FLEET_TOTAL}`);
-  // What the list draws, read in one go: every drawn row's status and name, in screen order.
-  const drawn = async () =>
-    rows(page).evaluateAll((els) =>
-      els.map((e) => ({ id: e.getAttribute("data-testid")!.replace(/^overview-target-/, ""), status: e.querySelector("[data-status]")?.getAttribute("data-status") ?? "" })),
-    );
-  const first = await drawn();
+  const first = await drawn(page);
   expect(first.length).toBeGreaterThan(10);
-  const rank = ["down", "critical", "warning", "unknown", "ok"];
   const at = (id: string) => first.findIndex((r) => r.id === id);
-  // The troubled four come before every target that is fine, in order of trouble.
-  expect(at("zz-down-1")).toBeLessThan(at("zz-down-2"));
-  expect(at("zz-down-2")).toBeLessThan(at("yy-hot"));
-  expect(at("yy-hot")).toBeLessThan(at("xx-warm"));
+  // The troubled four come before every target that is fine, in order of trouble. A discovered
+  // database may be in trouble of its own for a while (a default rule on a database just
+  // created), and within a rank "f-…" names come before "xx-…": xx-warm may then be past the
+  // rows drawn, below nothing but trouble.
+  const [down1, down2, hot, warm] = TROUBLED.map((t) => at(t.id));
+  expect(down1).toBeGreaterThanOrEqual(0);
+  expect(down1).toBeLessThan(down2);
+  expect(down2).toBeLessThan(hot);
+  if (warm >= 0) expect(hot).toBeLessThan(warm);
+  else expect(first.filter((r) => RANK.indexOf(r.status) > RANK.indexOf("warning"))).toEqual([]);
   const firstOk = first.findIndex((r) => r.status === "ok");
-  expect(firstOk === -1 || firstOk > at("xx-warm")).toBe(true);
+  expect(firstOk === -1 || (warm >= 0 && firstOk > warm)).toBe(true);
   // And the whole drawn list holds the rule: trouble first, then names (numbers in order).
-  for (let i = 1; i < first.length; i++) {
-    const [a, b] = [first[i - 1], first[i]];
-    const byRank = rank.indexOf(a.status) - rank.indexOf(b.status);
-    expect(byRank < 0 || (byRank === 0 && a.id.localeCompare(b.id, "en", { numeric: true, sensitivity: "base" }) <= 0), `${a.id} (${a.status}) before ${b.id} (${b.status})`).toBe(true);
-  }
+  expectWorstFirst(first);
   // The critical one names its firing rule (found by name: a refresh may move it on screen).
   await page.getByTestId("fleet-filter-name").fill("yy-hot");
   await expect(page.getByTestId("overview-target-yy-hot-status")).toHaveAttribute("data-status", "critical");
@@ -89,7 +99,12 @@ test("filters by name, tag and status, and keeps them in the URL", async ({ page
   await page.getByTestId("fleet-filter-name").fill("fleet_01");
   await expect(count(page)).toHaveText(`showing 10 of ${FLEET_TOTAL}`);
   await expect(page).toHaveURL(/[?&]q=fleet_01(&|$)/);
-  expect(await rowIds(page, 20)).toEqual(Array.from({ length: 10 }, (_, i) => `f-${fleetDb(10 + i)}`));
+  // The ten names, in the list's order. A discovered database may be in trouble of its own for a
+  // while (a default rule on a freshly created database), which puts it first: the order is
+  // checked against the statuses drawn, not assumed to be all "ok".
+  const filtered = await drawn(page);
+  expect(filtered.map((r) => r.id).sort((a, b) => a.localeCompare(b, "en", { numeric: true }))).toEqual(Array.from({ length: 10 }, (_, i) => `f-${fleetDb(10 + i)}`));
+  expectWorstFirst(filtered);
   await page.getByTestId("fleet-filter-name").fill("");
   await expect(count(page)).toHaveText(`showing ${FLEET_TOTAL} of ${FLEET_TOTAL}`);
 

@@ -164,6 +164,39 @@ describe("collector engine", () => {
     collector = undefined;
   });
 
+  it("a session the server terminates during the very first check is retried on a fresh one, not an outage", async () => {
+    // A login trigger (PostgreSQL 17) ends the first pgpulse session of this database while an
+    // "armed" session is there, ending that one first (and waiting for it to go), so the next
+    // login passes. pgpulse's sessions are read-only: the trigger can only read and signal.
+    await admin.query("DROP DATABASE IF EXISTS first_check");
+    await admin.query("CREATE DATABASE first_check");
+    const url = Object.assign(new URL(srv.url()), { pathname: "/first_check" }).toString();
+    const armed = new pg.Client({ connectionString: url, application_name: "armed" });
+    await armed.connect();
+    // The first error is the termination; the socket's close that follows is another.
+    const disarmed = new Promise<string>((resolve) => armed.on("error", (e: Error & { code?: string }) => resolve(String(e.code))));
+    await armed.query(`
+      CREATE FUNCTION end_first_pgpulse_session() RETURNS event_trigger LANGUAGE plpgsql AS $$
+      DECLARE holder int;
+      BEGIN
+        SELECT pid INTO holder FROM pg_stat_activity WHERE application_name = 'armed' AND datname = current_database();
+        IF current_setting('application_name') = 'pgpulse' AND holder IS NOT NULL THEN
+          PERFORM pg_terminate_backend(holder, 5000);
+          PERFORM pg_terminate_backend(pg_backend_pid());
+        END IF;
+      END $$;
+      CREATE EVENT TRIGGER end_first_pgpulse_session ON login EXECUTE FUNCTION end_first_pgpulse_session();`);
+    const rec = recorder();
+    collector = createCollector({ target: { id: "first", name: "first", url }, thresholds, sinks: rec.sinks, tasks: catalogTasks(live) });
+    collector.start();
+    // The trigger did end a session: the retry is what kept the target from reading as down.
+    expect(await disarmed).toBe("57P01");
+    await expect.poll(() => collector!.snapshot().up, { timeout: 10_000 }).toBe(true);
+    expect(rec.ups()).toEqual([expect.objectContaining({ up: 1 })]);
+    await collector.stop();
+    collector = undefined;
+  });
+
   it("re-runs the server probe on its cadence and picks up a new extension", async () => {
     const rec = recorder();
     collector = createCollector({

@@ -6,7 +6,7 @@ import { probe } from "./probe";
 import { sourceStatuses } from "./source-status";
 import { backoffMs, createSingleFlight, effectiveIntervalMs, jitter, type SingleFlight } from "./schedule";
 import { deliver, type CollectorLog } from "./sinks";
-import { isConnectivityFailure, WATCHDOG_CODE } from "./definition-tasks";
+import { isConnectivityFailure, isSessionTerminated, WATCHDOG_CODE } from "./definition-tasks";
 import type { Capabilities, CollectorTask, SampleSink, TargetSnapshot, TargetState, TaskContext, TaskStats } from "./types";
 import type { ShareMember, ShareMembership } from "./server-share";
 import type { Semaphore } from "./limits";
@@ -220,7 +220,8 @@ export function createCollector(opts: CollectorOptions): Collector {
     let outcome = await probeOnce();
     // A pooled connection can die between uses (backend terminated, server restarted) before
     // the pool hears of it: one retry on a fresh connection keeps that from reading as an outage.
-    if (up && !stopped && !outcome.caps && isConnectivityFailure(outcome.result)) outcome = await probeOnce();
+    // Before the first answer too, when the server itself ended the session: it was reachable.
+    if (!stopped && !outcome.caps && (up ? isConnectivityFailure(outcome.result) : isSessionTerminated(outcome.result))) outcome = await probeOnce();
     if (stopped) return outcome.result;
     const durationMs = performance.now() - startedAt;
     const { result } = outcome;

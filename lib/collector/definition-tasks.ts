@@ -32,5 +32,10 @@ export function isConnectivityFailure(result: MetricResult): boolean {
   return kind === "connection" || kind === "terminated";
 }
 
+/** The server ended the session (pg_terminate_backend, shutdown): it was reachable a moment ago. */
+export function isSessionTerminated(result: MetricResult): boolean {
+  return result.status === "error" && toDbError({ code: result.code, message: result.error }).kind === "terminated";
+}
+
 /** Code of the error result produced when a run outlives its timeout plus a margin. */
 export const WATCHDOG_CODE = "PGPULSE_WATCHDOG";

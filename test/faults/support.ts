@@ -228,7 +228,8 @@ export function spyResults(rt: Pgpulse, keepRows = false): SeenResult[] {
       status: r.status,
       ts: r.ts.getTime(),
       at: Date.now(),
-      error: r.status === "error" ? r.error : undefined,
+      // An up=0 mark carries its probe's error in its row.
+      error: r.status === "error" ? r.error : r.metric === "up" && r.status === "ok" ? (r.rows[0]?.error as string | null) ?? undefined : undefined,
       up: r.metric === "up" && r.status === "ok" ? Number(r.rows[0]?.up) : undefined,
       durationMs: r.status === "unavailable" ? undefined : r.durationMs,
       rows: keepRows && r.status === "ok" ? r.rows : undefined,

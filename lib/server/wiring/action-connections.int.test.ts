@@ -73,7 +73,7 @@ describe("action connections within the server budget", () => {
     // Without the budget all six run at once (six sessions); with it, two at a time at most.
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(2);
-    expect(budget.inUse()).toBe(0);
+    await until("every slot given back", () => budget.inUse() === 0);
     // Closed after use, not kept idle on a slot nobody holds.
     expect(await openSessions()).toBe(0);
   });
@@ -91,7 +91,23 @@ describe("action connections within the server budget", () => {
     expect(reclaimed).toBe(1);
     expect(budget.inUse()).toBe(1);
     client.release();
-    expect(budget.inUse()).toBe(0);
+    await until("the slot given back", () => budget.inUse() === 0);
+  });
+
+  it("gives its slot back only once the session is gone from the server, not when its close is asked", async () => {
+    const budget = createSemaphore(1);
+    const client = await budgetedConnector(targetPool(), budget).connect();
+    const pid = Number((await client.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
+    const events: string[] = [];
+    client.once("end", () => events.push("socket closed"));
+    client.release();
+    // The next connection of this server gets the slot: by then the old backend has exited.
+    const next = await budget.acquire();
+    events.push("slot granted");
+    const listed = (await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0].n;
+    next();
+    expect(events).toEqual(["socket closed", "slot granted"]);
+    expect(listed).toBe(0);
   });
 
   it("a spent budget answers 503 busy after the wait, for EXPLAIN and for a session action, and leaves no waiter", async () => {

@@ -34,10 +34,22 @@ export function budgetedConnector(pool: Pool, budget: Semaphore, waitMs = ACTION
       try {
         const client = await pool.connect();
         const release = client.release.bind(client);
+        let released = false;
         // Closed, never kept idle: an idle connection would hold a slot that collection needs.
+        // The slot is given back once the session is gone, not when its close is asked: pg-pool
+        // emits 'remove' after the server closed the socket, which a backend does only as it
+        // exits. Given back earlier, the next connection opened beside a backend still listed
+        // in pg_stat_activity, one over the budget.
         client.release = () => {
+          if (released) return;
+          released = true;
+          const onRemove = (removed: PoolClient) => {
+            if (removed !== client) return;
+            pool.off("remove", onRemove);
+            free();
+          };
+          pool.on("remove", onRemove);
           release(true);
-          free();
         };
         return client;
       } catch (e) {
