@@ -16,7 +16,7 @@ export interface Retention {
   hourDays: number;
   /** Row history: table/index rows (default 31 days: this month against the last, growth windows). */
   rowHistoryDays: number;
-  /** Slow query events (default 90 days). */
+  /** Slow query events, and up/down changes no current state needs (default 90 days). */
   eventDays: number;
 }
 
@@ -38,7 +38,7 @@ export async function ensurePartitionsAhead(pool: Pool, now: Date): Promise<numb
 
 const nameRow = z.object({ name: z.string() });
 
-export async function dropExpired(pool: Pool, now: Date, r: Retention): Promise<{ dropped: string[]; eventsDeleted: number }> {
+export async function dropExpired(pool: Pool, now: Date, r: Retention): Promise<{ dropped: string[]; eventsDeleted: number; upChangesDeleted: number }> {
   // The size rollup lives as long as the row history it was made from (24 rows per target per day).
   await exec(pool, "DELETE FROM pgpulse.snapshot_sizes_1h WHERE hour_end < $1", [new Date(now.getTime() - r.rowHistoryDays * DAY_MS)]);
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -72,7 +72,17 @@ export async function dropExpired(pool: Pool, now: Date, r: Retention): Promise<
     eventsDeleted += deleted;
     if (deleted < 5000) break;
   }
-  return { dropped, eventsDeleted };
+  // Up/down changes serve a target's current state only (readFleet: the newest row, and the
+  // outage's start: the rows after the last up row). Rows before the last up row and past event
+  // retention are history nobody reads; a flapping target would otherwise grow them for ever.
+  const upChangesDeleted = await exec(
+    pool,
+    `DELETE FROM pgpulse.target_up_changes o
+      WHERE o.ts < $1
+        AND o.ts < (SELECT max(u.ts) FROM pgpulse.target_up_changes u WHERE u.target_id = o.target_id AND u.up)`,
+    [ago(r.eventDays)],
+  );
+  return { dropped, eventsDeleted, upChangesDeleted };
 }
 
 // Work per run is capped so a long catch-up (after an outage) never holds one huge transaction.

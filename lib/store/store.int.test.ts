@@ -262,6 +262,40 @@ describe("retention", () => {
   });
 });
 
+describe("up/down change retention", () => {
+  it("deletes changes past event retention that precede the last up, keeping what the current state reads", async () => {
+    const now = new Date("2026-11-26T12:00:00Z");
+    const day = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    const rows: Array<[string, Date, boolean]> = [
+      // Flapped long ago, up since: only its last up row is needed.
+      ["flappy", day(200), false],
+      ["flappy", day(199), true],
+      ["flappy", day(150), false],
+      ["flappy", day(149), true],
+      // Down for 120 days: its last up row and the whole outage after it stay (downSince).
+      ["gone", day(130), false],
+      ["gone", day(125), true],
+      ["gone", day(120), false],
+      ["gone", day(100), false],
+      // Recent changes stay whatever they are.
+      ["fresh", day(10), false],
+      ["fresh", day(5), true],
+    ];
+    for (const [id, ts, up] of rows) await sql.query("INSERT INTO pgpulse.target_up_changes (target_id, ts, up) VALUES ($1, $2, $3)", [id, ts, up]);
+    const report = await store.runMaintenance(now);
+    const { rows: kept } = await sql.query("SELECT target_id, ts, up FROM pgpulse.target_up_changes WHERE target_id IN ('flappy', 'gone', 'fresh') ORDER BY target_id, ts");
+    expect(report.upChangesDeleted).toBe(4);
+    expect(kept.map((r) => [r.target_id, r.ts.getTime(), r.up])).toEqual([
+      ["flappy", day(149).getTime(), true],
+      ["fresh", day(10).getTime(), false],
+      ["fresh", day(5).getTime(), true],
+      ["gone", day(125).getTime(), true],
+      ["gone", day(120).getTime(), false],
+      ["gone", day(100).getTime(), false],
+    ]);
+  });
+});
+
 describe("row history and growth", () => {
   it("keeps one row per table per set; latest, history and growth read them", async () => {
     const day = 86_400_000;

@@ -362,7 +362,7 @@ export function createStore(opts: StoreOptions): Store {
 
   async function runMaintenance(now = new Date()): Promise<MaintenanceReport> {
     const partitionsCreated = await ensurePartitionsAhead(pool, now);
-    const { dropped, eventsDeleted } = await dropExpired(pool, now, retention);
+    const { dropped, eventsDeleted, upChangesDeleted } = await dropExpired(pool, now, retention);
     if (dropped.length) {
       knownDays.samples.clear();
       knownDays.snapshot_sets.clear();
@@ -372,7 +372,7 @@ export function createStore(opts: StoreOptions): Store {
     const sizeHoursRolledUp = await rollupSizes(pool, now, [...ROW_HISTORY_VALUE_METRICS], retention.rowHistoryDays);
     // After the minute rollup, so that it reads the newest minutes from the unpacked rows.
     const hoursPacked = await packSamples(pool, now);
-    return { partitionsCreated, partitionsDropped: dropped, minutesRolledUp: r.minutes, hoursRolledUp: r.hours, sizeHoursRolledUp, hoursPacked, eventsDeleted };
+    return { partitionsCreated, partitionsDropped: dropped, minutesRolledUp: r.minutes, hoursRolledUp: r.hours, sizeHoursRolledUp, hoursPacked, eventsDeleted, upChangesDeleted };
   }
 
   function startMaintenance() {

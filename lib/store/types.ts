@@ -159,4 +159,6 @@ export interface MaintenanceReport {
   /** Hours of raw samples packed (migration 012). */
   hoursPacked: number;
   eventsDeleted: number;
+  /** Up/down changes past event retention that no current state needs. */
+  upChangesDeleted: number;
 }
