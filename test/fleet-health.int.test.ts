@@ -20,11 +20,13 @@ let alphaServer: FaultServer;
 let store: TestDatabase;
 let collector: Pgpulse;
 let pages: Pgpulse;
+let successor: Pgpulse | undefined;
+let targets: Array<{ id: string; name: string; url: string }>;
 
 beforeAll(async () => {
   root = await tempRoot("fleet-health");
   [alphaServer, store] = await Promise.all([startFaultServer(root, "alpha"), createTestDatabase(17, "fleet_health_store")]);
-  const targets = [
+  targets = [
     { id: "alpha", name: "alpha", url: alphaServer.url() },
     // Nothing listens on port 1: refused at once, down from the start.
     { id: "charlie", name: "charlie", url: "postgres://nobody:x@127.0.0.1:1/none" },
@@ -38,6 +40,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setRuntimeForTests(undefined);
+  await successor?.stop();
   await pages?.stop();
   await collector?.stop();
   await alphaServer?.stop();
@@ -58,10 +61,17 @@ const facts = (t: TargetHealth | undefined) =>
   t && { up: t.up, role: t.role, serverVersion: t.serverVersion, downSince: t.downSince, lastError: t.lastError, heldBy: t.heldBy?.name ?? null };
 
 async function bothAgree(what: string, expected: (h: Health) => boolean) {
+  return bothAgreeWith(collector, what, expected);
+}
+
+/** Polls until the polling instance and the pages instance tell the same facts, as expected. */
+async function bothAgreeWith(polling: Pgpulse, what: string, expected: (h: Health) => boolean) {
   return until(
     what,
     async () => {
-      const [own, other] = await Promise.all([health(collector), health(pages)]);
+      // One after the other: the route reads the runtime set for it, which a call beside it would change.
+      const own = await health(polling);
+      const other = await health(pages);
       const same = ["alpha", "charlie"].every((id) => JSON.stringify(facts(own.targets.find((t) => t.id === id))) === JSON.stringify(facts(other.targets.find((t) => t.id === id))));
       return same && own.status === other.status && expected(own) && expected(other) ? { own, other } : null;
     },
@@ -112,5 +122,13 @@ describe("/api/health across instances", () => {
       ["delta", null, null],
     ]);
     expect(orphaned.status).toBe("ok");
+
+    // Another instance takes over while charlie is still down: the outage keeps the start its
+    // first holder recorded, on the new holder as on the pages instance, not the new holder's
+    // own first probe.
+    const charlieSince = target(first.other, "charlie").downSince;
+    successor = await startFaultPgpulse({ config: faultConfig({ targets }), storeUrl: store.url, instanceName: "successor", leaseTtlMs: TTL_MS });
+    const taken = await bothAgreeWith(successor, "the successor holds charlie and finds it down", (h) => target(h, "charlie").up === false && target(h, "charlie").heldBy?.name === "successor");
+    expect(target(taken.own, "charlie").downSince).toBe(charlieSince);
   }, 120_000);
 });

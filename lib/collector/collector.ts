@@ -45,6 +45,11 @@ export interface CollectorOptions {
    * bound on runs in flight (lib/collector/limits.ts). Without them, only the two lanes bound.
    */
   limits?: { server: Semaphore; global: Semaphore };
+  /**
+   * When the target was recorded down by the instance that polled it before (a takeover during
+   * an outage): the outage's start if the first probe fails too, instead of that probe's time.
+   */
+  outageSince?: Date | null;
 }
 
 export interface Collector {
@@ -113,6 +118,8 @@ export function createCollector(opts: CollectorOptions): Collector {
   let stopped = false;
   let up = false;
   let downSince: Date | null = null;
+  /** Only until the first probe's answer: after that, this collector saw for itself. */
+  let inheritedOutage = opts.outageSince ?? null;
   let lastError: string | null = null;
   let lastSampleAt: Date | null = null;
   let caps: Capabilities | null = null;
@@ -225,6 +232,8 @@ export function createCollector(opts: CollectorOptions): Collector {
     if (stopped) return outcome.result;
     const durationMs = performance.now() - startedAt;
     const { result } = outcome;
+    const outageStart = inheritedOutage ?? result.ts;
+    inheritedOutage = null;
     record(result, serverEntry);
     if (outcome.caps) {
       const wasUp = up;
@@ -243,7 +252,7 @@ export function createCollector(opts: CollectorOptions): Collector {
       const error = result.status === "error" ? result.error : result.status === "unavailable" ? result.reason : "no capabilities";
       const wasUp = up;
       up = false;
-      downSince ??= result.ts;
+      downSince ??= outageStart;
       lastError = error;
       failedProbes++;
       if (wasUp) log.warn({ targetId, error }, "target down");

@@ -132,10 +132,11 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
   // Targets on one server share its cluster-wide reads (lib/collector/server-share.ts).
   const shares = createServerShares();
   const limits = createCollectionLimits(config.collection);
-  function startCollector(target: TargetConfig): void {
+  function startCollector(target: TargetConfig, outageSince: Date | null): void {
     const clog = log.child({ part: "collector", target: target.id });
     const c = createCollector({
       target,
+      outageSince,
       thresholds: thresholdsFor(config, target),
       sinks: [store, alerts, selfMetrics.sink],
       tasks: catalogTasks(),
@@ -216,7 +217,9 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
         if (!target) throw new Error(`unknown target ${targetId}`);
         // Open episodes first, so the first result continues them instead of opening new ones.
         await alerts.adopt(targetId);
-        startCollector(target);
+        // An outage the previous holder recorded keeps its start (what the other instances show).
+        const recorded = leases?.view().leases.find((l) => l.target_id === targetId);
+        startCollector(target, recorded?.up === false ? recorded.down_since : null);
       },
       onLose: stopCollector,
       onChange: selfMetrics.leaseChange,
