@@ -61,7 +61,6 @@ describe("demo workload", () => {
     const after = await blocks();
     const read = after.read - before.read;
     const hit = after.hit - before.hit;
-    console.log("WLDEBUG", JSON.stringify({ pages, read, hit }));
     expect(read).toBeGreaterThan(pages * 3 * 0.5);
     expect(hit / (hit + read)).toBeLessThan(0.9);
   });
