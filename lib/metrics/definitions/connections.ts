@@ -20,7 +20,9 @@ WITH s AS (
     count(*) FILTER (WHERE a.state = 'idle')::int AS idle,
     count(*) FILTER (WHERE a.state = 'idle in transaction')::int AS idle_in_transaction,
     count(*) FILTER (WHERE a.state = 'idle in transaction (aborted)')::int AS idle_in_transaction_aborted,
-    count(*) FILTER (WHERE a.state IN ('fastpath function call', 'disabled'))::int AS other,
+    -- Every other state: fastpath function call, disabled, starting (PostgreSQL 18: a session
+    -- still authenticating), and any a later version adds; so the parts always sum to total.
+    count(*) FILTER (WHERE a.state NOT IN ('active', 'idle', 'idle in transaction', 'idle in transaction (aborted)'))::int AS other,
     -- Other users' sessions without pg_read_all_stats: counted, state unknown.
     count(*) FILTER (WHERE a.state IS NULL)::int AS unknown
   FROM pg_stat_activity a

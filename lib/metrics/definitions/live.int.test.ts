@@ -1,3 +1,4 @@
+import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probe } from "@/lib/collector/probe";
@@ -6,6 +7,7 @@ import { createTargetPool } from "@/lib/db/pool";
 import { runMetric } from "@/lib/metrics/run";
 import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
 import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
+import { until } from "@/test/faults/support";
 import { connections, type ConnectionsRow } from "./connections";
 import { dbSize, type DbSizeRow } from "./db-size";
 import { dbStats, type DbStatsRow } from "./db-stats";
@@ -189,5 +191,30 @@ describe.each(SUPPORTED_MAJORS)("live metrics on PostgreSQL %i", (major) => {
     expect(r.active).toBeGreaterThanOrEqual(1); // this very query
     expect(r.total).toBe(r.active + r.idle + r.idle_in_transaction + r.idle_in_transaction_aborted + r.other + r.unknown);
     expect(r.saturation).toBeCloseTo(r.total / 197, 10);
+  });
+
+  it("connections: a session still authenticating is counted in a part too (PostgreSQL 18 lists it as starting)", async () => {
+    // A client that sends its start-up message and never answers the password request: the
+    // backend waits in authentication, which PostgreSQL 18 shows with state 'starting'.
+    const url = new URL(db.url);
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.on("error", () => {});
+    try {
+      const params = Buffer.from(`user\0${decodeURIComponent(url.username)}\0database\0${db.name}\0\0`);
+      const startup = Buffer.alloc(8 + params.length);
+      startup.writeInt32BE(startup.length, 0);
+      startup.writeInt32BE(196608, 4); // protocol 3.0
+      params.copy(startup, 8);
+      const asked = new Promise<string>((resolve) => socket.once("data", (d: Buffer) => resolve(String.fromCharCode(d[0]))));
+      socket.write(startup);
+      expect(await asked).toBe("R"); // an authentication request: the backend now waits for us
+      const r = await until("the connections row", async () => {
+        const [row] = await rowsOf<ConnectionsRow>(pool, connections, caps);
+        return major < 18 || row.other >= 1 ? row : null;
+      });
+      expect(r.total).toBe(r.active + r.idle + r.idle_in_transaction + r.idle_in_transaction_aborted + r.other + r.unknown);
+    } finally {
+      socket.destroy();
+    }
   });
 });
