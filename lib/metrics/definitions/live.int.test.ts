@@ -213,6 +213,10 @@ describe.each(SUPPORTED_MAJORS)("live metrics on PostgreSQL %i", (major) => {
         return major < 18 || row.other >= 1 ? row : null;
       });
       expect(r.total).toBe(r.active + r.idle + r.idle_in_transaction + r.idle_in_transaction_aborted + r.other + r.unknown);
+      // The sessions read takes it too, with no user and no database yet (listed from 18 on).
+      const starting = (await rowsOf<StatActivityRow>(pool, statActivity, caps)).filter((x) => x.state === "starting");
+      if (major >= 18) expect(starting.some((x) => x.usename === null && x.datname === null)).toBe(true);
+      else expect(starting).toEqual([]);
     } finally {
       socket.destroy();
     }
