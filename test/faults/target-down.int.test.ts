@@ -102,12 +102,13 @@ describe("target stopped, then restarted", () => {
     // so its own burst is no rate inside it.
     const burst = new pg.Client({ connectionString: target.url() });
     await burst.connect();
+    const base = Number((await burst.query("SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'")).rows[0].xact_commit);
     for (let i = 0; i < PRE_CRASH_COMMITS; i++) await burst.query("SELECT 1");
     await burst.end(); // a backend's exit flushes its counts
     const built = await until("a db_stats sample holding the burst", async () => {
       await rt.store.flush();
       const r = await rt.store.seriesRange("t1", "db_stats.xact_commit", { datname: "postgres" }, new Date(Date.now() - 60_000), new Date(Date.now() + 1000), { resolution: "raw" });
-      return r.series[0]?.points.find((p) => p.lastValue >= PRE_CRASH_COMMITS);
+      return r.series[0]?.points.find((p) => p.lastValue >= base + PRE_CRASH_COMMITS);
     });
     const from = new Date(built.ts.getTime() + 1_000);
     // A few db_stats samples before the crash, so there are rates on both sides of it.
