@@ -6,7 +6,7 @@ import { PEER_HEADER } from "@/lib/auth/peer";
 import { historyAnswerCounts } from "@/lib/server/views/history-answers";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { useRouteTestRuntime } from "@/test/support/route-runtime";
-import { waitFor } from "@/test/support/wait";
+import { until } from "@/test/support/wait";
 
 // Series and the alert list are shared by the viewers asking the same thing: a chart of the last
 // hour asked by two viewers a few milliseconds apart is read once, until the next sample of its
@@ -35,7 +35,7 @@ describe("history answers are shared until what they read changes", () => {
   };
 
   it("reads a series of the last hour once per sample, and a past window once", async () => {
-    await waitFor(() => rt.snapshot(ID)?.metrics.db_stats?.status === "ok", 45_000);
+    await until("the first db_stats sample", () => rt.snapshot(ID)?.metrics.db_stats?.status === "ok", 45_000);
     let before = historyAnswerCounts().series;
     const [a, b] = await Promise.all([get(seriesGET, lastHour(0)), get(seriesGET, lastHour(-7))]);
     const c = await get(seriesGET, `/targets/${ID}/series?metric=tps`);

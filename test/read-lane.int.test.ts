@@ -8,7 +8,7 @@ import { compileReadRoutes, installReadLane, matchReadRoute, readLaneListener } 
 import { READ_LANE_ROUTES } from "@/lib/server/http/read-lane-routes";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { SNAPSHOT_ONCE_INTERVALS, snapshotLanded, useRouteTestRuntime } from "@/test/support/route-runtime";
-import { waitFor } from "@/test/support/wait";
+import { until } from "@/test/support/wait";
 
 // The read lane on a real HTTP server in front of a stand-in for Next (a listener that says
 // "next"), with pgpulse watching a real PostgreSQL: it answers exactly what the route handler
@@ -59,7 +59,7 @@ describe("read lane", () => {
   }
 
   it("answers each listed route as its handler does, with the security headers, and never asks Next", async () => {
-    await waitFor(ready, 45_000);
+    await until("every snapshot metric landed", ready, 45_000);
     const paths = ["/api/health", `/api/targets/${ID}/activity`, `/api/targets/${ID}/tables?limit=50&sort=size&dir=desc`, `/api/targets/${ID}/indexes?limit=5`, `/api/targets/${ID}/series?metric=tps`, "/api/alerts", "/api/alerts/count", "/api/overview"];
     // Every listed route is exercised here.
     expect(new Set(paths.map((p) => matchReadRoute(compiled, p.split("?")[0])?.route.path)).size).toBe(READ_LANE_ROUTES.length);

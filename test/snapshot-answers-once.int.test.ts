@@ -7,7 +7,7 @@ import { PEER_HEADER } from "@/lib/auth/peer";
 import { answerCacheCounts } from "@/lib/server/views/answer-cache";
 import type { Pgpulse } from "@/lib/server/wiring/compose";
 import { SNAPSHOT_ONCE_INTERVALS, snapshotLanded, useRouteTestRuntime } from "@/test/support/route-runtime";
-import { waitFor } from "@/test/support/wait";
+import { until } from "@/test/support/wait";
 
 // Snapshot routes build and validate their answer once per snapshot version: two requests on
 // the same snapshot do the work once, and the answer changes when a new result lands. The
@@ -36,7 +36,7 @@ describe("snapshot answers are built once per snapshot", () => {
   const ready = () => snapshotLanded(rt, ID);
 
   it("answers two requests on one snapshot with one build, and a new snapshot with a new one", async () => {
-    await waitFor(ready, 45_000);
+    await until("every snapshot metric landed", ready, 45_000);
     // Tables and indexes keep the whole list, then its JSON: two builds on a first request.
     for (const [handler, path, builds] of [
       [activityGET, `/targets/${ID}/activity`, 1],
@@ -64,7 +64,7 @@ describe("snapshot answers are built once per snapshot", () => {
   }, 90_000);
 
   it("answers a page of tables and indexes cut from the cached list, and every row as CSV", async () => {
-    await waitFor(ready, 45_000);
+    await until("every snapshot metric landed", ready, 45_000);
     const full = JSON.parse(await get(tablesGET, `/targets/${ID}/tables`)) as { rows: Array<{ table: string; parent: string | null }> };
     const before = answerCacheCounts();
     const page = JSON.parse(await get(tablesGET, `/targets/${ID}/tables?limit=1&sort=table&dir=asc&q=t`)) as { rows: Array<{ table: string }>; page: unknown };

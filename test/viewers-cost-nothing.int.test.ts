@@ -19,7 +19,7 @@ import type { Pgpulse } from "@/lib/server/wiring/compose";
 import type { TestDatabase } from "@/test/db";
 import { useRouteTestRuntime } from "@/test/support/route-runtime";
 import { FAST_INTERVALS } from "@/test/faults/support";
-import { waitFor } from "@/test/support/wait";
+import { until } from "@/test/support/wait";
 
 // Viewers cost the target nothing: a real collector fills the snapshot and the store, then is
 // stopped, and 200 concurrent requests to every read endpoint are answered while
@@ -56,7 +56,7 @@ describe("read endpoints never query the target", () => {
   it("answers 200 concurrent requests from the snapshot and the store alone", async () => {
     // A slow statement for the slow-queries endpoint, while the collector runs.
     await admin.query("SELECT pg_sleep(1.2)");
-    await waitFor(async () => {
+    await until("every metric and the slow statement collected", async () => {
       const s = rt.snapshot(ID);
       const ready = ["stat_activity", "connections", "db_stats", "table_stats", "index_stats", "index_bloat", "slow_queries"].every((m) => s?.metrics[m]?.status === "ok");
       if (!ready) return false;
@@ -69,7 +69,7 @@ describe("read endpoints never query the target", () => {
     await rt.store.flush();
 
     for (const c of rt.collectors.values()) await c.stop();
-    await waitFor(async () => (await monitorSessions()) === 0, 10_000, 250);
+    await until("no monitoring session left", async () => (await monitorSessions()) === 0, 10_000, 250);
     const before = await monitorCalls();
     expect(before).toBeGreaterThan(0); // the collector did run as this role
 

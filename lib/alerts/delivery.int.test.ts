@@ -6,7 +6,7 @@ import { createAlertEngine } from "./engine";
 import { AlertError } from "./errors";
 import { setUpAlertStore } from "@/test/support/alert-store";
 import { clock, ok, startReceiver, type Receiver } from "@/test/support/alerts";
-import { waitFor } from "@/test/support/wait";
+import { until } from "@/test/support/wait";
 
 const GB = 1024 ** 3;
 
@@ -111,7 +111,7 @@ describe("delivery worker", () => {
     const hook = await receiver(port);
     w.start();
     try {
-      await waitFor(async () => (await outbox()).every((o) => o.status === "delivered"), 10_000);
+      await until("every notification delivered", async () => (await outbox()).every((o) => o.status === "delivered"), 10_000);
     } finally {
       await w.stop();
     }
@@ -130,12 +130,12 @@ describe("delivery worker", () => {
     const started = Date.now();
     w.start();
     try {
-      await waitFor(async () => (await outbox()).filter((o) => o.channel_id === "fast" && o.status === "delivered").length === 2, 5_000, 10);
+      await until("both fast notifications delivered", async () => (await outbox()).filter((o) => o.channel_id === "fast" && o.status === "delivered").length === 2, 5_000, 10);
       // Both fast deliveries landed while the slow channel's first request was still hanging.
       expect(Date.now() - started).toBeLessThan(2500);
       expect(slow.requests).toHaveLength(1);
       expect((await outbox()).filter((o) => o.channel_id === "slow").map((o) => o.attempts)).toEqual([0, 0]);
-      await waitFor(async () => (await outbox()).some((o) => o.channel_id === "slow" && o.attempts > 0), 5_000);
+      await until("a slow notification attempted", async () => (await outbox()).some((o) => o.channel_id === "slow" && o.attempts > 0), 5_000);
     } finally {
       await w.stop();
     }
@@ -188,7 +188,7 @@ describe("delivery worker", () => {
     const workers = pools.map((p) => worker({ channels, pool: p, pollIntervalMs: 20, retry: { baseMs: 50, capMs: 200 }, random: Math.random }));
     try {
       workers.forEach((w) => w.start());
-      await waitFor(async () => (await pool.query("SELECT count(*)::int AS n FROM pgpulse.notification_outbox WHERE status <> 'delivered'")).rows[0].n === 0, 30_000);
+      await until("the outbox delivered", async () => (await pool.query("SELECT count(*)::int AS n FROM pgpulse.notification_outbox WHERE status <> 'delivered'")).rows[0].n === 0, 30_000);
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
       await Promise.all(pools.map((p) => p.end()));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStorePool } from "@/lib/db/pool";
 import { createStore } from "@/lib/store/index";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { until } from "@/test/faults/support";
+import { until } from "@/test/support/wait";
 import { createLeaseManager, type LeaseManager } from "./leases";
 
 // Three lease managers on one real store, started together over 200 targets (issue 16): they

@@ -10,6 +10,8 @@ import { startRestartablePostgres, type RestartableServer } from "@/lib/embedded
 import { startPgpulse, type Pgpulse, type PgpulseOptions } from "@/lib/server/wiring/compose";
 import { FAULT_LINE_PREFIX } from "./child-protocol";
 
+export { until } from "@/test/support/wait";
+
 // Shared by the fault-injection tests: real PostgreSQL servers a test owns (so it can stop,
 // crash and restart them), short cadences, a silent logger, polling waits, and a TCP "target"
 // that accepts connections and never answers.
@@ -86,21 +88,6 @@ export async function startFaultPgpulse(opts: Partial<PgpulseOptions> & Pick<Pgp
   return startPgpulse({ version: "fault-test", log: silentLog(), intervals: FAST_INTERVALS, ...opts });
 }
 
-/** Polls until fn returns a truthy value (returned), or throws naming what was awaited. */
-export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 15_000, stepMs = 50): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
 
 export function adminPool(url: string, max = 2): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max });

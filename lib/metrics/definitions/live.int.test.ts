@@ -7,7 +7,7 @@ import { createTargetPool } from "@/lib/db/pool";
 import { runMetric } from "@/lib/metrics/run";
 import type { MetricDefinition, MetricResult } from "@/lib/metrics/types";
 import { createTestDatabase, SUPPORTED_MAJORS, type TestDatabase } from "@/test/db";
-import { until } from "@/test/faults/support";
+import { until } from "@/test/support/wait";
 import { connections, type ConnectionsRow } from "./connections";
 import { dbSize, type DbSizeRow } from "./db-size";
 import { dbStats, type DbStatsRow } from "./db-stats";

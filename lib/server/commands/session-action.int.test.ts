@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTargetPool } from "@/lib/db/pool";
 import { createTestDatabase, urlAs, type TestDatabase } from "@/test/db";
 import { signalBackend } from "./session-action";
+import { until } from "@/test/support/wait";
 
 // pg_cancel_backend / pg_terminate_backend through a read-only action pool, as a role without
 // superuser: the missing grant, pgpulse's own sessions, a gone pid, a real cancel and terminate
@@ -53,7 +54,7 @@ describe("signalBackend", () => {
     clients.push(c);
     const pid = Number((await c.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
     const running = c.query(sql).then(() => null, (e: { code?: string }) => e.code ?? "error");
-    await waitFor(async () => (await admin.query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0]?.state === "active");
+    await until("the query running", async () => (await admin.query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0]?.state === "active");
     return { pid, running };
   };
 
@@ -101,7 +102,7 @@ describe("signalBackend", () => {
     await c.query("BEGIN");
     await c.query("SELECT 1");
     const pid = Number((await c.query("SELECT pg_backend_pid() AS pid")).rows[0].pid);
-    await waitFor(async () => (await admin.query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0]?.state === "idle in transaction");
+    await until("the session idle in transaction", async () => (await admin.query("SELECT state FROM pg_stat_activity WHERE pid = $1", [pid])).rows[0]?.state === "idle in transaction");
     expect(await signalBackend(actionPool(), pid, "cancel")).toEqual({ kind: "done", ok: true, outcome: "not_running", afterMs: null, watchedMs: 0, stateAfter: "idle in transaction" });
     // The transaction is untouched: the session can go on.
     expect((await c.query("SELECT 2 AS two")).rows[0].two).toBe(2);
@@ -137,12 +138,3 @@ describe("signalBackend", () => {
     console.log(`terminate: session gone ${afterMs} ms after the signal`);
   });
 });
-
-async function waitFor(pred: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await pred()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("condition not met in time");
-}

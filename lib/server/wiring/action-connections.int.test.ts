@@ -8,7 +8,7 @@ import { isDomainError } from "@/lib/errors";
 import { prepareExplain, runExplain } from "@/lib/server/commands/explain";
 import { signalBackend } from "@/lib/server/commands/session-action";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { until } from "@/test/faults/support";
+import { until } from "@/test/support/wait";
 import { budgetedConnector, type ActionConnector } from "./action-connections";
 
 // EXPLAIN and session actions draw on the server's monitoring budget (collection.connectionsPerServer):
