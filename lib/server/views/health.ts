@@ -1,7 +1,7 @@
-import type { TargetSnapshot, TargetState } from "@/lib/collector/types";
+import type { TargetState } from "@/lib/collector/types";
 import type { Health, InstanceHealth, TargetHealth } from "@/lib/api/health";
 import type { TargetConfig } from "@/lib/config/schema";
-import { snapshotState, storedState, type StoredTarget } from "./target-state";
+import { shownState, type StoredTarget } from "./target-state";
 
 export interface StoreHealth {
   reachable: boolean;
@@ -51,13 +51,12 @@ export function fleetHealth(
 export function computeHealth(
   version: string,
   targets: TargetConfig[],
-  snapshots: (TargetSnapshot | undefined)[],
+  states: (TargetState | undefined)[],
   store: StoreHealth,
   fleet: FleetHealth = noFleet,
 ): Health {
   const rows: TargetHealth[] = targets.map((t, i) => {
-    const s = snapshots[i];
-    return { id: t.id, name: t.name, ...(s ? snapshotState(s) : storedState(fleet.storedOf(t.id))), heldBy: fleet.holderOf(t.id) };
+    return { id: t.id, name: t.name, ...shownState(states[i], fleet.storedOf(t.id)), heldBy: fleet.holderOf(t.id) };
   });
   const up = rows.filter((r) => r.up === true).length;
   const down = rows.filter((r) => r.up === false).length;

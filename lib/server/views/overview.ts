@@ -8,7 +8,7 @@ import { summarizeTarget } from "./targets";
 import type { TargetSnapshot } from "@/lib/collector/types";
 import { activityRow, connectionsRow, parseRows, type TableStatsRow } from "./rows";
 import { replicationFigures } from "./overview-replication";
-import { snapshotState, storedState, type StoredTarget } from "./target-state";
+import { shownState, type StoredTarget } from "./target-state";
 
 // One fleet row per target, from the collector's snapshot, the store's series and the alert
 // table: never a query on the target.
@@ -98,7 +98,7 @@ export function toOverviewTarget(input: OverviewInput, sparkStepSeconds: number,
   const connRow = conn?.status === "ok" ? parseRows(conn.rows, connectionsRow).rows[0] : undefined;
   const alerts = alertCountsFor(input.target.id, input.alerts);
   // The snapshot here, else what the holder recorded in the store (the same as /api/health).
-  const state = s ? snapshotState(s) : storedState(input.stored.lease);
+  const state = shownState(s, input.stored.lease);
   return {
     id: input.target.id,
     name: input.target.name,

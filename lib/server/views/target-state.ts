@@ -17,7 +17,7 @@ export interface ShownState {
 
 export type StoredTarget = Pick<LeaseRow, "live" | "last_sample_at" | "up" | "down_since" | "error" | "server_version" | "role">;
 
-export function snapshotState(s: TargetState | undefined): ShownState {
+function snapshotState(s: TargetState | undefined): ShownState {
   const polled = !!s && (s.lastSampleAt !== null || s.lastError !== null);
   return {
     up: polled ? s.up : null,
@@ -34,7 +34,7 @@ export function snapshotState(s: TargetState | undefined): ShownState {
  * last sample time stays true. The server version and role outlive an outage, as in the
  * snapshot (the last server reached).
  */
-export function storedState(t: StoredTarget | undefined): ShownState {
+function storedState(t: StoredTarget | undefined): ShownState {
   const lastSampleAt = t?.last_sample_at?.toISOString() ?? null;
   if (!t?.live) return { up: null, downSince: null, lastError: null, lastSampleAt, serverVersion: null, role: null };
   const down = t.up === false;
@@ -46,4 +46,9 @@ export function storedState(t: StoredTarget | undefined): ShownState {
     serverVersion: t.server_version,
     role: t.role,
   };
+}
+
+/** What a target shows: this instance's own poll when it has one, else the holder's record. */
+export function shownState(own: TargetState | undefined, stored: StoredTarget | undefined): ShownState {
+  return own ? snapshotState(own) : storedState(stored);
 }

@@ -286,7 +286,8 @@ export async function startPgpulse(opts: PgpulseOptions): Promise<Pgpulse> {
       return computeHealth(
         opts.version,
         config.targets,
-        config.targets.map((t) => collectors.get(t.id)?.snapshot()),
+        // The state alone: a snapshot would copy every metric of every target for it.
+        config.targets.map((t) => collectors.get(t.id)?.state()),
         { reachable: s.reachable, unreachableSince: s.unreachableSince },
         fleet && leaseRows ? fleetHealth(instance.id, fleet.view.instances, leaseRows) : undefined,
       );
